@@ -1,0 +1,126 @@
+"""The `report-qa` command line: ingest, ask, serve, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if not args.verbose else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a clear one-line message, never a stack trace, for the desk
+        from ingest.errors import IngestError
+        from vectorstore.store import StoreError
+
+        if isinstance(exc, (IngestError, StoreError, ValueError)):
+            print(f"错误 error: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="report-qa", description="政府绩效报告问答助手 report-qa")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("--data-dir", type=Path, help="where the store lives (REPORT_QA_DATA_DIR)")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="ingest report files or folders (default: the bundled report)")
+    p.add_argument("paths", nargs="*", type=Path)
+    p.add_argument("--department", help="override the issuing department parsed from the text")
+    p.add_argument("--year", type=int, help="override the year parsed from the text")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("ask", help="ask a question; the answer comes with its citations")
+    p.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    p.add_argument("--batch", type=Path, help="a file with one question per line")
+    p.add_argument("--department", help="only this department's reports")
+    p.add_argument("--year", type=int, help="only this year's reports")
+    p.set_defaults(func=_cmd_ask)
+
+    for name, module in (("serve", "ui.cli"), ("eval", "evals.cli"), ("bench", "evals.bench_cli"),
+                         ("feedback", "ui.feedback_cli"), ("audit", "assistant.audit_cli")):
+        _maybe_add(sub, name, module)
+    return parser
+
+
+def _maybe_add(sub, name: str, module: str) -> None:
+    """Subcommands that live in leaf packages register only when that package provides them."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError:
+        return
+    mod.register(sub)
+
+
+def settings_from(args):
+    from assistant.settings import Settings
+
+    overrides = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
+    return Settings(**overrides)
+
+
+def _cmd_ingest(args) -> int:
+    from assistant.core import Assistant
+
+    settings = settings_from(args)
+    assistant = Assistant.from_settings(settings)
+    paths = args.paths or [settings.corpus_dir]
+    report = assistant.ingest(paths, department=args.department, year=args.year)
+    for error in report.errors:
+        print(f"跳过 skipped: {error}", file=sys.stderr)
+    print(f"已入库 {report.files} 个文件，{report.chunks} 个文本块（新增 {report.added}，替换 {report.replaced}），"
+          f"库中共 {assistant.store.count()} 块，用时 {report.seconds:.1f} 秒。\n"
+          f"Ingested {report.files} file(s): {report.chunks} chunks stored ({report.added} new, "
+          f"{report.replaced} replaced), {assistant.store.count()} in the store, in {report.seconds:.1f} s.")
+    return 1 if report.errors and not report.files else 0
+
+
+def _cmd_ask(args) -> int:
+    from assistant.core import Assistant
+
+    if not args.question and not args.batch:
+        print("错误 error: 请给出问题，或用 --batch FILE (give a question or --batch FILE)", file=sys.stderr)
+        return 2
+    assistant = Assistant.from_settings(settings_from(args))
+    assistant.ensure_corpus(progress=sys.stderr.isatty())
+    filters = {k: v for k, v in (("department", args.department), ("year", args.year)) if v}
+    questions = [args.question] if args.question else _read_batch(args.batch)
+    for question in questions:
+        answer = assistant.ask(question, filters=filters or None)
+        print(json.dumps(answer.to_json_dict(), ensure_ascii=False) if args.json else format_answer(answer),
+              flush=True)
+    return 0
+
+
+def _read_batch(path: Path) -> list[str]:
+    if not path.is_file():
+        raise ValueError(f"{path}: 文件不存在 (no such file)")
+    return [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+
+
+def format_answer(answer) -> str:
+    lines = [answer.text]
+    if answer.notice:
+        lines.append(f"（{answer.notice}）")
+    if answer.citations:
+        lines.append("\n引用 Sources:")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.source} · {c.section} · {c.start}-{c.end}\n    “{c.quote}”")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

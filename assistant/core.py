@@ -1,0 +1,190 @@
+"""The assistant: question → (rewrite) → retrieve → answer → verify → `Answer`, as one runnable chain."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from assistant.draft import Draft
+from assistant.extractive import answer_extractive
+from assistant.indexing import IngestReport, ingest_paths
+from assistant.lexicon import ENTITY_SUFFIXES, OUT_OF_SCOPE_SUFFIXES
+from assistant.llm import LLMAnswerer, LLMUnavailable, make_chat_model
+from assistant.matching import Matcher
+from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
+from assistant.question import Question, analyse
+from assistant.rewrite import rewrite
+from assistant.settings import Settings
+from assistant.verify import unsupported_numbers
+from vectorstore.embeddings import make_embeddings
+from vectorstore.hybrid import HybridRetriever
+from vectorstore.store import ChunkStore
+
+log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+MAX_UNCOVERED_SHARE = 0.5
+
+
+class Assistant:
+    """Answers questions about the stored reports, with citations. The only public face of the engine."""
+
+    def __init__(self, retriever: HybridRetriever, settings: Settings, llm: LLMAnswerer | None = None) -> None:
+        self.retriever = retriever
+        self.settings = settings
+        self.llm = llm
+        self._matcher: Matcher | None = None
+        self._years: set[int] = set()
+        self.chain = self._build_chain()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "Assistant":
+        settings = settings or Settings()
+        embeddings = make_embeddings(settings.embedder, settings.st_model, settings.embed_threads)
+        store = ChunkStore(embeddings, persist_dir=settings.store_dir, host=settings.chroma_host,
+                           port=settings.chroma_port, collection=settings.collection)
+        retriever = HybridRetriever(store=store, k=settings.top_k, fetch_k=settings.fetch_k,
+                                    fusion=settings.fusion, lexical_weight=settings.lexical_weight)
+        llm = None
+        if settings.llm_enabled:
+            llm = LLMAnswerer(make_chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
+                                              settings.llm_timeout, settings.llm_max_tokens))
+        return cls(retriever, settings, llm)
+
+    # --- corpus -------------------------------------------------------------------------------
+    @property
+    def store(self) -> ChunkStore:
+        return self.retriever.store
+
+    def ingest(self, paths: Sequence, **kwargs: Any) -> IngestReport:
+        report = ingest_paths(list(paths), self.store, **kwargs)
+        self.refresh()
+        return report
+
+    def ensure_corpus(self, progress: bool = True) -> IngestReport | None:
+        """Ingest the bundled report when the store is empty (first start)."""
+        if self.store.count() > 0:
+            return None
+        log.info("store is empty: ingesting %s", self.settings.corpus_dir)
+        return self.ingest([self.settings.corpus_dir], progress=progress)
+
+    def refresh(self) -> None:
+        self.retriever.refresh()
+        chunks = self.retriever.chunks
+        self._matcher = Matcher(chunks)
+        self._years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | \
+                      {c.year for c in chunks if c.year}
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            self.refresh()
+        return self._matcher
+
+    @property
+    def years(self) -> set[int]:
+        """Every year the stored reports mention."""
+        if self._matcher is None:
+            self.refresh()
+        return self._years
+
+    def facets(self) -> list[tuple[str, int | None]]:
+        """(department, year) pairs of the stored reports, for a selector."""
+        return sorted({(c.department, c.year) for c in self.retriever.chunks}, key=str)
+
+    # --- asking -------------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[dict] | None = None, filters: dict | None = None) -> Answer:
+        started = time.perf_counter()
+        try:
+            clean = self.validate(question)
+        except QuestionError as exc:
+            return Answer(question=str(question)[:200], text=str(exc), abstained=True, mode=Mode.REFUSED)
+        answer = self.chain.invoke({"question": clean, "history": list(history or []), "filters": filters})
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return answer
+
+    def validate(self, question: str) -> str:
+        if not isinstance(question, str):
+            raise QuestionError("问题必须是文字 (question must be text)")
+        clean = _CONTROL.sub("", unicodedata.normalize("NFC", question)).strip()
+        if not clean:
+            raise QuestionError("问题不能为空，请输入您想了解的内容。 (The question is empty.)")
+        limit = self.settings.max_question_chars
+        if len(clean) > limit:
+            raise QuestionError(f"问题过长（{len(clean)} 字），请控制在 {limit} 字以内。 "
+                                f"(The question is {len(clean)} characters; the limit is {limit}.)")
+        return clean
+
+    def _build_chain(self) -> Runnable:
+        return (RunnablePassthrough.assign(standalone=RunnableLambda(self._rewrite))
+                | RunnablePassthrough.assign(parsed=RunnableLambda(self._analyse))
+                | RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve))
+                | RunnablePassthrough.assign(draft=RunnableLambda(self._answer))
+                | RunnableLambda(self._verify))
+
+    def _rewrite(self, state: dict) -> str:
+        return rewrite(state["question"], state["history"])
+
+    def _analyse(self, state: dict) -> Question:
+        return analyse(state["standalone"], self.retriever.tokenizer)
+
+    def _retrieve(self, state: dict) -> list:
+        q: Question = state["parsed"]
+        return self.retriever.search(q.norm, lexical_query=q.search_text(), filters=state.get("filters"))
+
+    def _answer(self, state: dict) -> tuple[Draft, Mode]:
+        q: Question = state["parsed"]
+        reason = self.out_of_scope(q)
+        if reason:
+            log.info("abstain (%s): %s", reason, q.text)
+            return _not_found(), Mode.EXTRACTIVE
+        extractive = answer_extractive(q, state["hits"], self.retriever.chunks, self.matcher, self.years)
+        if self.llm is None or extractive.abstained:
+            return extractive, Mode.EXTRACTIVE
+        try:
+            return self.llm.answer(state["standalone"], state["hits"]), Mode.LLM
+        except LLMUnavailable as exc:
+            log.warning("LLM answer not used: %s", exc)
+            extractive.notice = "大模型暂不可用或回答无法核实，以下为原文摘录答案。"
+            return extractive, Mode.LLM_FALLBACK
+
+    def out_of_scope(self, q: Question) -> str:
+        """Why the report cannot answer this (a year, body or item it never mentions), or ''."""
+        unknown_years = [y for y in q.years if y not in self.years]
+        if unknown_years:
+            return f"year {unknown_years}"
+        missing = self.matcher.uncovered(q)
+        strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES + ENTITY_SUFFIXES)
+                  or (t.isascii() and t.isalpha() and t.upper() == t.upper() and len(t) <= 5 and not q.english)]
+        if strong:
+            return f"unknown {strong}"
+        if missing:
+            units = self.matcher.units_cached(q)
+            total = sum(w for _, w in units) + len(missing)
+            share = (len(missing) + sum(w for forms, w in units if forms[0] in missing)) / max(total, 1)
+            if share >= MAX_UNCOVERED_SHARE:
+                return f"mostly unknown {missing}"
+        return ""
+
+    def _verify(self, state: dict) -> Answer:
+        draft, mode = state["draft"]
+        answer = draft.to_answer(state["question"], mode)
+        answer.rewritten_question = state["standalone"] if state["standalone"] != state["question"] else ""
+        bad = unsupported_numbers(answer.text, [c.quote for c in answer.citations])
+        if bad and not answer.abstained:
+            # Never reached by the extractive answerer; a last guard for any answerer.
+            log.error("unsupported figures %s in answer to %r", bad, state["question"])
+            return _not_found().to_answer(state["question"], mode)
+        return answer
+
+
+def _not_found() -> Draft:
+    draft = Draft(abstained=True)
+    draft.add(NOT_FOUND)
+    return draft

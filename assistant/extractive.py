@@ -1,0 +1,195 @@
+"""The default answerer: picks the report's own facts, list items or sentences, and cites each one."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from assistant.draft import Draft, Span
+from assistant.lists import ListItem, best_list
+from assistant.matching import Matcher, norm_text
+from assistant.models import NOT_FOUND
+from assistant.question import UNIT_GROUPS, Intent, Question, UnitKind
+from ingest.models import Chunk, Fact
+from ingest.sentences import clause_spans, sentence_spans
+from vectorstore.hybrid import ScoredChunk
+
+log = logging.getLogger(__name__)
+
+# Thresholds, calibrated on the labelled questions in evals/ (see docs/EVAL.md).
+MIN_FIGURE_SCORE = 0.45
+MIN_SENTENCE_SCORE = 0.4
+MIN_LIST_SCORE = 0.4
+_LEAD_FILLER = re.compile(r"^(?:其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
+_LIST_CONCEPTS = ("问题", "不足", "措施", "改进", "成绩", "成效", "完成", "目标", "任务", "职责", "机构")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    score: float
+    span: Span
+    lead: str  # verbatim text stated in the answer
+
+
+def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher: Matcher,
+                      doc_years: set[int]) -> Draft:
+    """Figure, list or sentence answer; an abstention when nothing in the report answers."""
+    if not hits:
+        return _abstain()
+    if q.intent is Intent.FIGURE:
+        figures = _figure_candidates(q, hits, matcher, doc_years)
+        if figures and figures[0].score >= MIN_FIGURE_SCORE:
+            return _figure_draft(figures)
+        return _abstain()
+    wants_list = q.intent is Intent.LIST or any(c in q.norm for c in _LIST_CONCEPTS)
+    sentences = _sentence_candidates(q, hits, matcher, doc_years)
+    if wants_list:
+        found = best_list(q, hits, corpus, matcher)
+        top_sentence = sentences[0].score if sentences else 0.0
+        if found and found[0] >= MIN_LIST_SCORE and (q.intent is Intent.LIST or found[0] >= top_sentence):
+            return _list_draft(found[1], found[2])
+    if sentences and sentences[0].score >= MIN_SENTENCE_SCORE:
+        return _sentence_draft(sentences)
+    return _abstain()
+
+
+def _abstain() -> Draft:
+    draft = Draft(abstained=True)
+    draft.add(NOT_FOUND)
+    return draft
+
+
+def _year_ok(q: Question, text: str, chunk: Chunk) -> bool:
+    """A question about another year than the report's needs that year in the evidence."""
+    other = [y for y in q.years if y != chunk.year]
+    return all(str(y) in text for y in other)
+
+
+def _unit_ok(q: Question, fact: Fact) -> bool:
+    if q.unit is UnitKind.ANY:
+        return True
+    if q.unit is UnitKind.COUNT:
+        allowed = (q.count_unit,) if q.count_unit else ()
+        money = UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT]
+        if q.count_unit in ("人", "名"):
+            allowed = ("人", "名")
+        return fact.unit in allowed if allowed else fact.unit not in money
+    return fact.unit in UNIT_GROUPS[q.unit]
+
+
+def _sentence_of(chunk: Chunk, pos: int) -> tuple[int, int]:
+    for s, e in sentence_spans(chunk.text):
+        if s + chunk.start <= pos < e + chunk.start:
+            return s + chunk.start, e + chunk.start
+    return chunk.start, chunk.end
+
+
+def _figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, doc_years: set[int]
+                       ) -> list[Candidate]:
+    out: list[Candidate] = []
+    top = hits[0].score or 1.0
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        for fact in chunk.facts:
+            if not _unit_ok(q, fact):
+                continue
+            s_start, s_end = _sentence_of(chunk, fact.start)
+            sentence = chunk.text[s_start - chunk.start:s_end - chunk.start]
+            if not _year_ok(q, sentence, chunk):
+                continue
+            lead_start, lead_end = _lead_span(chunk, fact, s_end)
+            lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
+            score = (0.55 * matcher.score(q, lead) + 0.25 * matcher.score(q, sentence)
+                     + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top)
+            out.append(Candidate(score, Span(chunk, s_start, s_end), _clean_lead(lead)))
+    out.sort(key=lambda c: -c.score)
+    return _dedupe(out)
+
+
+def _lead_span(chunk: Chunk, fact: Fact, sentence_end: int) -> tuple[int, int]:
+    """The fact's own words; when its label follows the figure (31家企业入库…), run to the clause end."""
+    end = fact.end
+    for c_start, c_end in clause_spans(chunk.text, fact.end - chunk.start - 1, sentence_end - chunk.start):
+        end = c_end + chunk.start
+        break
+    label_after = fact.label and norm_text(fact.label) not in norm_text(fact.clause)
+    return fact.start, (end if label_after else fact.end)
+
+
+def _clean_lead(lead: str) -> str:
+    return _LEAD_FILLER.sub("", lead.strip().rstrip("，,。；;：:")).strip()
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    seen, out = set(), []
+    for c in cands:
+        key = norm_text(c.lead)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _figure_draft(cands: list[Candidate]) -> Draft:
+    draft = Draft()
+    best = cands[0]
+    draft.add(f"{best.lead}{draft.cite(best.span)}。")
+    for other in cands[1:3]:
+        # A close runner-up from another sentence is shown too: reports state one quantity in two places.
+        if other.score >= 0.92 * best.score and other.span != best.span:
+            draft.add(f"\n另：{other.lead}{draft.cite(other.span)}。")
+    return draft
+
+
+def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, doc_years: set[int]
+                         ) -> list[Candidate]:
+    out: list[Candidate] = []
+    top = hits[0].score or 1.0
+    for hit in hits:
+        chunk = hit.chunk
+        section_score = matcher.score(q, chunk.section)
+        for s, e in sentence_spans(chunk.text):
+            sentence = chunk.text[s:e]
+            if not _year_ok(q, sentence, chunk):
+                continue
+            score = 0.75 * matcher.score(q, sentence) + 0.15 * section_score + 0.1 * hit.score / top
+            span = Span(chunk, s + chunk.start, e + chunk.start)
+            out.append(Candidate(score, span, _window(q, matcher, chunk, s, e)))
+    out.sort(key=lambda c: -c.score)
+    return _dedupe(out)
+
+
+def _window(q: Question, matcher: Matcher, chunk: Chunk, s: int, e: int, width: int = 3) -> str:
+    """The best run of up to `width` clauses of a long sentence, so the answer leads with what was asked."""
+    text = chunk.text
+    if e - s <= 80:
+        return text[s:e].strip()
+    clauses = clause_spans(text, s, e)
+    best, best_score = (s, e), -1.0
+    for i in range(len(clauses)):
+        for j in range(i, min(i + width, len(clauses))):
+            a, b = clauses[i][0], clauses[j][1]
+            score = matcher.score(q, text[a:b]) - 0.002 * (b - a)
+            if score > best_score:
+                best, best_score = (a, b), score
+    return text[best[0]:best[1]].strip()
+
+
+def _sentence_draft(cands: list[Candidate]) -> Draft:
+    draft = Draft()
+    best = cands[0]
+    draft.add(f"{_clean_lead(best.lead)}{draft.cite(best.span)}。")
+    for other in cands[1:3]:
+        if other.score >= 0.9 * best.score and other.span.chunk.id != best.span.chunk.id:
+            draft.add(f"\n{_clean_lead(other.lead)}{draft.cite(other.span)}。")
+    return draft
+
+
+def _list_draft(title: str, items: list[ListItem]) -> Draft:
+    draft = Draft()
+    if title and not re.search(r"\d", title):
+        draft.add(f"{title}：\n")
+    for item in items:
+        draft.add(f"- {item.text}{draft.cite(item.span)}\n")
+    return draft

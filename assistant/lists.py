@@ -1,0 +1,118 @@
+"""List answers: the numbered items under a heading, or the 一是…二是… items of a paragraph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.draft import Span
+from assistant.matching import Matcher, norm_text
+from assistant.question import Question
+from ingest.chunker import SECTION_SEP
+from ingest.models import Chunk
+from ingest.sentences import enumerated_spans, sentence_spans
+from vectorstore.hybrid import ScoredChunk
+
+MAX_ITEMS = 10
+SHORT_SENTENCE = 50
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: str
+    span: Span
+
+
+@dataclass
+class Container:
+    source: str
+    path: str
+    items: list[ListItem]
+    child_paths: list[str]
+
+    @property
+    def title(self) -> str:
+        parts = [p for p in self.path.split(SECTION_SEP) if p != "·"]
+        last = parts[-1] if parts else ""
+        return last.lstrip("（(一二三四五六七八九十0123456789）)、.． ")
+
+
+def best_list(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher: Matcher
+              ) -> tuple[float, str, list[ListItem]] | None:
+    """The best-matching list in the sources the hits come from: (score, title, items)."""
+    sources = {h.chunk.source for h in hits}
+    hit_ids = {h.chunk.id: h.score for h in hits}
+    top = max(hit_ids.values()) or 1.0
+    containers = [c for s in sources for c in _section_containers([x for x in corpus if x.source == s])]
+    containers += [c for h in hits if (c := _enumeration(h.chunk))]
+    if not containers:
+        return None
+
+    def score(c: Container) -> float:
+        heading = c.path.split(SECTION_SEP)[-1]
+        items = " ".join(i.text for i in c.items)
+        retrieved = max((hit_ids.get(i.span.chunk.id, 0.0) for i in c.items), default=0.0) / top
+        return (0.55 * matcher.score(q, heading) + 0.15 * matcher.score(q, c.path)
+                + 0.2 * matcher.score(q, items) + 0.1 * retrieved)
+
+    ranked = sorted(containers, key=score, reverse=True)
+    best = _descend(q, ranked[0], containers, matcher)
+    return score(ranked[0]), best.title, best.items[:MAX_ITEMS]
+
+
+def _descend(q: Question, best: Container, containers: list[Container], matcher: Matcher) -> Container:
+    """From 问题及改进措施 down to 主要问题, when exactly one child heading matches better."""
+    by_path = {(c.source, c.path): c for c in containers}
+    while True:
+        kids = [by_path[(best.source, p)] for p in best.child_paths if (best.source, p) in by_path]
+        if not kids:
+            return best
+        scored = sorted(((matcher.score(q, k.path.split(SECTION_SEP)[-1]), i) for i, k in enumerate(kids)),
+                        reverse=True)
+        if scored[0][0] <= 0 or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+            return best
+        best = kids[scored[0][1]]
+
+
+def _section_containers(chunks: list[Chunk]) -> list[Container]:
+    chunks = sorted((c for c in chunks if c.kind != "title"), key=lambda c: c.start)
+    paths = list(dict.fromkeys(c.section for c in chunks))
+    prefixes = list(dict.fromkeys(SECTION_SEP.join(p.split(SECTION_SEP)[:i])
+                                  for p in paths for i in range(1, len(p.split(SECTION_SEP)))))
+    out = []
+    for prefix in prefixes:
+        depth = len(prefix.split(SECTION_SEP)) + 1
+        children = list(dict.fromkeys(SECTION_SEP.join(p.split(SECTION_SEP)[:depth]) for p in paths
+                                      if p.startswith(prefix + SECTION_SEP)))
+        if len(children) < 2:
+            continue
+        items = [_section_item(child, [c for c in chunks if c.section == child
+                                       or c.section.startswith(child + SECTION_SEP)])
+                 for child in children]
+        out.append(Container(chunks[0].source, prefix, [i for i in items if i], children))
+    return out
+
+
+def _section_item(path: str, chunks: list[Chunk]) -> ListItem | None:
+    if not chunks:
+        return None
+    first = chunks[0]
+    heading = path.split(SECTION_SEP)[-1]
+    text = heading
+    sentences = sentence_spans(first.text)
+    if first.kind == "body" and sentences:
+        s, e = sentences[0]
+        lead = first.text[s:e].rstrip("。；;")
+        if norm_text(lead).startswith(norm_text(heading)[:6]):
+            lead = first.text[sentences[1][0]:sentences[1][1]].rstrip("。；;") if len(sentences) > 1 else ""
+        if lead and len(lead) <= SHORT_SENTENCE:
+            text = f"{heading}：{lead}"
+    return ListItem(text, Span(first, first.start, first.end))
+
+
+def _enumeration(chunk: Chunk) -> Container | None:
+    spans = enumerated_spans(chunk.text, 0, len(chunk.text))
+    if len(spans) < 2:
+        return None
+    items = [ListItem(chunk.text[s:e].rstrip("。；;，,"), Span(chunk, s + chunk.start, e + chunk.start))
+             for s, e in spans]
+    return Container(chunk.source, chunk.section + SECTION_SEP + "·", items, [])

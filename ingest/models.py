@@ -1,0 +1,51 @@
+"""Typed records that leave the ingest stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One report file, decoded to text, with its document-level metadata."""
+
+    source: str  # file name, e.g. lushan-kjj-2022-performance-self-evaluation.txt
+    text: str  # the decoded text that every offset points into
+    sha256: str  # of the raw file bytes
+    title: str = ""
+    department: str = ""
+    year: int | None = None
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """An amount or count stated in the report: `label value unit`, at text[start:end]."""
+
+    label: str  # the words that name the quantity, e.g. 人员支出
+    value: str  # as written, e.g. 130.74
+    unit: str  # e.g. 万元, 家, %
+    start: int  # offsets of the whole `label…value unit` span in the source text
+    end: int
+    clause: str = ""  # the clause that carries the figure, verbatim
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A citable span of a report: `text == document.text[start:end]`."""
+
+    id: str
+    text: str
+    source: str
+    start: int
+    end: int
+    section: str  # path of headings, joined by " › "
+    heading: str = ""  # the deepest heading of `section`
+    level: int = 0  # depth of that heading (0 = preamble)
+    kind: str = "body"  # body | heading (a leaf heading with no body) | title (preamble)
+    repeated_in: str = ""  # section path of another chunk with the same text, if any
+    title: str = ""
+    department: str = ""
+    year: int | None = None
+    sha256: str = ""
+    facts: tuple[Fact, ...] = field(default_factory=tuple)

@@ -1,0 +1,61 @@
+"""Sentence and clause spans for Chinese official prose, never breaking numbers, quotes or brackets."""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE_ENDS = frozenset("。！？；!?;")
+CLAUSE_ENDS = SENTENCE_ENDS | frozenset("，,：:")
+OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "【": "】", "「": "」", "『": "』", "‘": "’"}
+CLOSERS = frozenset(OPENERS.values())
+_SPACE = " \t\u3000\r\n\xa0\uf020\u200b\ufeff"  # \uf020: Word's symbol-font space
+
+
+def _spans(text: str, ends: frozenset[str], start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    seg_start = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS and depth > 0:
+            depth -= 1
+        elif ch in ends and depth == 0:
+            spans.append((seg_start, i + 1))
+            seg_start = i + 1
+    if seg_start < end:
+        spans.append((seg_start, end))
+    return [trimmed for s, e in spans if (trimmed := trim_span(text, s, e))]
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Shrink a span past surrounding whitespace (full-width included); None when empty."""
+    while start < end and text[start] in _SPACE:
+        start += 1
+    while end > start and text[end - 1] in _SPACE:
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentences of text[start:end] as absolute spans. Splits on 。！？； outside quotes and brackets."""
+    return _spans(text, SENTENCE_ENDS, start, len(text) if end is None else end)
+
+
+def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Clauses (split also on ，and ：) outside quotes and brackets."""
+    return _spans(text, CLAUSE_ENDS, start, len(text) if end is None else end)
+
+
+_ENUM = re.compile(r"[一二三四五六七八九十]+是")
+
+
+def enumerated_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Items of an inline 一是…二是… enumeration inside text[start:end]; [] when there is none."""
+    marks = [m.start() + start for m in _ENUM.finditer(text, start, end)]
+    marks = [m for m in marks if m == start or text[m - 1] in "。；;，,：:\u3000 "]
+    if len(marks) < 2:
+        return []
+    bounds = marks + [end]
+    return [s for a, b in zip(bounds, bounds[1:]) if (s := trim_span(text, a, b))]

@@ -1,0 +1,1 @@
+"""Embeds and stores chunks in Chroma, and retrieves them: dense, lexical (BM25) and fused."""

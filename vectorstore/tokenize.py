@@ -1,0 +1,79 @@
+"""Chinese-aware tokens for BM25 and for matching: jieba words (with the genre's terms) plus CJK bigrams."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import cached_property
+from importlib import resources
+
+import jieba
+
+STOPWORDS = frozenset("""
+的 了 和 与 及 是 在 对 为 有 把 被 等 将 从 以 中 上 下 也 都 就 而 或 并 其 之 这 那 个 些 么 吗 呢 吧 啊
+什么 多少 哪些 哪个 哪 几 怎么 怎样 如何 是否 请问 一下 请 我 你 我们 你们 他们 告诉 介绍 情况 一共 总共
+方面 具体 主要 相关 呢 啥 咋 有没有 有何 为何 哪里 谁 是的 以及 已 已经 进行 开展 通过
+the of a an and or in on to is was were are for what how much many which who did does do by with
+""".split())
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z]+(?:&[a-z]+)?|\d+(?:\.\d+)?")
+_QUOTED = re.compile(r"[“\"《「]([^”\"》」]{2,12})[”\"》」]")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), lower-case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+class Tokenizer:
+    """A private jieba instance, so the genre dictionary never leaks into global state."""
+
+    def __init__(self, extra_terms: list[str] | tuple[str, ...] = ()) -> None:
+        self._extra = list(extra_terms)
+
+    @cached_property
+    def _jieba(self) -> jieba.Tokenizer:
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        for term in genre_terms() + self._extra:
+            tok.add_word(term, freq=200000)
+        return tok
+
+    def add_terms_from(self, text: str) -> None:
+        """Quoted names in a report (“科贷通”, “海智计划”) become dictionary words."""
+        for term in _QUOTED.findall(text):
+            if term not in self._extra:
+                self._extra.append(term)
+                if "_jieba" in self.__dict__:
+                    self._jieba.add_word(term, freq=200000)
+
+    def words(self, text: str) -> list[str]:
+        """Content words: jieba (search mode) over Chinese runs, plus ASCII words and numbers."""
+        text = normalise(text)
+        out: list[str] = []
+        for m in _WORD.finditer(text):
+            piece = m.group()
+            if _CJK_RUN.fullmatch(piece):
+                out += [w for w in self._jieba.cut_for_search(piece, HMM=False) if w not in STOPWORDS]
+            elif piece not in STOPWORDS:
+                out.append(piece)
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """BM25 tokens: words plus character bigrams, which survive typos like 拔款/拨款."""
+        words = self.words(text)
+        return words + ["§" + b for b in bigrams(normalise(text))]
+
+
+def bigrams(text: str) -> list[str]:
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out += [run[i:i + 2] for i in range(len(run) - 1)]
+    return out
+
+
+def genre_terms() -> list[str]:
+    text = resources.files("vectorstore").joinpath("genre_terms.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
