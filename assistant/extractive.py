@@ -22,6 +22,7 @@ MIN_FIGURE_SCORE = 0.45
 MIN_SENTENCE_SCORE = 0.4
 MIN_LIST_SCORE = 0.4
 _LEAD_FILLER = re.compile(r"^(?:其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
+_LEAD_STOP = frozenset("，,。；;（(：:！？!?")
 _LIST_CONCEPTS = ("问题", "不足", "措施", "改进", "成绩", "成效", "完成", "目标", "任务", "职责", "机构")
 
 
@@ -30,6 +31,7 @@ class Candidate:
     score: float
     span: Span
     lead: str  # verbatim text stated in the answer
+    label: str = ""  # the fact's label, for figure candidates
 
 
 def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher: Matcher,
@@ -98,23 +100,28 @@ def _figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, d
             sentence = chunk.text[s_start - chunk.start:s_end - chunk.start]
             if not _year_ok(q, sentence, chunk):
                 continue
-            lead_start, lead_end = _lead_span(chunk, fact, s_end)
+            lead_start, lead_end = _lead_span(chunk, fact, s_start, s_end)
             lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
             score = (0.55 * matcher.score(q, lead) + 0.25 * matcher.score(q, sentence)
-                     + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top)
-            out.append(Candidate(score, Span(chunk, s_start, s_end), _clean_lead(lead)))
+                     + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
+                     + 0.05 * matcher.nearest_to_end(q, lead))
+            out.append(Candidate(score, Span(chunk, s_start, s_end), _clean_lead(lead), norm_text(fact.label)))
     out.sort(key=lambda c: -c.score)
     return _dedupe(out)
 
 
-def _lead_span(chunk: Chunk, fact: Fact, sentence_end: int) -> tuple[int, int]:
-    """The fact's own words; when its label follows the figure (31家企业入库…), run to the clause end."""
-    end = fact.end
-    for c_start, c_end in clause_spans(chunk.text, fact.end - chunk.start - 1, sentence_end - chunk.start):
-        end = c_end + chunk.start
-        break
-    label_after = fact.label and norm_text(fact.label) not in norm_text(fact.clause)
-    return fact.start, (end if label_after else fact.end)
+def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int, int]:
+    """The fact's own words: from its label (before the figure, or in the clause before) to its clause end."""
+    text, base = chunk.text, chunk.start
+    start = fact.start
+    if fact.label and fact.label not in text[fact.start - base:fact.end - base]:
+        found = text.rfind(fact.label, s_start - base, fact.start - base)
+        if found != -1:
+            start = found + base
+    end = fact.end - base
+    while end < s_end - base and text[end] not in _LEAD_STOP and not text[end].isdigit():
+        end += 1
+    return start, end + base
 
 
 def _clean_lead(lead: str) -> str:
@@ -137,7 +144,8 @@ def _figure_draft(cands: list[Candidate]) -> Draft:
     draft.add(f"{best.lead}{draft.cite(best.span)}。")
     for other in cands[1:3]:
         # A close runner-up from another sentence is shown too: reports state one quantity in two places.
-        if other.score >= 0.92 * best.score and other.span != best.span:
+        same_quantity = other.label and best.label and (other.label in best.label or best.label in other.label)
+        if same_quantity and other.score >= 0.9 * best.score and other.span != best.span:
             draft.add(f"\n另：{other.lead}{draft.cite(other.span)}。")
     return draft
 
@@ -148,6 +156,8 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
     top = hits[0].score or 1.0
     for hit in hits:
         chunk = hit.chunk
+        if chunk.kind == "title":
+            continue
         section_score = matcher.score(q, chunk.section)
         for s, e in sentence_spans(chunk.text):
             sentence = chunk.text[s:e]

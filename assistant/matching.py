@@ -76,6 +76,16 @@ class Matcher:
     def score(self, q: Question, text: str) -> float:
         return 0.8 * self.coverage(q, text) + 0.2 * self.bigram_overlap(q, text)
 
+    def nearest_to_end(self, q: Question, text: str) -> float:
+        """How late in the question the latest term found in `text` sits (0..1): in 基本支出当中人员支出占多少,
+        the subject is the last-named thing."""
+        t = norm_text(text)
+        matched = [forms[0] for forms, _ in self.units_cached(q) if any(f in t for f in forms)]
+        if not matched:
+            return 0.0
+        longest = max(matched, key=len)
+        return (max(q.norm.rfind(longest), 0) + len(longest)) / max(len(q.norm), 1)
+
     def uncovered(self, q: Question) -> list[str]:
         """Subject terms the corpus never mentions, in any of their forms."""
         missing = []

@@ -28,7 +28,8 @@ UNIT_GROUPS = {
     UnitKind.PERCENT: ("%",),
 }
 _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期]|几多|金额|数额|多大|百分之|比例|占比|增长了?多少|增幅|"
-                          r"how much|how many|what (?:was|is|were|are) the (?:amount|number|total|figure|rate|share|percentage)|"
+                          r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|percentage|expenditure|"
+                          r"spending|budget|income|revenue|investment|growth)\b|"
                           r"what percentage|what share|what rate|what amount|^(?:total|amount)")
 _MONEY_CUES = re.compile(r"钱|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 _ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
                        re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
-_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|\bit\b|\bthey\b|\bthose\b|\bthat\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|\bit\b|\bthey\b|\bthose\b|\bthat\b", re.IGNORECASE)
 _TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
                    r"[^，,。？?]*[？?]?$")
 _EN_TAIL = re.compile(r"^(what (?:was|is|were|are) the|how much (?:was|is|were) the|how many)\s+.+?(\s+in\s+\d{4})?\??$",
@@ -35,7 +35,7 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         return q
     m = _ELLIPTIC.match(q) or _TRAILING_NE.match(q)
     if m:
-        subject = m.group(1).strip("，,？? ")
+        subject = re.sub(r"^(?:其中|其|里面|这里面)", "", m.group(1).strip("，,？? "))
         if _PRONOUN.search(subject) is None and subject:
             return _substitute(previous, subject)
     return f"{previous.rstrip('？?。')}，{q}"

@@ -1,0 +1,52 @@
+"""Loads and checks eval files: one JSON object per line, in the documented schema."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+REQUIRED = {"id", "category", "question", "answerable", "facts", "evidence"}
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    id: str
+    category: str
+    question: str
+    answerable: bool
+    facts: list[list[str]]
+    evidence: str
+    history: list[dict] = field(default_factory=list)
+
+
+def default_dataset() -> Path:
+    return Path(str(resources.files("evals").joinpath("dataset.jsonl")))
+
+
+def load_dataset(path: Path) -> list[EvalItem]:
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: 评测文件不存在 (no such eval file)")
+    items = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{lineno}: 不是合法的 JSON (invalid JSON): {exc.msg}") from exc
+        missing = REQUIRED - set(obj)
+        if missing:
+            raise ValueError(f"{path}:{lineno}: 缺少字段 (missing keys) {sorted(missing)}")
+        items.append(EvalItem(id=str(obj["id"]), category=str(obj["category"]), question=str(obj["question"]),
+                              answerable=bool(obj["answerable"]), facts=[list(g) for g in obj["facts"]],
+                              evidence=str(obj["evidence"]), history=list(obj.get("history") or [])))
+    return items
+
+
+def normalise(text: str) -> str:
+    """Whitespace removed, full-width folded (NFKC): how facts are compared with answers."""
+    return "".join(unicodedata.normalize("NFKC", text).split())

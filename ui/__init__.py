@@ -1,0 +1,1 @@
+"""The web chat desk (Gradio) and its feedback store: a leaf that only uses `assistant`."""
