@@ -18,7 +18,8 @@ from assistant.lexicon import ENTITY_SUFFIXES, OUT_OF_SCOPE_SUFFIXES
 from assistant.llm import LLMAnswerer, LLMUnavailable, make_chat_model
 from assistant.matching import Matcher
 from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
-from assistant.question import Question, analyse
+from assistant.multipart import merge, split_question
+from assistant.question import Intent, Question, analyse
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
 from assistant.verify import unsupported_numbers
@@ -150,7 +151,7 @@ class Assistant:
         if reason:
             log.info("abstain (%s): %s", reason, q.text)
             return _not_found(), Mode.EXTRACTIVE
-        extractive = answer_extractive(q, state["hits"], self.retriever.chunks, self.matcher, self.years)
+        extractive = self._extractive(q, state)
         if self.llm is None or extractive.abstained:
             return extractive, Mode.EXTRACTIVE
         try:
@@ -159,6 +160,17 @@ class Assistant:
             log.warning("LLM answer not used: %s", exc)
             extractive.notice = "大模型暂不可用或回答无法核实，以下为原文摘录答案。"
             return extractive, Mode.LLM_FALLBACK
+
+    def _extractive(self, q: Question, state: dict) -> Draft:
+        parts = split_question(q.text) if q.intent is Intent.FIGURE else [q.text]
+        if len(parts) == 1:
+            return answer_extractive(q, state["hits"], self.retriever.chunks, self.matcher, self.years)
+        drafts = []
+        for part in parts:
+            sub = analyse(part, self.retriever.tokenizer)
+            hits = self.retriever.search(sub.norm, lexical_query=sub.search_text(), filters=state.get("filters"))
+            drafts.append(answer_extractive(sub, hits, self.retriever.chunks, self.matcher, self.years))
+        return merge(drafts)
 
     def out_of_scope(self, q: Question) -> str:
         """Why the report cannot answer this (a year, body or item it never mentions), or ''."""

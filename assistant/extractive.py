@@ -18,9 +18,10 @@ from vectorstore.hybrid import ScoredChunk
 log = logging.getLogger(__name__)
 
 # Thresholds, calibrated on the labelled questions in evals/ (see docs/EVAL.md).
-MIN_FIGURE_SCORE = 0.45
+MIN_FIGURE_SCORE = 0.35
 MIN_SENTENCE_SCORE = 0.4
 MIN_LIST_SCORE = 0.4
+HEADING_BODY_CHARS = 120
 _LEAD_FILLER = re.compile(r"^(?:其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _LEAD_STOP = frozenset("，,。；;（(：:！？!?")
 _LIST_CONCEPTS = ("问题", "不足", "措施", "改进", "成绩", "成效", "完成", "目标", "任务", "职责", "机构")
@@ -72,7 +73,8 @@ def _unit_ok(q: Question, fact: Fact) -> bool:
     if q.unit is UnitKind.ANY:
         return True
     if q.unit is UnitKind.COUNT:
-        allowed = (q.count_unit,) if q.count_unit else ()
+        # 几个 counts anything (几个人, 几个项目); 几家/几名 name their unit.
+        allowed = (q.count_unit,) if q.count_unit and q.count_unit != "个" else ()
         money = UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT]
         if q.count_unit in ("人", "名"):
             allowed = ("人", "名")
@@ -105,7 +107,10 @@ def _figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, d
             score = (0.55 * matcher.score(q, lead) + 0.25 * matcher.score(q, sentence)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead))
-            out.append(Candidate(score, Span(chunk, s_start, s_end), _clean_lead(lead), norm_text(fact.label)))
+            lead = _clean_lead(lead)
+            if fact.value.count(".") > 1:  # 449.34.34万元: say so rather than repeat it as if it were sound
+                lead += "（原文数字如此，疑有笔误）"
+            out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label)))
     out.sort(key=lambda c: -c.score)
     return _dedupe(out)
 
@@ -114,12 +119,13 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     """The fact's own words: from its label (before the figure, or in the clause before) to its clause end."""
     text, base = chunk.text, chunk.start
     start = fact.start
-    if fact.label and fact.label not in text[fact.start - base:fact.end - base]:
+    label_after = fact.label and fact.label in text[fact.end - base:s_end - base]
+    if fact.label and not label_after and fact.label not in text[fact.start - base:fact.end - base]:
         found = text.rfind(fact.label, s_start - base, fact.start - base)
         if found != -1:
             start = found + base
     end = fact.end - base
-    while end < s_end - base and text[end] not in _LEAD_STOP and not text[end].isdigit():
+    while end < s_end - base and text[end] not in _LEAD_STOP:
         end += 1
     return start, end + base
 
@@ -159,10 +165,15 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
         if chunk.kind == "title":
             continue
         section_score = matcher.score(q, chunk.section)
-        for s, e in sentence_spans(chunk.text):
+        spans = sentence_spans(chunk.text)
+        for index, (s, e) in enumerate(spans):
             sentence = chunk.text[s:e]
             if not _year_ok(q, sentence, chunk):
                 continue
+            if index == 0 and len(spans) > 1 and _is_heading_sentence(chunk, sentence):
+                # A heading alone (（一）完善科技创新管理机制。) says nothing; answer with what follows it.
+                e = next((b for _, b in spans[1:] if b - s >= HEADING_BODY_CHARS), spans[-1][1])
+                sentence = chunk.text[s:e]
             score = 0.75 * matcher.score(q, sentence) + 0.15 * section_score + 0.1 * hit.score / top
             span = Span(chunk, s + chunk.start, e + chunk.start)
             out.append(Candidate(score, span, _window(q, matcher, chunk, s, e)))
@@ -170,10 +181,15 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
     return _dedupe(out)
 
 
+def _is_heading_sentence(chunk: Chunk, sentence: str) -> bool:
+    head = norm_text(chunk.heading)
+    return bool(head) and norm_text(sentence).rstrip("。：:").endswith(head[-6:]) and len(sentence) <= len(chunk.heading) + 4
+
+
 def _window(q: Question, matcher: Matcher, chunk: Chunk, s: int, e: int, width: int = 3) -> str:
     """The best run of up to `width` clauses of a long sentence, so the answer leads with what was asked."""
     text = chunk.text
-    if e - s <= 80:
+    if e - s <= 80 or _is_heading_sentence(chunk, text[s:sentence_spans(text, s, e)[0][1]]):
         return text[s:e].strip()
     clauses = clause_spans(text, s, e)
     best, best_score = (s, e), -1.0

@@ -9,7 +9,7 @@ from ingest.sentences import sentence_spans
 
 UNITS = ("万元", "亿元", "千元", "元", "万人", "万", "亿", "%", "％", "家", "人", "名", "个", "项",
          "条", "次", "笔", "届", "期", "所", "座", "件", "篇", "批", "户", "天")
-NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)*)\s*(" + "|".join(map(re.escape, UNITS)) + r")")
+NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")")
 _DELIMS = "，,：:；;（）()“”《》。！？\n"
 _FILLER_HEAD = re.compile(r"^(?:其中|包含|包括|含|共计|共|合计|总计|累计|目前已有|目前|已有|有|为|达到|达|约|超过|超|是|即"
                           r"|[一二三四五六七八九十]是)+")

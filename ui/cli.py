@@ -1,0 +1,66 @@
+"""`report-qa serve`: the web chat desk on http://HOST:PORT (loopback unless told otherwise)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from ui.desk import DeskOptions
+
+log = logging.getLogger(__name__)
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+_ALL_INTERFACES = {"0.0.0.0", "::", "[::]"}
+
+
+def register(sub) -> None:
+    defaults = DeskOptions()
+    p = sub.add_parser("serve", help="start the web chat (网页问答) on 127.0.0.1:7860")
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help="interface to bind (default 127.0.0.1; 0.0.0.0 exposes the desk to the network)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 7860)")
+    # SUPPRESS: `report-qa --data-dir X serve` must keep X rather than get this option's default.
+    p.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                   help="where the store lives (REPORT_QA_DATA_DIR)")
+    p.add_argument("--rate-limit", type=_positive, default=defaults.rate_limit_per_minute,
+                   help=f"questions per minute per client IP (default {defaults.rate_limit_per_minute})")
+    p.add_argument("--queue-size", type=_positive, default=defaults.queue_size,
+                   help=f"waiting requests before new ones are refused (default {defaults.queue_size})")
+    p.add_argument("--concurrency", type=_positive, default=defaults.concurrency,
+                   help=f"questions answered at the same time (default {defaults.concurrency})")
+    p.set_defaults(func=_cmd_serve)
+
+
+def _cmd_serve(args) -> int:
+    from assistant import Assistant
+    from assistant.cli import settings_from
+    from ui.app import build_app, launch
+
+    if args.host in _ALL_INTERFACES:
+        log.warning("binding all interfaces (%s): the desk is reachable from other machines; "
+                    "put it behind a proxy with TLS and access control", args.host)
+    settings = settings_from(args)
+    assistant = Assistant.from_settings(settings)
+    if assistant.ensure_corpus(progress=sys.stderr.isatty()) is not None:
+        print(f"首次启动：已导入 {settings.corpus_dir} 中的报告。 (First start: ingested the bundled report.)",
+              flush=True)
+    options = DeskOptions(rate_limit_per_minute=args.rate_limit, queue_size=args.queue_size,
+                          concurrency=args.concurrency)
+    demo = build_app(assistant, settings, options)
+    launch(demo, args.host, args.port)
+    host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
+    print(f"问答助手已启动 Serving on http://{host}:{args.port}/  (Ctrl+C 退出 to stop)", flush=True)
+    try:
+        demo.block_thread()
+    finally:
+        demo.close()
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
