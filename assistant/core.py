@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.draft import Draft
 from assistant.extractive import answer_extractive
@@ -129,11 +129,10 @@ class Assistant:
         return clean
 
     def _build_chain(self) -> Runnable:
-        return (RunnablePassthrough.assign(standalone=RunnableLambda(self._rewrite))
-                | RunnablePassthrough.assign(parsed=RunnableLambda(self._analyse))
-                | RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve))
-                | RunnablePassthrough.assign(draft=RunnableLambda(self._answer))
-                | RunnableLambda(self._verify))
+        """question → rewrite → analyse → retrieve → answer → verify. Steps run in sequence, on one thread."""
+        return (_step("standalone", self._rewrite) | _step("parsed", self._analyse)
+                | _step("hits", self._retrieve) | _step("draft", self._answer)
+                | RunnableLambda(self._verify, name="verify"))
 
     def _rewrite(self, state: dict) -> str:
         return rewrite(state["question"], state["history"])
@@ -197,6 +196,11 @@ class Assistant:
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
             return _not_found().to_answer(state["question"], mode)
         return answer
+
+
+def _step(key: str, fn) -> Runnable:
+    """A chain step that adds `key` to the state dict."""
+    return RunnableLambda(lambda state: {**state, key: fn(state)}, name=key)
 
 
 def _not_found() -> Draft:

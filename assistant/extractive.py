@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.draft import Draft, Span
-from assistant.lists import ListItem, best_list
+from assistant.lists import ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.models import NOT_FOUND
 from assistant.question import UNIT_GROUPS, Intent, Question, UnitKind
@@ -23,7 +23,7 @@ MIN_SENTENCE_SCORE = 0.4
 MIN_LIST_SCORE = 0.4
 HEADING_BODY_CHARS = 120
 _LEAD_FILLER = re.compile(r"^(?:其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
-_LEAD_STOP = frozenset("，,。；;（(：:！？!?")
+_LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _LIST_CONCEPTS = ("问题", "不足", "措施", "改进", "成绩", "成效", "完成", "目标", "任务", "职责", "机构")
 
 
@@ -51,10 +51,26 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
         found = best_list(q, hits, corpus, matcher)
         top_sentence = sentences[0].score if sentences else 0.0
         if found and found[0] >= MIN_LIST_SCORE and (q.intent is Intent.LIST or found[0] >= top_sentence):
-            return _list_draft(found[1], found[2])
+            item = focused_item(q, found[2], matcher)
+            if item is None:
+                return _list_draft(found[1], found[2])
+            detail = _item_detail(q, item, sentences)
+            if detail:
+                return _sentence_draft([detail])
     if sentences and sentences[0].score >= MIN_SENTENCE_SCORE:
         return _sentence_draft(sentences)
     return _abstain()
+
+
+def _item_detail(q: Question, item: ListItem, sentences: list[Candidate]) -> Candidate | None:
+    """The item's heading with the sentences after it, as the sentence answerer would give it."""
+    chunk = item.span.chunk
+    spans = sentence_spans(chunk.text)
+    if not spans:
+        return None
+    s = spans[0][0]
+    e = next((b for _, b in spans[1:] if b - s >= HEADING_BODY_CHARS), spans[-1][1])
+    return Candidate(1.0, Span(chunk, s + chunk.start, e + chunk.start), chunk.text[s:e].strip())
 
 
 def _abstain() -> Draft:
@@ -116,22 +132,29 @@ def _figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, d
 
 
 def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int, int]:
-    """The fact's own words: from its label (before the figure, or in the clause before) to its clause end."""
+    """The fact's own words: its label and figure, or its whole clause when the label is elsewhere."""
     text, base = chunk.text, chunk.start
-    start = fact.start
-    label_after = fact.label and fact.label in text[fact.end - base:s_end - base]
-    if fact.label and not label_after and fact.label not in text[fact.start - base:fact.end - base]:
-        found = text.rfind(fact.label, s_start - base, fact.start - base)
-        if found != -1:
-            start = found + base
-    end = fact.end - base
+    seg, stop = fact.start - base, fact.end - base
+    number = text.rfind(fact.value, seg, stop)
+    label = norm_text(fact.label)
+    start = seg
+    if label and label not in norm_text(text[seg:number]):
+        start = _clause_start(text, s_start - base, number)
+        label_after = label in norm_text(text[stop:s_end - base])
+        if not label_after and len(text[start:number].strip()) < 2 and start > s_start - base:
+            start = _clause_start(text, s_start - base, start - 1)  # 满意度持续上升，超90%
+    end = stop
     while end < s_end - base and text[end] not in _LEAD_STOP:
         end += 1
-    return start, end + base
+    return start + base, end + base
+
+
+def _clause_start(text: str, floor: int, pos: int) -> int:
+    return max([floor] + [text.rfind(d, floor, pos) + 1 for d in "，,；;：:。"])
 
 
 def _clean_lead(lead: str) -> str:
-    return _LEAD_FILLER.sub("", lead.strip().rstrip("，,。；;：:")).strip()
+    return _LEAD_FILLER.sub("", lead.strip().strip("、，,").rstrip("。；;：:")).strip()
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.draft import Span
@@ -13,7 +14,10 @@ from ingest.sentences import enumerated_spans, sentence_spans
 from vectorstore.hybrid import ScoredChunk
 
 MAX_ITEMS = 10
+_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十\d]{1,3}[、.．])\s*")
 SHORT_SENTENCE = 50
+FOCUS_MIN = 0.25
+FOCUS_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -28,12 +32,14 @@ class Container:
     path: str
     items: list[ListItem]
     child_paths: list[str]
+    heading: str = ""  # what names the list: the last heading, or the words before 一是…
+
+    def __post_init__(self) -> None:
+        self.heading = self.heading or self.path.split(SECTION_SEP)[-1]
 
     @property
     def title(self) -> str:
-        parts = [p for p in self.path.split(SECTION_SEP) if p != "·"]
-        last = parts[-1] if parts else ""
-        return last.lstrip("（(一二三四五六七八九十0123456789）)、.． ")
+        return _MARKER.sub("", self.heading).rstrip("：:，,")
 
 
 def best_list(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher: Matcher
@@ -48,7 +54,7 @@ def best_list(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher
         return None
 
     def score(c: Container) -> float:
-        heading = c.path.split(SECTION_SEP)[-1]
+        heading = c.heading
         items = " ".join(i.text for i in c.items)
         retrieved = max((hit_ids.get(i.span.chunk.id, 0.0) for i in c.items), default=0.0) / top
         return (0.55 * matcher.score(q, heading) + 0.15 * matcher.score(q, c.path)
@@ -57,6 +63,15 @@ def best_list(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher
     ranked = sorted(containers, key=score, reverse=True)
     best = _descend(q, ranked[0], containers, matcher)
     return score(ranked[0]), best.title, best.items[:MAX_ITEMS]
+
+
+def focused_item(q: Question, items: list[ListItem], matcher: Matcher) -> ListItem | None:
+    """The one item a question singles out (研发投入方面存在什么问题 → （一）研发投入实力不强), if any."""
+    if len(items) < 2:
+        return None
+    scored = sorted(((matcher.score(q, i.text.split("：")[0]), n) for n, i in enumerate(items)), reverse=True)
+    (best, index), (second, _) = scored[0], scored[1]
+    return items[index] if best >= FOCUS_MIN and best - second >= FOCUS_MARGIN else None
 
 
 def _descend(q: Question, best: Container, containers: list[Container], matcher: Matcher) -> Container:
@@ -115,4 +130,7 @@ def _enumeration(chunk: Chunk) -> Container | None:
         return None
     items = [ListItem(chunk.text[s:e].rstrip("。；;，,"), Span(chunk, s + chunk.start, e + chunk.start))
              for s, e in spans]
-    return Container(chunk.source, chunk.section + SECTION_SEP + "·", items, [])
+    intro = chunk.text[:spans[0][0]].strip()
+    intro = sentence_spans(intro)[-1] if intro else None
+    heading = chunk.text[intro[0]:intro[1]] if intro else chunk.heading
+    return Container(chunk.source, chunk.section + SECTION_SEP + "·", items, [], heading)

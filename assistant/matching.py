@@ -46,6 +46,7 @@ class Matcher:
                 continue
             seen.add(forms)
             present = [f for f in forms if self.in_corpus(f)]
+            # A subject the reports never name weighs as much as the rarest word: it must not be ignored.
             idf = max((self._idf(f) for f in present), default=math.log(1 + self._n))
             out.append((forms, idf * math.sqrt(max(len(forms[0]), 1))))
         return out

@@ -65,8 +65,13 @@ class Question:
         return " ".join([self.norm, *extra])
 
 
+_BUREAU_EN = re.compile(r"(?:the\s+)?(?:lushan(?:\s+city)?(?:'s)?\s+)?(?:science\s+and\s+technology|sci-tech|s&t)\s+bureau(?:'s)?",
+                        re.IGNORECASE)
+
+
 def analyse(text: str, tokenizer: Tokenizer) -> Question:
     norm = _CN_COUNT.sub(lambda m: _CN_NUM[m.group(1)] + m.group(2), normalise(text.strip()))
+    norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
     terms, expanded, unmapped = _terms(norm, tokenizer, english)
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),

@@ -17,6 +17,7 @@ class LexicalIndex:
     """BM25 over chunks. The heading path is indexed with the text, so 问题/措施 find their sections."""
 
     def __init__(self, chunks: list[Chunk], tokenizer: Tokenizer) -> None:
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self.chunks = chunks
         self.tokenizer = tokenizer
         for chunk in chunks:
