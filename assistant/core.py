@@ -184,6 +184,8 @@ class Assistant:
         covered = [t for t in q.terms if t not in missing]
         if missing and not covered:
             return f"nothing known {missing}"
+        if q.english and len(q.unmapped) > max(len(covered), 1):
+            return f"mostly unknown English words {q.unmapped}"
         return ""
 
     def _verify(self, state: dict) -> Answer:

@@ -80,9 +80,10 @@ def _abstain() -> Draft:
 
 
 def _year_ok(q: Question, text: str, chunk: Chunk) -> bool:
-    """A question about another year than the report's needs that year in the evidence."""
+    """A question about another year or place than the report's needs that year or place in the evidence."""
     other = [y for y in q.years if y != chunk.year]
-    return all(str(y) in text for y in other)
+    places = [p for p in q.places if p not in chunk.department and p not in chunk.title]
+    return all(str(y) in text for y in other) and all(p in text for p in places)
 
 
 def _unit_ok(q: Question, fact: Fact) -> bool:

@@ -51,6 +51,8 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "subsidy": ("奖补", "补助", "贴息"), "subsidies": ("奖补", "补助"), "bonus": ("奖补",), "allowance": ("津贴",),
     "allowances": ("津贴",), "interest": ("贴息",), "higher": ("上级",), "superior": ("上级",),
     "provincial": ("省",), "province": ("省",), "municipal": ("市",), "city": ("市",), "county": ("市",),
+    "evaluation": ("自评", "评价"), "self-evaluation": ("自评",), "assessment": ("自评", "绩效"),
+    "businesses": ("企业",), "business": ("企业",), "served": ("服务",), "serve": ("服务",), "service": ("服务",),
     "enterprises": ("企业",), "enterprise": ("企业",), "companies": ("企业",), "company": ("企业",),
     "firms": ("企业",), "firm": ("企业",), "smes": ("科技型中小企业",), "sme": ("科技型中小企业",),
     "small": ("中小",), "medium": ("中小",), "tech": ("科技",), "technology": ("科技", "技术"),
@@ -95,6 +97,9 @@ lushan bureau bureau's report's
 多少名 多少人 多少家 多少个 多少项 多少笔 多少次 几名 几人 几项 几笔 几次 万元 元 亿元 百分之
 what which who how much many was were is are the of in for a an to did does do by and or on with its it this that
 there their they about tell me please give list name named according report's bureau's
+got get gets made make gave give given received receive has have had been being be will would could should can
+also its them any all some each per from into as at than then so such more most identify identifies identified
+mention mentioned mentions say says said state states stated shown show shows describe described does did done
 """.split())
 
 # A question naming one of these (and the report not) asks about something the report does not cover.

@@ -41,6 +41,8 @@ _EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "pe
                    "specialists": "名", "commissioners": "名", "measures": "条", "items": "项", "tasks": "项"}
 _LIST_CUES = re.compile(r"哪些|有什么|有何|列举|列出|分别是|都有|什么成绩|什么问题|什么措施|包括|"
                         r"what (?:are|were) the|which|list|name the|what problems|what measures|what achievements")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
+_NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条笔次])")
 _CN_NUM = {"两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "十": "10"}
@@ -55,6 +57,7 @@ class Question:
     unit: UnitKind
     count_unit: str = ""  # e.g. 家 for 几家
     years: list[int] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # 九江市, 江西省: a place other than the report's own narrows it
     terms: list[str] = field(default_factory=list)  # subject words, generic words removed
     expanded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term → report-side forms
     unmapped: list[str] = field(default_factory=list)  # English content words with no report-side form
@@ -76,7 +79,12 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
     terms, expanded, unmapped = _terms(norm, tokenizer, english)
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
                     unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in _YEAR.findall(norm)],
-                    terms=terms, expanded=expanded, unmapped=unmapped)
+                    terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm))
+
+
+def _places(norm: str) -> list[str]:
+    """Proper place names (九江市, 江西省), not 全省 or 项目支出中省."""
+    return [p for p in _PLACE.findall(norm) if not set(p[:2]) & _NOT_IN_PLACE]
 
 
 def _is_english(norm: str) -> bool:
