@@ -6,6 +6,14 @@ import hashlib
 import math
 import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -98,6 +106,12 @@ def session_store(session_assistant):
 
 
 @pytest.fixture
+def settings_for():
+    """Factory: `settings_for(data_dir, llm_base_url=...)` gives offline Settings, blind to REPORT_QA_* env."""
+    return offline_settings
+
+
+@pytest.fixture
 def subprocess_env() -> dict[str, str]:
     env = _without_project_env()
     env["PYTHONIOENCODING"] = "utf-8"
@@ -115,14 +129,17 @@ def hash_embeddings():
 
 @pytest.fixture
 def fast_assistant(tmp_path):
-    """An assistant over its own empty Chroma store in tmp_path, embedding with HashEmbeddings."""
+    """An assistant over its own empty Chroma store in tmp_path, embedding with HashEmbeddings.
+
+    Hash vectors carry no meaning, so ranking is left to BM25 alone (lexical_weight=1).
+    """
     from assistant.core import Assistant
     from vectorstore.hybrid import HybridRetriever
     from vectorstore.store import ChunkStore
 
     settings = offline_settings(tmp_path / "data")
     store = ChunkStore(HashEmbeddings(), persist_dir=settings.store_dir)
-    return Assistant(HybridRetriever(store=store), settings)
+    return Assistant(HybridRetriever(store=store, lexical_weight=1.0), settings)
 
 
 # --- checks every answer must pass --------------------------------------------------------------
@@ -145,3 +162,77 @@ def assert_grounded(report_text, report_path):
             assert answer.citations == []
 
     return check
+
+
+# --- the web desk, served for real on loopback (tests/test_ui_*.py) -----------------------------
+
+SERVER_START_TIMEOUT_S = 180  # first start loads the embedder and ingests the bundled report
+SERVER_STOP_TIMEOUT_S = 15
+
+
+@dataclass(frozen=True)
+class ServedApp:
+    url: str
+    data_dir: Path
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_serving(proc: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"report-qa serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"report-qa serve did not answer on {url} within {SERVER_START_TIMEOUT_S} s:\n"
+                f"{log.read_text()[-3000:]}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=SERVER_STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=SERVER_STOP_TIMEOUT_S)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on (it was free a moment ago)."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory) -> Iterator[ServedApp]:
+    """`report-qa serve` on a free loopback port with an empty data dir; always stopped afterwards."""
+    base = tmp_path_factory.mktemp("ui-server")
+    data_dir, log = base / "data", base / "serve.log"
+    port = free_port()
+    env = _without_project_env()
+    env.update(REPORT_QA_DATA_DIR=str(data_dir), GRADIO_ANALYTICS_ENABLED="False", NO_PROXY="127.0.0.1,localhost",
+               PYTHONIOENCODING="utf-8")
+    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--data-dir", str(data_dir), "--rate-limit", "100"]
+    url = f"http://127.0.0.1:{port}/"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+    try:
+        _wait_until_serving(proc, url, log)
+        yield ServedApp(url=url, data_dir=data_dir, log=log)
+    finally:
+        _stop(proc)

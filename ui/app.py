@@ -3,6 +3,7 @@
 It also serves a stable JSON endpoint, `/ask`, taking (question, history_json) and returning the same
 object as `report-qa ask --json`:
 
+    >>> import json
     >>> from gradio_client import Client
     >>> client = Client("http://127.0.0.1:7860/")
     >>> result = client.predict("2022年科技局总支出是多少？", "[]", api_name="/ask")
@@ -16,24 +17,29 @@ object as `report-qa ask --json`:
 
 from __future__ import annotations
 
-import logging
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from assistant import Assistant, Settings
 from ui.desk import ChatDesk, DeskError, DeskOptions, Turn
 from ui.feedback import FEEDBACK_FILE, FeedbackStore
 from ui.render import EMPTY_SOURCES_HTML, SOURCES_CSS, report_titles_line
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from assistant import Assistant, Settings
+
 APP_TITLE = "绩效报告问答助手"
 ALL_REPORTS = "全部报告"
 EXAMPLES: dict[str, list[str]] = {
-    "预算支出": ["2022年总支出是多少？", "人员支出是多少？", "项目支出是多少？"],
+    "预算支出": ["2022年总支出是多少？", "人员支出是多少？", "基本支出是多少？"],
     "工作成绩": ["取得了哪些成绩？", "哪两家企业被认定为高新技术企业？"],
     "问题与改进": ["存在哪些问题？", "下一步有哪些改进措施？"],
 }
-APP_CSS = "#rq-examples button { flex: 0 1 auto; min-width: 0; }"
+APP_CSS = """
+#rq-examples .rq-example-row { justify-content: flex-start; align-items: center; gap: 0.5em; }
+#rq-examples .rq-example-row > * { flex: 0 0 auto !important; width: auto; min-width: 0; }
+#rq-examples .rq-group { min-width: 6em !important; }
+"""
 
 
 def build_app(assistant: Assistant, settings: Settings, options: DeskOptions | None = None) -> gr.Blocks:
@@ -56,6 +62,7 @@ def build_app(assistant: Assistant, settings: Settings, options: DeskOptions | N
         example_buttons = _example_rows()
         _wire_chat(desk, facets, (question, turns, facet), (chatbot, sources), ask_btn, example_buttons)
         chatbot.like(_like_handler(desk), [turns, comment], [status, comment], api_visibility="private")
+        chatbot.clear(lambda: ([], EMPTY_SOURCES_HTML), None, [turns, sources], api_visibility="private")
         _api_endpoint(desk)
     demo.queue(max_size=options.queue_size, default_concurrency_limit=options.concurrency)
     return demo
@@ -92,9 +99,9 @@ def _example_rows() -> list[gr.Button]:
     with gr.Column(elem_id="rq-examples"):
         gr.Markdown("**示例问题**（点击即可提问）")
         for group, questions in EXAMPLES.items():
-            with gr.Row():
-                gr.Markdown(f"{group}：", min_height=0)
-                buttons += [gr.Button(q, size="sm", variant="secondary") for q in questions]
+            with gr.Row(elem_classes="rq-example-row"):
+                gr.Markdown(f"**{group}**", elem_classes="rq-group")
+                buttons += [gr.Button(q, size="sm", variant="secondary", scale=0) for q in questions]
     return buttons
 
 

@@ -108,7 +108,8 @@ class ChatDesk:
         if not isinstance(liked, bool):
             return False, ""
         position = index[0] if isinstance(index, (list, tuple)) else index
-        turn = turns[position // 2] if isinstance(position, int) and 0 <= position // 2 < len(turns) else None
+        is_reply = isinstance(position, int) and position % 2 == 1  # messages alternate question, reply
+        turn = turns[position // 2] if is_reply and position // 2 < len(turns) else None
         if turn is None or turn.kind not in (TurnKind.ANSWERED, TurnKind.ABSTAINED):
             return False, "只能对助手的回答进行评价。"
         if not self.feedback_limiter.allow(client):
