@@ -78,7 +78,7 @@ def _cmd_ingest(args) -> int:
     settings = settings_from(args)
     assistant = Assistant.from_settings(settings)
     paths = args.paths or [settings.corpus_dir]
-    report = assistant.ingest(paths, department=args.department, year=args.year)
+    report = assistant.ingest(paths, department=args.department, year=args.year, progress=sys.stderr.isatty())
     for error in report.errors:
         print(f"跳过 skipped: {error}", file=sys.stderr)
     print(f"已入库 {report.files} 个文件，{report.chunks} 个文本块（新增 {report.added}，替换 {report.replaced}），"

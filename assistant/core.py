@@ -15,7 +15,7 @@ from assistant.draft import Draft
 from assistant.extractive import answer_extractive
 from assistant.indexing import IngestReport, ingest_paths
 from assistant.lexicon import ENTITY_SUFFIXES, OUT_OF_SCOPE_SUFFIXES
-from assistant.llm import LLMAnswerer, LLMUnavailable, make_chat_model
+from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
 from assistant.matching import Matcher
 from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
 from assistant.multipart import merge, split_question
@@ -142,7 +142,16 @@ class Assistant:
 
     def _retrieve(self, state: dict) -> list:
         q: Question = state["parsed"]
-        return self.retriever.search(q.norm, lexical_query=q.search_text(), filters=state.get("filters"))
+        filters = state.get("filters") or self._department_filter(q)
+        return self.retriever.search(q.norm, lexical_query=q.search_text(), filters=filters)
+
+    def _department_filter(self, q: Question) -> dict | None:
+        """With several departments stored, a question that names some of them (科技局) searches only those."""
+        departments = {c.department for c in self.retriever.chunks if c.department}
+        named = [d for d in departments if any(alias in q.norm for alias in department_aliases(d))]
+        if not named or len(named) == len(departments):
+            return None
+        return {"department": sorted(named)}
 
     def _answer(self, state: dict) -> tuple[Draft, Mode]:
         q: Question = state["parsed"]
@@ -155,6 +164,10 @@ class Assistant:
             return extractive, Mode.EXTRACTIVE
         try:
             return self.llm.answer(state["standalone"], state["hits"]), Mode.LLM
+        except UnverifiedAnswer as exc:
+            log.warning("LLM answer rejected: %s", exc)
+            extractive.notice = "大模型的回答含有引用原文中没有的数字，已改用原文摘录答案。"
+            return extractive, Mode.LLM_FALLBACK
         except LLMUnavailable as exc:
             log.warning("LLM answer not used: %s", exc)
             extractive.notice = "大模型暂不可用或回答无法核实，以下为原文摘录答案。"
@@ -198,6 +211,15 @@ class Assistant:
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
             return _not_found().to_answer(state["question"], mode)
         return answer
+
+
+def department_aliases(department: str) -> set[str]:
+    """庐山市科学技术局 → itself, 庐山市科技局, 科学技术局, 科技局."""
+    names = {department, department.replace("科学技术", "科技")}
+    place = re.match(r"^(.{2,4}?[省市县区])(.{2,})$", department)
+    if place:
+        names |= {n[len(place.group(1)):] for n in names}
+    return {n for n in names if len(n) >= 2}
 
 
 def _step(key: str, fn) -> Runnable:

@@ -22,7 +22,7 @@ MIN_FIGURE_SCORE = 0.35
 MIN_SENTENCE_SCORE = 0.4
 MIN_LIST_SCORE = 0.4
 HEADING_BODY_CHARS = 120
-_LEAD_FILLER = re.compile(r"^(?:其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
+_LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _LIST_CONCEPTS = ("问题", "不足", "措施", "改进", "成绩", "成效", "完成", "目标", "任务", "职责", "机构")
 
@@ -41,7 +41,7 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     if not hits:
         return _abstain()
     if q.intent is Intent.FIGURE:
-        figures = _figure_candidates(q, hits, matcher, doc_years)
+        figures = _figure_candidates(q, _with_source_chunks(hits, corpus), matcher, doc_years)
         if figures and figures[0].score >= MIN_FIGURE_SCORE:
             return _figure_draft(figures)
         return _abstain()
@@ -71,6 +71,19 @@ def _item_detail(q: Question, item: ListItem, sentences: list[Candidate]) -> Can
     s = spans[0][0]
     e = next((b for _, b in spans[1:] if b - s >= HEADING_BODY_CHARS), spans[-1][1])
     return Candidate(1.0, Span(chunk, s + chunk.start, e + chunk.start), chunk.text[s:e].strip())
+
+
+def _with_source_chunks(hits: list[ScoredChunk], corpus: list[Chunk], sources: int = 3) -> list[ScoredChunk]:
+    """The hits, then every other chunk of the reports the top hits come from (unranked).
+
+    Facts are few and cheap to score, and a paraphrased question (局里发工资的开销) can miss the
+    right paragraph in retrieval while its label still matches. Only the top reports are read, so
+    this stays small when thousands of reports are stored.
+    """
+    top_sources = list(dict.fromkeys(h.chunk.source for h in hits))[:sources]
+    seen = {h.chunk.id for h in hits}
+    extra = [ScoredChunk(c, 0.0) for c in corpus if c.source in top_sources and c.id not in seen and c.facts]
+    return list(hits) + extra
 
 
 def _abstain() -> Draft:

@@ -45,7 +45,7 @@ def ingest_paths(paths: list[Path], store: ChunkStore, *, department: str | None
         for doc, chunks in chunked:
             report.added += store.add_chunks(chunks, progress=bar.update)
             # Old chunks of a changed file go only after all new ones are stored.
-            report.replaced += store.delete_other_versions(doc.source, [c.id for c in chunks])
+            report.replaced += store.delete_other_versions(doc.origin or doc.source, [c.id for c in chunks])
             report.files += 1
             report.chunks += len(chunks)
     report.seconds = time.perf_counter() - started

@@ -31,7 +31,7 @@ _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期]|几多
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|percentage|expenditure|"
                           r"spending|budget|income|revenue|investment|growth)\b|"
                           r"what percentage|what share|what rate|what amount|^(?:total|amount)")
-_MONEY_CUES = re.compile(r"钱|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
+_MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance")
 _PERCENT_CUES = re.compile(r"增长|增幅|百分|比例|占比|满意度|率|percent|percentage|growth|rate|satisf|share")
 _COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户])")

@@ -27,10 +27,20 @@ def needs_history(question: str) -> bool:
     return bool(_ELLIPTIC.match(q) or _TRAILING_NE.match(q) or _PRONOUN.search(q)) and len(q) <= 40
 
 
+def standalone_history(history: Sequence[dict]) -> str:
+    """The last user question made standalone: follow-ups to follow-ups keep the first subject's context."""
+    standalone = ""
+    for turn in history or []:
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            past = [{"role": "user", "content": standalone}] if standalone else []
+            standalone = rewrite(str(turn["content"]), past)
+    return standalone
+
+
 def rewrite(question: str, history: Sequence[dict]) -> str:
     """那人员支出呢？ after 2022年科技局总支出是多少？ → 2022年科技局人员支出是多少？"""
-    previous = last_user_question(history)
     q = question.strip()
+    previous = standalone_history(history) if needs_history(q) else ""
     if not previous or not needs_history(q):
         return q
     m = _ELLIPTIC.match(q) or _TRAILING_NE.match(q)

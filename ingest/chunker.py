@@ -73,7 +73,7 @@ def _make_chunk(doc: SourceDocument, start: int, end: int, path: list[Heading], 
     return Chunk(
         id=digest[:32], text=text, source=doc.source, start=start, end=end,
         section=section, heading=path[-1].title if path else "", level=len(path), kind=kind,
-        title=doc.title, department=doc.department, year=doc.year, sha256=doc.sha256,
+        title=doc.title, department=doc.department, year=doc.year, sha256=doc.sha256, origin=doc.origin,
         facts=tuple(extract_facts(doc.text, start, end)),
     )
 

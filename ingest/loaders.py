@@ -170,6 +170,7 @@ def load_document(
         department=parsed_department if department is None else department,
         year=parsed_year if year is None else year,
         encoding=encoding,
+        origin=str(path.resolve()),
     )
 
 

@@ -16,6 +16,7 @@ class SourceDocument:
     department: str = ""
     year: int | None = None
     encoding: str = "utf-8"
+    origin: str = ""  # the resolved path it was read from: what identifies "the same file" on re-ingest
 
 
 @dataclass(frozen=True)
@@ -48,4 +49,5 @@ class Chunk:
     department: str = ""
     year: int | None = None
     sha256: str = ""
+    origin: str = ""
     facts: tuple[Fact, ...] = field(default_factory=tuple)

@@ -67,7 +67,10 @@ def match_heading(text: str, start: int, end: int) -> HeadingMatch | None:
         comma = text.find("，", m.end(), title_end)
         # Headings name things; a "heading" that states figures (3、人员行政编制人数7人，…) is body text.
         states_figure = _FIGURE.search(text, m.end(), title_end) is not None
-        if title_end - start > MAX_TITLE or (states_figure and comma != -1):
+        if states_figure:
+            figure = _FIGURE.search(text, m.end(), title_end)
+            title_end, body_start = figure.start(), start  # the whole line is its own body
+        elif title_end - start > MAX_TITLE:
             if comma == -1:
                 return None  # a long sentence that happens to start with a number
             title_end = body_start = comma

@@ -84,8 +84,6 @@ def test_follow_up_for_operating_costs_after_basic_expenditure(ask):
     assert "174.63" not in answer.text
 
 
-@pytest.mark.xfail(strict=True, reason="a follow-up to a follow-up is rewritten against the previous raw, elliptic "
-                                       "question (公用经费，那人员支出呢？), so the year/figure context is lost")
 def test_second_follow_up_in_a_row_still_asks_for_its_own_figure(ask):
     history = [{"role": "user", "content": TOTAL_QUESTION}, {"role": "assistant", "content": "2022年总支出623.97万元[1]。"},
                {"role": "user", "content": "那人员支出呢？"}, {"role": "assistant", "content": "人员支出130.74万元[1]。"}]
@@ -202,8 +200,6 @@ def test_question_of_exactly_the_length_limit_is_answered(ask, session_assistant
 # --- several reports in one store -----------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the department named in the question (科技局) is ignored: with a second "
-                                       "department's report in the store its figure answers the question")
 def test_question_naming_the_bureau_is_not_answered_from_another_departments_report(fast_assistant, tmp_path,
                                                                                     report_path):
     other = tmp_path / "jyj-2022.txt"

@@ -90,8 +90,6 @@ def test_changed_file_replaces_its_old_chunks_and_leaves_other_files_alone(fast_
     assert "623.98" in answer.text and "623.97" not in answer.text
 
 
-@pytest.mark.xfail(strict=True, reason="chunks are keyed by file name only: a same-named file in another folder "
-                                       "is taken for a new version and deletes the first file's chunks")
 def test_same_file_name_in_two_folders_keeps_both_reports(fast_assistant, tmp_path):
     kjj, jyj = tmp_path / "kjj", tmp_path / "jyj"
     kjj.mkdir(), jyj.mkdir()

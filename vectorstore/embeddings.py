@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -49,7 +50,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         if not model:
             raise ValueError("sentence-transformers 需要模型路径或名称：设置 REPORT_QA_ST_MODEL")
         self.model_name = model
-        self.model_id = f"sentence-transformers/{model}"
+        # A local folder is named by its last part, so moving the folder keeps the store usable.
+        self.model_id = f"sentence-transformers/{Path(model).name if Path(model).exists() else model}"
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
         self._device = device

@@ -84,10 +84,11 @@ class HybridRetriever(BaseRetriever):
         return fused[: k or self.k]
 
     def _mask(self, filters: dict | None) -> np.ndarray | None:
-        active = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+        active = {k: (set(v) if isinstance(v, (list, tuple, set)) else {v})
+                  for k, v in (filters or {}).items() if v not in (None, "", [], ())}
         if not active:
             return None
-        return np.array([all(getattr(c, key) == value for key, value in active.items())
+        return np.array([all(getattr(c, key) in values for key, values in active.items())
                          for c in self._chunks])
 
     def _fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> list[ScoredChunk]:

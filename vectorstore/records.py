@@ -10,7 +10,7 @@ from langchain_core.documents import Document
 from ingest.models import Chunk, Fact
 
 _SCALARS = ("source", "start", "end", "section", "heading", "level", "kind", "repeated_in",
-            "title", "department", "sha256")
+            "title", "department", "sha256", "origin")
 
 
 def chunk_metadata(chunk: Chunk) -> dict:

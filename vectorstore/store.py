@@ -28,7 +28,8 @@ class EmbeddingMismatchError(StoreError):
 
 def where_clause(filters: dict | None) -> dict | None:
     """{"department": "…", "year": 2022} → a Chroma `where` (None when no filter is set)."""
-    items = [{k: v} for k, v in (filters or {}).items() if v not in (None, "")]
+    items = [{k: {"$in": list(v)} if isinstance(v, (list, tuple, set)) else v}
+             for k, v in (filters or {}).items() if v not in (None, "", [], ())]
     if not items:
         return None
     return items[0] if len(items) == 1 else {"$and": items}
@@ -87,10 +88,10 @@ class ChunkStore:
                 progress(len(batch))
         return len(todo)
 
-    def delete_other_versions(self, source: str, keep_ids: Iterable[str]) -> int:
-        """Drop the chunks of `source` that are not in `keep_ids` (an older version of the file)."""
+    def delete_other_versions(self, origin: str, keep_ids: Iterable[str]) -> int:
+        """Drop the chunks read from `origin` (a file's path) that are not in `keep_ids`: its older version."""
         keep = set(keep_ids)
-        stored = self.collection.get(where={"source": source}, include=[])["ids"]
+        stored = self.collection.get(where={"origin": origin}, include=[])["ids"]
         stale = [i for i in stored if i not in keep]
         if stale:
             self.collection.delete(ids=stale)
