@@ -51,7 +51,7 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
         found = best_list(q, hits, corpus, matcher)
         top_sentence = sentences[0].score if sentences else 0.0
         if found and found[0] >= MIN_LIST_SCORE and (q.intent is Intent.LIST or found[0] >= top_sentence):
-            item = focused_item(q, found[2], matcher)
+            item = focused_item(q, found[1], found[2], matcher)
             if item is None:
                 return _list_draft(found[1], found[2])
             detail = _item_detail(q, item, sentences)

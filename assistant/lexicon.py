@@ -87,7 +87,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
 
 # Words that carry no subject of their own in a question about this report.
 GENERIC = frozenset("""
-lushan bureau bureau's report's
+lushan bureau bureau's report report's reports document
 
 科技局 科学技术局 庐山 庐山市 庐山市科学技术局 局里 本局 我局 贵局 单位 部门 报告 文件 这份 该 年 年度 年度的
 多少 多少钱 金额 数额 数量 数字 数 总数 一共 总共 合计 分别 各 各是 各自 大概 大约 具体 情况 怎么样 如何 哪 哪些 哪个 哪家 哪几家 几 几家 几个

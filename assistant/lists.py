@@ -65,11 +65,16 @@ def best_list(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher
     return score(ranked[0]), best.title, best.items[:MAX_ITEMS]
 
 
-def focused_item(q: Question, items: list[ListItem], matcher: Matcher) -> ListItem | None:
-    """The one item a question singles out (研发投入方面存在什么问题 → （一）研发投入实力不强), if any."""
+def focused_item(q: Question, title: str, items: list[ListItem], matcher: Matcher) -> ListItem | None:
+    """The one item a question singles out (研发投入方面存在什么问题 → （一）研发投入实力不强), if any.
+
+    Only the words the list's own title lacks count: 主要工作任务有哪些 names the list, not its item
+    全面落实建设创新江西工作任务.
+    """
     if len(items) < 2:
         return None
-    scored = sorted(((matcher.score(q, i.text.split("：")[0]), n) for n, i in enumerate(items)), reverse=True)
+    scored = sorted(((matcher.coverage_beyond(q, i.text.split("：")[0], title), n) for n, i in enumerate(items)),
+                    reverse=True)
     (best, index), (second, _) = scored[0], scored[1]
     return items[index] if best >= FOCUS_MIN and best - second >= FOCUS_MARGIN else None
 

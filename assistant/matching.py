@@ -61,6 +61,15 @@ class Matcher:
         hit = sum(w for forms, w in units if any(f in t for f in forms))
         return hit / total
 
+    def coverage_beyond(self, q: Question, text: str, context: str) -> float:
+        """Like `coverage`, over only the terms `context` does not already contain."""
+        c = norm_text(context)
+        units = [(forms, w) for forms, w in self.units_cached(q) if not any(f in c for f in forms)]
+        if not units:
+            return 0.0
+        t = norm_text(text)
+        return sum(w for forms, w in units if any(f in t for f in forms)) / sum(w for _, w in units)
+
     def bigram_overlap(self, q: Question, text: str) -> float:
         qb = set(bigrams(q.norm))
         if not qb:

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 _ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
                        re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
-_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|\bit\b|\bthey\b|\bthose\b|\bthat\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|\bit\b|\bthey\b|\bthem\b|\bthose\b|\bthat\b", re.IGNORECASE)
+_OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里]")
+_QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项]?")
 _TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
                    r"[^，,。？?]*[？?]?$")
 _EN_TAIL = re.compile(r"^(what (?:was|is|were|are) the|how much (?:was|is|were) the|how many)\s+.+?(\s+in\s+\d{4})?\??$",
@@ -48,11 +50,20 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         subject = re.sub(r"^(?:其中|其|里面|这里面)", "", m.group(1).strip("，,？? "))
         if _PRONOUN.search(subject) is None and subject:
             return _substitute(previous, subject)
+    if _OWN_ASK.search(q) and not _is_english(previous):
+        # 那它下属的事业单位叫什么？ asks its own question about the previous subject: name it.
+        tail = _TAIL.search(previous)
+        core = _QUESTION_WORDS.sub("", previous[:tail.start()] if tail else previous).strip("，,？? ")
+        return _PRONOUN.sub(core, re.sub(r"^(?:那么|那)", "", q), count=1)
     return f"{previous.rstrip('？?。')}，{q}"
 
 
+def _is_english(text: str) -> bool:
+    return bool(re.search(r"[a-zA-Z]", text)) and not re.search(r"[\u4e00-\u9fff]", text)
+
+
 def _substitute(previous: str, subject: str) -> str:
-    if re.search(r"[a-zA-Z]", previous) and not re.search(r"[\u4e00-\u9fff]", previous):
+    if _is_english(previous):
         m = _EN_TAIL.match(previous)
         if m:
             return f"{m.group(1)} {subject}{m.group(2) or ''}?"
