@@ -77,7 +77,7 @@ class Assistant:
     def refresh(self) -> None:
         self.retriever.refresh()
         chunks = self.retriever.chunks
-        self._matcher = Matcher(chunks)
+        self._matcher = Matcher(chunks, names=self.retriever.tokenizer.names)
         self._years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | \
                       {c.year for c in chunks if c.year}
 
@@ -138,6 +138,7 @@ class Assistant:
         return rewrite(state["question"], state["history"])
 
     def _analyse(self, state: dict) -> Question:
+        self.matcher  # loads the corpus first: the tokenizer learns the reports' names from it
         return analyse(state["standalone"], self.retriever.tokenizer)
 
     def _retrieve(self, state: dict) -> list:
@@ -179,7 +180,7 @@ class Assistant:
             return answer_extractive(q, state["hits"], self.retriever.chunks, self.matcher, self.years)
         drafts = []
         for part in parts:
-            sub = analyse(part, self.retriever.tokenizer)
+            sub = self._analyse({"standalone": part})
             hits = self.retriever.search(sub.norm, lexical_query=sub.search_text(), filters=state.get("filters"))
             drafts.append(answer_extractive(sub, hits, self.retriever.chunks, self.matcher, self.years))
         return merge(drafts)
@@ -197,7 +198,7 @@ class Assistant:
         covered = [t for t in q.terms if t not in missing]
         if missing and not covered:
             return f"nothing known {missing}"
-        if q.english and len(q.unmapped) > max(len(covered), 1):
+        if q.english and len(q.unmapped) >= max(len(covered), 1):
             return f"mostly unknown English words {q.unmapped}"
         return ""
 

@@ -23,6 +23,7 @@ MIN_SENTENCE_SCORE = 0.4
 MIN_LIST_SCORE = 0.4
 HEADING_BODY_CHARS = 120
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
+_MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|增长|增幅|下降)")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _LIST_CONCEPTS = ("问题", "不足", "措施", "改进", "成绩", "成效", "完成", "目标", "任务", "职责", "机构")
 
@@ -55,9 +56,13 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
             if item is None:
                 return _list_draft(found[1], found[2])
             detail = _item_detail(q, item, sentences)
+            if detail and q.intent is Intent.LIST:
+                detail = _whole_paragraph(detail)
             if detail:
                 return _sentence_draft([detail])
     if sentences and sentences[0].score >= MIN_SENTENCE_SCORE:
+        if q.intent is Intent.LIST:
+            return _sentence_draft([_whole_paragraph(sentences[0])])
         return _sentence_draft(sentences)
     return _abstain()
 
@@ -86,6 +91,13 @@ def _with_source_chunks(hits: list[ScoredChunk], corpus: list[Chunk], sources: i
     return list(hits) + extra
 
 
+def _whole_paragraph(best: Candidate) -> Candidate:
+    """A list question answered by prose (主要职责是：…。…。) needs the paragraph, not one sentence."""
+    chunk = best.span.chunk
+    start = min(best.span.start, chunk.start + (sentence_spans(chunk.text) or [(0, 0)])[0][0])
+    return Candidate(best.score, Span(chunk, start, chunk.end), chunk.text[start - chunk.start:].strip())
+
+
 def _abstain() -> Draft:
     draft = Draft(abstained=True)
     draft.add(NOT_FOUND)
@@ -96,7 +108,9 @@ def _year_ok(q: Question, text: str, chunk: Chunk) -> bool:
     """A question about another year or place than the report's needs that year or place in the evidence."""
     other = [y for y in q.years if y != chunk.year]
     places = [p for p in q.places if p not in chunk.department and p not in chunk.title]
-    return all(str(y) in text for y in other) and all(p in text for p in places)
+    own = {chunk.department, chunk.department.replace("科学技术", "科技")}
+    bodies = [b for b in q.bodies if not any(o.endswith(b) for o in own)]
+    return all(str(y) in text for y in other) and all(p in text for p in places + bodies)
 
 
 def _unit_ok(q: Question, fact: Fact) -> bool:
@@ -134,9 +148,11 @@ def _figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, d
                 continue
             lead_start, lead_end = _lead_span(chunk, fact, s_start, s_end)
             lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
-            score = (0.55 * matcher.score(q, lead) + 0.25 * matcher.score(q, sentence)
+            context = _bracket_context(chunk, s_start, lead_start, lead_end)
+            score = (0.4 * matcher.score(q, lead) + 0.15 * matcher.score(q, context)
+                     + 0.25 * matcher.score(q, sentence)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
-                     + 0.05 * matcher.nearest_to_end(q, lead))
+                     + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             lead = _clean_lead(lead)
             if fact.value.count(".") > 1:  # 449.34.34万元: say so rather than repeat it as if it were sound
                 lead += "（原文数字如此，疑有笔误）"
@@ -152,7 +168,10 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     number = text.rfind(fact.value, seg, stop)
     label = norm_text(fact.label)
     start = seg
-    if label and label not in norm_text(text[seg:number]):
+    if _MEASURE_WORDS.fullmatch(label):
+        # 金额共计500万元 / 同比增长8.3%: the clause before says what the amount or growth is of.
+        start = _clause_start(text, s_start - base, max(_clause_start(text, s_start - base, number) - 1, 0))
+    elif label and label not in norm_text(text[seg:number]):
         start = _clause_start(text, s_start - base, number)
         label_after = label in norm_text(text[stop:s_end - base])
         if not label_after and len(text[start:number].strip()) < 2 and start > s_start - base:
@@ -161,6 +180,19 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     while end < s_end - base and text[end] not in _LEAD_STOP:
         end += 1
     return start + base, end + base
+
+
+def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int) -> str:
+    """The lead, widened past an enclosing bracket: 金鹰科技200万元 sits in （…） after 科贷通贷款…500万元."""
+    text, base = chunk.text, chunk.start
+    opened = text.rfind("（", s_start - base, lead_start - base)
+    closed = text.rfind("）", s_start - base, lead_start - base)
+    if opened == -1 or closed > opened:
+        return text[lead_start - base:lead_end - base]
+    start = _clause_start(text, s_start - base, opened)
+    if _MEASURE_WORDS.match(norm_text(text[start:opened])):  # 金额共计500万元（…）: what it is the total of
+        start = _clause_start(text, s_start - base, max(start - 1, 0))
+    return text[start:lead_end - base]
 
 
 def _clause_start(text: str, floor: int, pos: int) -> int:

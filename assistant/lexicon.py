@@ -27,6 +27,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "公开": ("公开",), "公布": ("公开",), "发布": ("公开",), "网上": ("政府网",),
     "部门": ("内设机构", "机构"), "科室": ("内设机构", "股"), "机构设置": ("内设机构",), "下属": ("事业单位",),
     "职责": ("职责",), "职能": ("职责",), "负责": ("职责", "负责"), "干什么": ("职责",),
+    "拿到": ("获得", "获"), "得到": ("获得", "获"), "拿了": ("获得", "获"), "贷了": ("贷款",),
+    "涨": ("增长",), "上涨": ("增长",), "涨了": ("增长",), "查摆": ("问题",),
     "投": ("投入",), "投了": ("投入",), "发工资": ("人员支出",), "办公": ("公用经费",), "运转": ("运行", "公用经费"), "人头": ("人员支出",), "花掉": ("支出",),
     "文件": ("《",), "依据": ("按照", "《"), "根据": ("按照", "《"),
     "预算": ("预算",), "老同志": ("退休人员",), "临时": ("临聘",), "公务员": ("行政编制",), "搞": ("开展",),
@@ -51,6 +53,10 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "subsidy": ("奖补", "补助", "贴息"), "subsidies": ("奖补", "补助"), "bonus": ("奖补",), "allowance": ("津贴",),
     "allowances": ("津贴",), "interest": ("贴息",), "higher": ("上级",), "superior": ("上级",),
     "provincial": ("省",), "province": ("省",), "municipal": ("市",), "city": ("市",), "county": ("市",),
+    "department": ("部门",), "department's": ("部门",), "departments'": ("部门",), "large": ("总额",),
+    "big": ("总额",), "start": ("年初",), "beginning": ("年初",), "academic": ("学术",), "discipline": ("学科",),
+    "leaders": ("带头人",), "leader": ("带头人",), "nominated": ("推荐",), "recommended": ("推荐",),
+    "issued": ("发放",), "issue": ("发放",), "granted": ("发放", "获批"), "amount": ("金额",),
     "evaluation": ("自评", "评价"), "self-evaluation": ("自评",), "assessment": ("自评", "绩效"),
     "businesses": ("企业",), "business": ("企业",), "served": ("服务",), "serve": ("服务",), "service": ("服务",),
     "enterprises": ("企业",), "enterprise": ("企业",), "companies": ("企业",), "company": ("企业",),
@@ -93,11 +99,11 @@ lushan bureau bureau's report report's reports document
 多少 多少钱 金额 数额 数量 数字 数 总数 一共 总共 合计 分别 各 各是 各自 大概 大约 具体 情况 怎么样 如何 哪 哪些 哪个 哪家 哪几家 几 几家 几个
 什么 是什么 有什么 有哪些 介绍 说说 讲讲 请问 一下 呢 吗 啊 了 的 得 是 有 在 对 为 和 与 及 或 还 又 都 也 那 那么 这 这个 这些 它 它们 其
 做 做了 进行 开展 情况如何 多大 多高 怎样 怎么 为什么 哪里 取得 获得 得到 达到 主要 相关 具体 方面 现在 目前
-一年 全年 每年 当中 之中 里面 占 占了 其中 去年 今年 当年 本年 局里 单位里 这块 是不是 有没有 能不能 会不会 准备 打算 方面 这方面 报告里 报告中 说 提到 写 讲
+上年 上一年 比 一年 全年 每年 当中 之中 里面 占 占了 其中 去年 今年 当年 本年 局里 单位里 这块 是不是 有没有 能不能 会不会 准备 打算 方面 这方面 报告里 报告中 说 提到 写 讲
 多少名 多少人 多少家 多少个 多少项 多少笔 多少次 几名 几人 几项 几笔 几次 万元 元 亿元 百分之
 what which who how much many was were is are the of in for a an to did does do by and or on with its it this that
 there their they about tell me please give list name named according report's bureau's
-got get gets made make gave give given received receive has have had been being be will would could should can
+put forward into got get gets made make gave give given received receive has have had been being be will would could should can
 also its them any all some each per from into as at than then so such more most identify identifies identified
 mention mentioned mentions say says said state states stated shown show shows describe described does did done
 """.split())

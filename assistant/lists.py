@@ -49,7 +49,7 @@ def best_list(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher
     hit_ids = {h.chunk.id: h.score for h in hits}
     top = max(hit_ids.values()) or 1.0
     containers = [c for s in sources for c in _section_containers([x for x in corpus if x.source == s])]
-    containers += [c for h in hits if (c := _enumeration(h.chunk))]
+    containers += [c for h in hits if (c := _enumeration(h.chunk, corpus))]
     if not containers:
         return None
 
@@ -69,12 +69,17 @@ def focused_item(q: Question, title: str, items: list[ListItem], matcher: Matche
     """The one item a question singles out (研发投入方面存在什么问题 → （一）研发投入实力不强), if any.
 
     Only the words the list's own title lacks count: 主要工作任务有哪些 names the list, not its item
-    全面落实建设创新江西工作任务.
+    全面落实建设创新江西工作任务. But when an item's heading ends in the question's subject and the
+    list's title does not (主要职责 under 部门主要职责职能，…基本情况), the item is what was asked.
     """
     if len(items) < 2:
         return None
-    scored = sorted(((matcher.coverage_beyond(q, i.text.split("：")[0], title), n) for n, i in enumerate(items)),
-                    reverse=True)
+    headings = [i.text.split("：")[0] for i in items]
+    if not matcher.heads(q, title):
+        heads = [n for n, h in enumerate(headings) if matcher.heads(q, h)]
+        if len(heads) == 1:
+            return items[heads[0]]
+    scored = sorted(((matcher.coverage_beyond(q, h, title), n) for n, h in enumerate(headings)), reverse=True)
     (best, index), (second, _) = scored[0], scored[1]
     return items[index] if best >= FOCUS_MIN and best - second >= FOCUS_MARGIN else None
 
@@ -129,13 +134,22 @@ def _section_item(path: str, chunks: list[Chunk]) -> ListItem | None:
     return ListItem(text, Span(first, first.start, first.end))
 
 
-def _enumeration(chunk: Chunk) -> Container | None:
-    spans = enumerated_spans(chunk.text, 0, len(chunk.text))
-    if len(spans) < 2:
+def _enumeration(chunk: Chunk, corpus: list[Chunk]) -> Container | None:
+    """The 一是…二是… items of a paragraph, followed into the next chunk of the same section (六是…七是…)."""
+    siblings = sorted((c for c in corpus if c.source == chunk.source and c.section == chunk.section
+                       and c.start >= chunk.start), key=lambda c: c.start)
+    items: list[ListItem] = []
+    intro_text = ""
+    for part in siblings or [chunk]:
+        spans = enumerated_spans(part.text, 0, len(part.text))
+        if not spans or (items and spans[0][0] > 0):
+            break
+        if not items:
+            intro_text = part.text[:spans[0][0]].strip()
+        items += [ListItem(part.text[s:e].rstrip("。；;，,"), Span(part, s + part.start, e + part.start))
+                  for s, e in spans]
+    if len(items) < 2:
         return None
-    items = [ListItem(chunk.text[s:e].rstrip("。；;，,"), Span(chunk, s + chunk.start, e + chunk.start))
-             for s, e in spans]
-    intro = chunk.text[:spans[0][0]].strip()
-    intro = sentence_spans(intro)[-1] if intro else None
-    heading = chunk.text[intro[0]:intro[1]] if intro else chunk.heading
+    intro = sentence_spans(intro_text)[-1] if intro_text else None
+    heading = chunk.heading + (intro_text[intro[0]:intro[1]] if intro else "")
     return Container(chunk.source, chunk.section + SECTION_SEP + "·", items, [], heading)

@@ -20,7 +20,8 @@ def norm_text(text: str) -> str:
 class Matcher:
     """Scores spans against a question. Built once per corpus; IDF comes from the chunks."""
 
-    def __init__(self, chunks: list[Chunk]) -> None:
+    def __init__(self, chunks: list[Chunk], names: list[str] | tuple[str, ...] = ()) -> None:
+        self.names = tuple(norm_text(n) for n in names if len(n) >= 2)
         self._texts = [norm_text(f"{c.section}\n{c.text}") for c in chunks]
         self._joined = "\n".join(self._texts)
         self._n = max(len(self._texts), 1)
@@ -95,6 +96,19 @@ class Matcher:
             return 0.0
         longest = max(matched, key=len)
         return (max(q.norm.rfind(longest), 0) + len(longest)) / max(len(q.norm), 1)
+
+    def heads(self, q: Question, heading: str) -> bool:
+        """Whether `heading` ends in one of the question's terms (its head noun names what was asked)."""
+        h = norm_text(re.sub(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]", "", heading)).rstrip("。：:，,")
+        return any(len(f) >= 2 and h.endswith(f) for forms, _ in self.units_cached(q) for f in forms)
+
+    def names_in(self, q: Question, text: str) -> float:
+        """1.0 when `text` holds every name (乐胜, 鄱湖站, 科贷通) the question mentions; 0 when it has none."""
+        names = [n for n in self.names if n in q.norm]
+        if not names:
+            return 0.0
+        t = norm_text(text)
+        return sum(n in t for n in names) / len(names)
 
     def uncovered(self, q: Question) -> list[str]:
         """Subject terms the corpus never mentions, in any of their forms."""

@@ -34,15 +34,17 @@ _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期]|几多
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance")
 _PERCENT_CUES = re.compile(r"增长|增幅|百分|比例|占比|满意度|率|percent|percentage|growth|rate|satisf|share")
-_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户])")
+_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场])")
 _COUNT_EN = re.compile(r"how many\s+(\w+)")
 _EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "people": "人", "staff": "人",
                    "employees": "人", "projects": "个", "loans": "笔", "doctors": "名", "phds": "名",
                    "specialists": "名", "commissioners": "名", "measures": "条", "items": "项", "tasks": "项"}
-_LIST_CUES = re.compile(r"哪些|有什么|有何|列举|列出|分别是|都有|什么成绩|什么问题|什么措施|包括|"
+_LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|都有|什么成绩|什么问题|什么措施|包括|"
                         r"what (?:are|were) the|which|list|name the|what problems|what measures|what achievements")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
 _NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到")
+_BODY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:局|厅|委员会)")
+_SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条笔次])")
 _CN_NUM = {"两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "十": "10"}
@@ -57,7 +59,8 @@ class Question:
     unit: UnitKind
     count_unit: str = ""  # e.g. 家 for 几家
     years: list[int] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)  # 九江市, 江西省: a place other than the report's own narrows it
+    places: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)  # 财政局, 统计局: bodies named in the question  # 九江市, 江西省: a place other than the report's own narrows it
     terms: list[str] = field(default_factory=list)  # subject words, generic words removed
     expanded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term → report-side forms
     unmapped: list[str] = field(default_factory=list)  # English content words with no report-side form
@@ -79,12 +82,25 @@ def analyse(text: str, tokenizer: Tokenizer) -> Question:
     terms, expanded, unmapped = _terms(norm, tokenizer, english)
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
                     unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in _YEAR.findall(norm)],
-                    terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm))
+                    terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm), bodies=_bodies(norm, tokenizer))
 
 
 def _places(norm: str) -> list[str]:
     """Proper place names (九江市, 江西省), not 全省 or 项目支出中省."""
     return [p for p in _PLACE.findall(norm) if not set(p[:2]) & _NOT_IN_PLACE]
+
+
+def _bodies(norm: str, tokenizer: Tokenizer) -> list[str]:
+    """Government bodies the question names, without their place: 庐山市财政局 → 财政局."""
+    out = []
+    for m in _BODY.finditer(norm):
+        if m.group(0) in _SELF_BODIES:
+            continue
+        words = [w for w in tokenizer.words(m.group(0)) if len(w) >= 2]
+        name = words[-1] if words else ""
+        if name.endswith(("局", "厅", "委员会")) and len(name) >= 3 and name not in _SELF_BODIES:
+            out.append(name)
+    return out
 
 
 def _is_english(norm: str) -> bool:

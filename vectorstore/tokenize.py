@@ -18,6 +18,8 @@ the of a an and or in on to is was were are for what how much many which who did
 """.split())
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z]+(?:&[a-z]+)?|\d+(?:\.\d+)?")
+_BRACKETED = re.compile(r"[（(]([^（）()]{2,60}、[^（）()]{2,60})[）)]")
+_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}")
 _QUOTED = re.compile(r"[“\"《「]([^”\"》」]{2,12})[”\"》」]")
 
 
@@ -42,12 +44,19 @@ class Tokenizer:
         return tok
 
     def add_terms_from(self, text: str) -> None:
-        """Quoted names in a report (“科贷通”, “海智计划”) become dictionary words."""
-        for term in _QUOTED.findall(text):
+        """Quoted names (“科贷通”, “海智计划”) and bracketed name lists (（新恒机械、捷豹药械）) become words."""
+        listed = [re.sub(r"[\d.]+\s*(?:万元|亿元|元|家|个|名|人|%)?", "", name).strip()
+                  for group in _BRACKETED.findall(text) for name in group.split("、")]
+        for term in _QUOTED.findall(text) + [n for n in listed if _NAME.fullmatch(n)]:
             if term not in self._extra:
                 self._extra.append(term)
                 if "_jieba" in self.__dict__:
                     self._jieba.add_word(term, freq=200000)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names learnt from the reports (quoted, or listed in brackets)."""
+        return tuple(self._extra)
 
     def words(self, text: str) -> list[str]:
         """Content words: jieba (search mode) over Chinese runs, plus ASCII words and numbers."""
