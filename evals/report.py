@@ -6,7 +6,8 @@ from dataclasses import asdict
 
 from evals.runner import ItemResult, Scores, by_category, score
 
-COLUMNS = [("answer_accuracy", "answer acc", "{:.1%}"), ("citation_accuracy", "citation acc", "{:.1%}"),
+COLUMNS = [("answer_accuracy", "answer acc", "{:.1%}"), ("grounded_accuracy", "grounded", "{:.1%}"),
+           ("citation_accuracy", "citation acc", "{:.1%}"),
            ("abstention_precision", "abst. P", "{:.1%}"), ("abstention_recall", "abst. R", "{:.1%}"),
            ("unsupported_numbers", "unsupported #", "{}"), ("hit1", "hit@1", "{:.2f}"), ("hit3", "hit@3", "{:.2f}"),
            ("hit5", "hit@5", "{:.2f}"), ("mrr", "MRR", "{:.2f}"), ("p50_ms", "p50 ms", "{:.0f}"),

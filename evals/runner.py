@@ -33,6 +33,7 @@ class ItemResult:
 class Scores:
     n: int = 0
     answer_accuracy: float = 0.0
+    grounded_accuracy: float = 0.0  # answerable items with the right facts AND a citation holding the evidence
     citation_accuracy: float = 0.0
     abstention_precision: float = 0.0
     abstention_recall: float = 0.0
@@ -82,6 +83,7 @@ def score(results: list[ItemResult]) -> Scores:
     return Scores(
         n=len(results),
         answer_accuracy=_share(r.correct for r in results),
+        grounded_accuracy=_share(r.correct and r.cited for r in answerable) if answerable else 0.0,
         citation_accuracy=_share(r.cited for r in answerable) if answerable else 0.0,
         abstention_precision=_share(not r.item.answerable for r in said_none) if said_none else 1.0,
         abstention_recall=_share(r.answer.abstained for r in should_none) if should_none else 1.0,
