@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from assistant.audit import audit_chunks, audit_notes
 from assistant.draft import Draft
 from assistant.extractive import answer_extractive
 from assistant.indexing import IngestReport, ingest_paths
@@ -41,6 +42,7 @@ class Assistant:
         self.llm = llm
         self._matcher: Matcher | None = None
         self._years: set[int] = set()
+        self._findings: list | None = None
         self.chain = self._build_chain()
 
     @classmethod
@@ -80,6 +82,14 @@ class Assistant:
         self._matcher = Matcher(chunks, names=self.retriever.tokenizer.names)
         self._years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | \
                       {c.year for c in chunks if c.year}
+        self._findings = None  # re-audit after an ingest
+
+    @property
+    def findings(self) -> list:
+        """The 报告数据核对 findings of the stored reports, audited once per refresh."""
+        if self._findings is None:
+            self._findings = audit_chunks(self.retriever.chunks)
+        return self._findings
 
     @property
     def matcher(self) -> Matcher:
@@ -106,6 +116,9 @@ class Assistant:
         except QuestionError as exc:
             return Answer(question=str(question)[:200], text=str(exc), abstained=True, mode=Mode.REFUSED)
         answer = self.chain.invoke({"question": clean, "history": list(history or []), "filters": filters})
+        notes = audit_notes(answer, self.findings)  # e.g. the cited 449.34.34万元 is malformed: say so
+        if notes:
+            answer.notice = " ".join(filter(None, [answer.notice, *notes]))
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 

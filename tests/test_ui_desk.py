@@ -15,12 +15,12 @@ from ui.app import _filters, build_app
 from ui.desk import ChatDesk, DeskOptions, TurnKind, history_messages, stream_prefixes
 from ui.feedback import FEEDBACK_FILE, FeedbackStore, Rating
 from ui.ratelimit import RateLimiter
-from ui.render import escape, paragraph_html, question_markdown, sources_html
+from ui.render import answer_markdown, escape, paragraph_html, question_markdown, sources_html
 
 PARAGRAPH = "2022年初部门预算资金总额232.7万元。2022年总支出623.97万元，其中人员支出130.74万元。"
 QUOTE = "2022年总支出623.97万元，其中人员支出130.74万元。"
 CHUNK = SimpleNamespace(text=PARAGRAPH, source="r.txt", start=100, end=100 + len(PARAGRAPH), title="某局绩效自评报告",
-                        department="某局", year=2022)
+                        department="某局", year=2022, section="一、部门概况 › （五）预算", facts=[])
 CITATION = Citation(n=1, source="r.txt", section="一、部门概况 › （五）预算", start=100 + PARAGRAPH.index(QUOTE),
                     end=100 + PARAGRAPH.index(QUOTE) + len(QUOTE), quote=QUOTE)
 
@@ -196,3 +196,20 @@ def test_selector_choice_becomes_department_and_year_filters():
     assert _filters(facets, 0) is None  # 全部报告
     assert _filters(facets, 2) == {"department": "某局", "year": 2022}
     assert _filters(facets, 9) is None
+
+
+def test_list_items_numbered_by_the_report_show_no_extra_bullet():
+    answer = Answer(question="存在哪些问题？", text="主要问题：\n- （一）研发投入实力不强[1]\n- 2、创新[2]\n- 其他[3]",
+                    citations=[CITATION.model_copy(update={"n": n}) for n in (1, 2, 3)])
+
+    assert answer_markdown(answer) == "主要问题：\n（一）研发投入实力不强[1]\n2、创新[2]\n- 其他[3]"
+
+
+def test_sources_panel_names_the_question_the_report_title_and_how_a_follow_up_was_understood():
+    answer = Answer(question="那人员支出呢？", text="人员支出130.74万元[1]。", citations=[CITATION],
+                    rewritten_question="2022年人员支出是多少？")
+
+    html = sources_html(answer, [CHUNK])
+
+    assert "问：那人员支出呢？（按上文理解为：2022年人员支出是多少？）" in html
+    assert '<div class="rq-meta" title="r.txt">《某局绩效自评报告》 · 第 ' in html

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
+from ui.audit_panel import audit_panel
 from ui.desk import ChatDesk, DeskError, DeskOptions, Turn
 from ui.feedback import FEEDBACK_FILE, FeedbackStore
 from ui.render import EMPTY_SOURCES_HTML, SOURCES_CSS, report_titles_line
@@ -56,10 +57,11 @@ def build_app(assistant: Assistant, settings: Settings, options: DeskOptions | N
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chatbot, question, ask_btn = _chat_column(settings)
+                example_buttons = _example_rows()  # above the fold: a first-time visitor sees what to ask
                 comment, status = _feedback_row()
             with gr.Column(scale=2):
                 sources = gr.HTML(EMPTY_SOURCES_HTML, css_template=SOURCES_CSS, elem_id="rq-sources")
-        example_buttons = _example_rows()
+                audit_panel(assistant)  # 报告数据核对: the stored reports' own figures, checked
         _wire_chat(desk, facets, (question, turns, facet), (chatbot, sources), ask_btn, example_buttons)
         chatbot.like(_like_handler(desk), [turns, comment], [status, comment], api_visibility="private")
         chatbot.clear(lambda: ([], EMPTY_SOURCES_HTML), None, [turns, sources], api_visibility="private")
@@ -76,7 +78,7 @@ def launch(demo: gr.Blocks, host: str, port: int) -> None:
 
 
 def _chat_column(settings: Settings) -> tuple[gr.Chatbot, gr.Textbox, gr.Button]:
-    chatbot = gr.Chatbot(label="对话", height=460, elem_id="rq-chat", buttons=["copy"],
+    chatbot = gr.Chatbot(label="对话", height=420, elem_id="rq-chat", buttons=["copy"],
                          sanitize_html=True, allow_tags=False, latex_delimiters=[], render_markdown=True,
                          placeholder="请就报告内容提问，例如：2022年总支出是多少？")
     with gr.Row():

@@ -16,10 +16,14 @@ CONTEXT_CHARS = 160  # of the paragraph shown on each side of a cited sentence
 ABSTAIN_HINT = "可以换个问法，或询问预算支出、工作成绩、问题与改进等报告中的内容。"
 # `<`, `>` and `&` are left to html.escape: a backslash before an entity would show the entity itself.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# A list item that carries the report's own number (1、 / （一） / (1)) needs no markdown bullet as well.
+_NUMBERED_ITEM = re.compile(r"^- (?=(?:\d+|[一二三四五六七八九十]+)、|[（(][0-9一二三四五六七八九十]+[）)])", re.M)
 
 SOURCES_CSS = """
 .rq-sources { font-size: 0.95em; line-height: 1.6; }
-.rq-sources h3 { margin: 0 0 0.5em; }
+.rq-sources h3 { margin: 0 0 0.2em; }
+.rq-for { color: #374151; margin: 0 0 0.2em; }
+.rq-guide { color: #6b7280; font-size: 0.85em; margin: 0 0 0.8em; }
 .rq-source { border-left: 3px solid #f59e0b; padding: 0.3em 0.8em; margin: 0 0 0.8em; }
 .rq-head { font-weight: 600; }
 .rq-meta { color: #6b7280; font-size: 0.85em; }
@@ -53,7 +57,7 @@ def question_markdown(question: str) -> str:
 
 def answer_markdown(answer: Answer, text: str | None = None) -> str:
     """The chat bubble for an answer; `text` is a streamed prefix of `answer.text`."""
-    body = escape(answer.text if text is None else text)
+    body = escape(_NUMBERED_ITEM.sub("", answer.text if text is None else text))
     if answer.mode == Mode.REFUSED:
         return f"⚠️ {body}"
     if answer.abstained:
@@ -80,13 +84,22 @@ def sources_html(answer: Answer, chunks: Sequence[SourceSpan]) -> str:
     if answer.abstained or not answer.citations:
         return notice_html(answer.text, ABSTAIN_HINT)
     items = "".join(_citation_html(c, chunks) for c in answer.citations)
-    return f'<div class="rq-sources"><h3>来源</h3>{items}</div>'
+    # The panel shows the latest answer's sources only: say which question they belong to, and how a
+    # follow-up was understood.
+    understood = answer.rewritten_question
+    asked = escape(answer.question) + (f"（按上文理解为：{escape(understood)}）" if understood else "")
+    return (f'<div class="rq-sources"><h3>来源</h3><p class="rq-for">问：{asked}</p>'
+            f'<p class="rq-guide">答案中的 [n] 对应下列报告原文，黄色底为所引用的句子。</p>{items}</div>')
 
 
 def _citation_html(citation: Citation, chunks: Sequence[SourceSpan]) -> str:
+    # A visitor knows the report by its title; the file name stays on hover for the desk staff.
+    title = getattr(containing_chunk(citation, chunks), "title", "")
+    source = f"《{escape(title)}》" if title else escape(citation.source)
     return (f'<div class="rq-source" data-n="{citation.n}">'
             f'<div class="rq-head">[{citation.n}] {escape(citation.section)}</div>'
-            f'<div class="rq-meta">{escape(citation.source)} · 第 {citation.start}–{citation.end} 字</div>'
+            f'<div class="rq-meta" title="{escape(citation.source)}">'
+            f'{source} · 第 {citation.start}–{citation.end} 字</div>'
             f'<p class="rq-para">{paragraph_html(citation, chunks)}</p></div>')
 
 
