@@ -34,6 +34,7 @@ class Candidate:
     span: Span
     lead: str  # verbatim text stated in the answer
     label: str = ""  # the fact's label, for figure candidates
+    figure: str = ""  # value and unit, for figure candidates
 
 
 def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher: Matcher,
@@ -156,7 +157,8 @@ def _figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, d
             lead = _clean_lead(lead)
             if fact.value.count(".") > 1:  # 449.34.34万元: say so rather than repeat it as if it were sound
                 lead += "（原文数字如此，疑有笔误）"
-            out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label)))
+            out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
+                                 fact.value + fact.unit))
     out.sort(key=lambda c: -c.score)
     return _dedupe(out)
 
@@ -217,11 +219,17 @@ def _figure_draft(cands: list[Candidate]) -> Draft:
     draft = Draft()
     best = cands[0]
     draft.add(f"{best.lead}{draft.cite(best.span)}。")
-    for other in cands[1:3]:
-        # A close runner-up from another sentence is shown too: reports state one quantity in two places.
+    shown = 0
+    for other in cands[1:6]:
+        if shown == 2 or other.span == best.span:
+            continue
+        # Reports state one quantity in two places, sometimes two ways (增长8.33% / 同比增长8.3%):
+        # show the close runner-up for the same quantity, and the other place a figure is restated.
         same_quantity = other.label and best.label and (other.label in best.label or best.label in other.label)
-        if same_quantity and other.score >= 0.9 * best.score and other.span != best.span:
+        restated = other.figure == best.figure and other.score >= 0.6 * best.score
+        if restated or (same_quantity and other.score >= 0.9 * best.score):
             draft.add(f"\n另：{other.lead}{draft.cite(other.span)}。")
+            shown += 1
     return draft
 
 
