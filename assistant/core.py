@@ -204,8 +204,8 @@ class Assistant:
         if unknown_years:
             return f"year {unknown_years}"
         missing = self.matcher.uncovered(q)
-        strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES + ENTITY_SUFFIXES)
-                  or (t.isascii() and t.isalpha() and t.upper() == t.upper() and len(t) <= 5 and not q.english)]
+        strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t)
+                  or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]
         if strong:
             return f"unknown {strong}"
         covered = [t for t in q.terms if t not in missing]
@@ -214,6 +214,12 @@ class Assistant:
         if q.english and len(q.unmapped) >= max(len(covered), 1):
             return f"mostly unknown English words {q.unmapped}"
         return ""
+
+    def _unknown_entity(self, term: str) -> bool:
+        """教育局, 差旅费: a body or item the reports never name. 增长率 is not: 增长 is there."""
+        suffix = next((x for x in ENTITY_SUFFIXES if term.endswith(x)), "")
+        stem = term[: len(term) - len(suffix)]
+        return bool(suffix) and (len(stem) < 2 or not self.matcher.in_corpus(stem))
 
     def _verify(self, state: dict) -> Answer:
         draft, mode = state["draft"]

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 # Thresholds, calibrated on the labelled questions in evals/ (see docs/EVAL.md).
 MIN_FIGURE_SCORE = 0.35
-MIN_SENTENCE_SCORE = 0.4
+MIN_SENTENCE_SCORE = 0.3
 MIN_LIST_SCORE = 0.4
 HEADING_BODY_CHARS = 120
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
@@ -247,11 +247,11 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             sentence = chunk.text[s:e]
             if not _year_ok(q, sentence, chunk):
                 continue
+            score = 0.75 * matcher.score(q, sentence) + 0.15 * section_score + 0.1 * hit.score / top
             if index == 0 and len(spans) > 1 and _is_heading_sentence(chunk, sentence):
                 # A heading alone (（一）完善科技创新管理机制。) says nothing; answer with what follows it.
+                # It is scored as the heading, so it wins only when the heading is what was asked about.
                 e = next((b for _, b in spans[1:] if b - s >= HEADING_BODY_CHARS), spans[-1][1])
-                sentence = chunk.text[s:e]
-            score = 0.75 * matcher.score(q, sentence) + 0.15 * section_score + 0.1 * hit.score / top
             span = Span(chunk, s + chunk.start, e + chunk.start)
             out.append(Candidate(score, span, _window(q, matcher, chunk, s, e)))
     out.sort(key=lambda c: -c.score)

@@ -99,7 +99,7 @@ lushan bureau bureau's report report's reports document
 多少 多少钱 金额 数额 数量 数字 数 总数 一共 总共 合计 分别 各 各是 各自 大概 大约 具体 情况 怎么样 如何 哪 哪些 哪个 哪家 哪几家 几 几家 几个
 什么 是什么 有什么 有哪些 介绍 说说 讲讲 请问 一下 呢 吗 啊 了 的 得 是 有 在 对 为 和 与 及 或 还 又 都 也 那 那么 这 这个 这些 它 它们 其
 做 做了 进行 开展 情况如何 多大 多高 怎样 怎么 为什么 哪里 取得 获得 得到 达到 主要 相关 具体 方面 现在 目前
-上年 上一年 比 一年 全年 每年 当中 之中 里面 占 占了 其中 去年 今年 当年 本年 局里 单位里 这块 是不是 有没有 能不能 会不会 准备 打算 方面 这方面 报告里 报告中 说 提到 写 讲
+至今 还是 仍然 仍 依然 还 到底 究竟 哪类 哪种 类 种 样 怎么评价 如何评价 体现 体现在 上年 上一年 比 一年 全年 每年 当中 之中 里面 占 占了 其中 去年 今年 当年 本年 局里 单位里 这块 是不是 有没有 能不能 会不会 准备 打算 方面 这方面 报告里 报告中 说 提到 写 讲
 多少名 多少人 多少家 多少个 多少项 多少笔 多少次 几名 几人 几项 几笔 几次 万元 元 亿元 百分之
 what which who how much many was were is are the of in for a an to did does do by and or on with its it this that
 there their they about tell me please give list name named according report's bureau's
