@@ -9,6 +9,9 @@ _ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以�
                        re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
 _PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|\bit\b|\bthey\b|\bthem\b|\bthose\b|\bthat\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:条|个|项|点|家|种)(?:问题|措施|成绩|内容)?")
+_ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[）)]|(?<![\d.])\d{1,2}[、.](?!\d)")
+_CN_ORDINAL = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 _OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里]")
 _QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项]?")
 _TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
@@ -39,9 +42,35 @@ def standalone_history(history: Sequence[dict]) -> str:
     return standalone
 
 
+def _list_items(answer: str) -> list[str]:
+    """The items of a list answer: "- …" lines, or 一是…；二是…, or （一）…（二）…, or 1、…2、…."""
+    answer = re.sub(r"\[\d+\]", "", answer)
+    lines = [line[2:].strip() for line in answer.splitlines() if line.startswith("- ")]
+    if len(lines) >= 2:
+        return lines
+    marks = list(_ITEM_MARK.finditer(answer))
+    bounds = [m.start() for m in marks] + [len(answer)]
+    items = [_ITEM_MARK.sub("", answer[a:b], count=1).strip("；;。，, \n") for a, b in zip(bounds, bounds[1:])]
+    return items if len(items) >= 2 else []
+
+
+def _ordinal_item(question: str, history: Sequence[dict]) -> str:
+    """第二条 / the second one, after a list answer: the text of that item, or ''."""
+    m = _ORDINAL.search(question)
+    answer = next((str(t.get("content", "")) for t in reversed(history or []) if t.get("role") == "assistant"), "")
+    items = _list_items(answer)
+    if not m or not items:
+        return ""
+    n = int(m.group(1)) if m.group(1).isdigit() else _CN_ORDINAL.get(m.group(1), 0)
+    return items[n - 1].split("：")[0] if 1 <= n <= len(items) else ""
+
+
 def rewrite(question: str, history: Sequence[dict]) -> str:
     """那人员支出呢？ after 2022年科技局总支出是多少？ → 2022年科技局人员支出是多少？"""
     q = question.strip()
+    item = _ordinal_item(q, history)
+    if item:  # 第二条具体指的是什么？ after a list → that item, asked about in full
+        return f"{item}：{_ORDINAL.sub('', q).strip('，,。？? 呢吗')}"
     previous = standalone_history(history) if needs_history(q) else ""
     if not previous or not needs_history(q):
         return q
