@@ -251,3 +251,20 @@ def test_cli_ask_batch_prints_one_object_per_question_in_order(session_data_dir,
     assert "623.97" in objects[0]["answer"]
     assert objects[1]["abstained"] is True and objects[1]["citations"] == []
     assert "43.89" in objects[2]["answer"]
+
+
+def test_follow_up_naming_an_item_of_the_previous_list_answers_that_item(ask):
+    first = ask("存在哪些问题？")
+    history = [{"role": "user", "content": "存在哪些问题？"}, {"role": "assistant", "content": first.text}]
+    answer = ask("第二条具体是怎么说的？", history=history)
+    assert not answer.abstained
+    # 三（一）（二）创新主体建设不优 goes on: …整体实力仍然偏弱、层次偏低…瞪羚企业零突破
+    assert "层次偏低" in answer.text
+    assert _cites(answer, "创新主体建设不优", PROBLEMS + SECTION_SEP + "（二）创新主体建设不优")
+
+
+def test_list_question_answered_by_a_paragraph_gets_the_whole_paragraph(ask):
+    answer = ask("列一下科技局的主要职责。")
+    # 一（一）1、部门主要职责: the duties run over several sentences of one paragraph.
+    for duty in ("组织实施国家、省、九江市下达的科技计划", "负责科技统计", "组织实施科技人才计划"):
+        assert duty in answer.text
