@@ -203,6 +203,8 @@ class Assistant:
         unknown_years = [y for y in q.years if y not in self.years]
         if unknown_years:
             return f"year {unknown_years}"
+        if q.terms and all(t.isdigit() for t in q.terms) and not q.years:
+            return "no subject, only digits"  # 1' OR '1'='1, {{7*7}}
         missing = self.matcher.uncovered(q)
         strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t)
                   or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]
