@@ -1,0 +1,1 @@
+"""`report-qa bench`: what report-qa costs on this machine (ingest, start-up, latency, load, scale, server mode)."""

@@ -1,0 +1,96 @@
+"""Scale: the bundled report plus synthetic distractors (1, 100, 1,000 reports): ingest, store, latency, accuracy.
+
+Accuracy is measured twice: `scoped` asks with the bundled report's department/year selected (as a desk
+user picks it in 部门/年度), `unscoped` asks with no filter (the engine narrows by a department named in the
+question, 科技局, but questions that name none compete with every report).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from evals.bench.latency import asker, instrumented, measure_ingest, warm_latency
+from evals.bench.procs import rss_mb
+from evals.bench.stats import StepProfiler
+from evals.dataset import EvalItem
+from evals.runner import ItemResult, run, score
+from evals.synthetic import generate_corpus
+
+log = logging.getLogger(__name__)
+
+
+def filtered_pipeline(assistant, filters: dict | None):
+    """The eval's default pipeline (answer, then the retrieved texts for hit@k), with a department/year filter."""
+    def answer(item: EvalItem):
+        result = assistant.ask(item.question, history=item.history, filters=filters)
+        try:
+            hits = assistant.retrieve(item.question, history=item.history, filters=filters)
+        except ValueError:
+            hits = []
+        return result, [h.chunk.text for h in hits]
+    return answer
+
+
+def bundled_scope(assistant, bundled: Path) -> dict:
+    """The bundled report's {department, year}, as the engine parsed them."""
+    facet = {(c.department, c.year) for c in assistant.retriever.chunks if c.source == bundled.name}
+    department, year = sorted(facet, key=str)[0]
+    return {"department": department, "year": year}
+
+
+def run_scale(sizes: list[int], work_dir: Path, bundled: Path, items: list[EvalItem], seed: int,
+              make_assistant) -> list[dict]:
+    """One fresh store per size; `make_assistant(data_dir)` builds the engine. Compares with the smallest size."""
+    rows, baseline = [], None
+    for n in sorted(sizes):
+        corpus = work_dir / f"corpus-{n}"
+        shutil.rmtree(corpus, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        shutil.copy(bundled, corpus / bundled.name)
+        generate_corpus(n - 1, seed, corpus)
+        row, results = measure_size(make_assistant(work_dir / f"data-{n}"), corpus, bundled, items)
+        row["reports"] = n
+        if baseline is None:
+            baseline = results
+        row["changed_vs_smallest"] = changed(baseline, results)
+        rows.append(row)
+        log.info("scale %d: %s", n, {k: v for k, v in row.items() if k != "changed_vs_smallest"})
+    return rows
+
+
+def measure_size(assistant, corpus: Path, bundled: Path, items: list[EvalItem]) -> tuple[dict, dict]:
+    ingest = measure_ingest(assistant, [corpus])
+    scope = bundled_scope(assistant, bundled)
+    profiler = StepProfiler()
+    with instrumented(assistant, profiler):
+        latency = warm_latency({"unfiltered": asker(assistant), "filtered": asker(assistant, scope)}, items,
+                               profiler)
+    results = {"scoped": run(items, filtered_pipeline(assistant, scope), progress=False, label="scoped"),
+               "unscoped": run(items, filtered_pipeline(assistant, None), progress=False, label="unscoped")}
+    accuracy = {name: accuracy_of(rs) for name, rs in results.items()}
+    row = {"ingest": ingest, "scope": scope, "latency": latency, "accuracy": accuracy,
+           "bench_rss_mb": round(rss_mb(os.getpid()), 1)}
+    return row, results
+
+
+ACCURACY_KEYS = ("answer_accuracy", "grounded_accuracy", "citation_accuracy", "abstention_recall", "hit5")
+
+
+def accuracy_of(results: list[ItemResult]) -> dict:
+    s = score(results)
+    return {**{key: round(getattr(s, key, 0.0), 4) for key in ACCURACY_KEYS},
+            "unsupported_numbers": s.unsupported_numbers}
+
+
+def changed(before: dict[str, list[ItemResult]], after: dict[str, list[ItemResult]]) -> dict[str, list[dict]]:
+    """Questions whose answer became wrong (or right) between two sizes, with what was answered and cited."""
+    out = {}
+    for name, results in after.items():
+        was = {r.item.id: r.correct for r in before[name]}
+        out[name] = [{"id": r.item.id, "question": r.item.question, "now_correct": r.correct,
+                      "answer": r.answer.text[:160], "cited": sorted({c.source for c in r.answer.citations})}
+                     for r in results if was.get(r.item.id) != r.correct]
+    return out
