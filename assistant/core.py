@@ -194,7 +194,8 @@ class Assistant:
         drafts = []
         for part in parts:
             sub = self._analyse({"standalone": part})
-            hits = self.retriever.search(sub.norm, lexical_query=sub.search_text(), filters=state.get("filters"))
+            filters = state.get("filters") or self._department_filter(q)  # 科技局…各有几个人: all parts
+            hits = self.retriever.search(sub.norm, lexical_query=sub.search_text(), filters=filters)
             drafts.append(answer_extractive(sub, hits, self.retriever.chunks, self.matcher, self.years))
         return merge(drafts)
 
