@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from evals.bench.procs import stop
 from langchain_core.embeddings import Embeddings
 
 from ingest.chunker import chunk_document
@@ -167,7 +169,6 @@ def assert_grounded(report_text, report_path):
 # --- the web desk, served for real on loopback (tests/test_ui_*.py) -----------------------------
 
 SERVER_START_TIMEOUT_S = 180  # first start loads the embedder and ingests the bundled report
-SERVER_STOP_TIMEOUT_S = 15
 
 
 @dataclass(frozen=True)
@@ -200,14 +201,7 @@ def _wait_until_serving(proc: subprocess.Popen, url: str, log: Path) -> None:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=SERVER_STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=SERVER_STOP_TIMEOUT_S)
+    stop(proc)  # terminate, then kill if it lingers; always reaps
 
 
 @pytest.fixture
