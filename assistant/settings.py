@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     lexical_weight: float = 0.5
 
     max_question_chars: int = 500
+    rate_limit_per_minute: int = 12  # web chat: questions per client IP
+    queue_size: int = 64  # web chat: waiting requests before new ones are refused
+    concurrency: int = 2  # web chat: questions answered at the same time
 
     llm_base_url: str | None = None  # any OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
     llm_model: str = "local"

@@ -24,11 +24,12 @@ def register(sub) -> None:
     # SUPPRESS: `report-qa --data-dir X serve` must keep X rather than get this option's default.
     p.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
                    help="where the store lives (REPORT_QA_DATA_DIR)")
-    p.add_argument("--rate-limit", type=_positive, default=defaults.rate_limit_per_minute,
+    # Defaults come from the settings (REPORT_QA_RATE_LIMIT_PER_MINUTE, …_QUEUE_SIZE, …_CONCURRENCY).
+    p.add_argument("--rate-limit", type=_positive, default=None,
                    help=f"questions per minute per client IP (default {defaults.rate_limit_per_minute})")
-    p.add_argument("--queue-size", type=_positive, default=defaults.queue_size,
+    p.add_argument("--queue-size", type=_positive, default=None,
                    help=f"waiting requests before new ones are refused (default {defaults.queue_size})")
-    p.add_argument("--concurrency", type=_positive, default=defaults.concurrency,
+    p.add_argument("--concurrency", type=_positive, default=None,
                    help=f"questions answered at the same time (default {defaults.concurrency})")
     p.set_defaults(func=_cmd_serve)
 
@@ -46,8 +47,9 @@ def _cmd_serve(args) -> int:
     if assistant.ensure_corpus(progress=sys.stderr.isatty()) is not None:
         print(f"首次启动：已导入 {settings.corpus_dir} 中的报告。 (First start: ingested the bundled report.)",
               flush=True)
-    options = DeskOptions(rate_limit_per_minute=args.rate_limit, queue_size=args.queue_size,
-                          concurrency=args.concurrency)
+    options = DeskOptions(rate_limit_per_minute=args.rate_limit or settings.rate_limit_per_minute,
+                          queue_size=args.queue_size or settings.queue_size,
+                          concurrency=args.concurrency or settings.concurrency)
     demo = build_app(assistant, settings, options)
     launch(demo, args.host, args.port)
     host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
