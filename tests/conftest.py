@@ -7,6 +7,7 @@ import math
 import os
 import re
 import socket
+import threading
 import subprocess
 import sys
 import time
@@ -230,3 +231,31 @@ def ui_server(tmp_path_factory) -> Iterator[ServedApp]:
         yield ServedApp(url=url, data_dir=data_dir, log=log)
     finally:
         _stop(proc)
+
+
+@pytest.fixture
+def loopback_http():
+    """`serve(handler, release=None)` runs an HTTP handler on 127.0.0.1 and returns its /v1 base URL.
+
+    Every server started is stopped after the test; `release` is set first, so handlers that wait on it
+    return.
+    """
+    from http.server import ThreadingHTTPServer
+
+    started = []
+
+    def serve(handler, release: threading.Event | None = None) -> str:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        started.append((server, thread, release))
+        return f"http://127.0.0.1:{server.server_address[1]}/v1"
+
+    yield serve
+    for server, thread, release in started:
+        if release is not None:
+            release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

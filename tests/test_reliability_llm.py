@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
@@ -59,20 +59,10 @@ class _Endpoint(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def endpoint(request) -> Iterator[str]:
+def endpoint(request, loopback_http) -> Iterator[str]:
     """An OpenAI-compatible base URL on loopback that misbehaves as `request.param` says; always stopped."""
     handler = type("Handler", (_Endpoint,), {"behaviour": request.param, "release": threading.Event()})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        handler.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    yield loopback_http(handler, handler.release)
 
 
 @pytest.mark.parametrize("endpoint", ["slow", *GARBAGE_BODIES], indirect=True)

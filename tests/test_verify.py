@@ -6,7 +6,7 @@ import re
 import threading
 import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -231,7 +231,7 @@ def test_configured_endpoint_on_a_closed_port_falls_back_to_extractive(session_d
 
 
 @pytest.fixture
-def sleeping_server():
+def sleeping_server(loopback_http):
     """An OpenAI-compatible URL on loopback whose server never answers in time; stopped after the test."""
     release = threading.Event()
 
@@ -248,17 +248,7 @@ def sleeping_server():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Sleepy)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    yield loopback_http(Sleepy, release)
 
 
 def test_timing_out_endpoint_falls_back_to_extractive_within_the_client_timeout(with_llm, sleeping_server,
