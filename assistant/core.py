@@ -19,9 +19,9 @@ from assistant.lexicon import ENTITY_SUFFIXES, OUT_OF_SCOPE_SUFFIXES
 from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
 from assistant.matching import Matcher
 from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
-from assistant.multipart import merge, split_question
-from assistant.question import Intent, Question, analyse
-from assistant.rewrite import rewrite
+from assistant.multipart import compare_drafts, compared_subjects, merge, split_question
+from assistant.question import Intent, Question, UnitKind, analyse
+from assistant.rewrite import context_split, rewrite
 from assistant.settings import Settings
 from assistant.verify import unsupported_numbers
 from vectorstore.embeddings import make_embeddings
@@ -152,7 +152,7 @@ class Assistant:
 
     def _analyse(self, state: dict) -> Question:
         self.matcher  # loads the corpus first: the tokenizer learns the reports' names from it
-        return analyse(state["standalone"], self.retriever.tokenizer)
+        return analyse(state["standalone"], self.retriever.tokenizer, self.matcher.in_corpus)
 
     def _retrieve(self, state: dict) -> list:
         q: Question = state["parsed"]
@@ -188,16 +188,27 @@ class Assistant:
             return extractive, Mode.LLM_FALLBACK
 
     def _extractive(self, q: Question, state: dict) -> Draft:
-        parts = split_question(q.text) if q.intent is Intent.FIGURE else [q.text]
-        if len(parts) == 1:
+        picked = context_split(state["standalone"], state["question"])
+        if picked:  # 其中有几家被认定 after 组织了几家企业申报: scored on its own words, searched with the context
+            return self._answer_part(picked[1], q, state, search=state["standalone"])
+        compared = compared_subjects(q.text) if q.compare else []
+        if compared:  # 基本支出和项目支出哪个多: each figure, then which is larger
+            drafts = [self._answer_part(f"{s}是多少", q, state) for s in compared]
+            return compare_drafts(drafts, compared, q.compare)
+        parts = split_question(q.text) if q.intent is Intent.FIGURE else []
+        if len(parts) < 2:
             return answer_extractive(q, state["hits"], self.retriever.chunks, self.matcher, self.years)
-        drafts = []
-        for part in parts:
-            sub = self._analyse({"standalone": part})
-            filters = state.get("filters") or self._department_filter(q)  # 科技局…各有几个人: all parts
-            hits = self.retriever.search(sub.norm, lexical_query=sub.search_text(), filters=filters)
-            drafts.append(answer_extractive(sub, hits, self.retriever.chunks, self.matcher, self.years))
-        return merge(drafts)
+        return merge([self._answer_part(part.ask, q, state, part.search) for part in parts])
+
+    def _answer_part(self, part: str, whole: Question, state: dict, search: str = "") -> Draft:
+        sub = self._analyse({"standalone": part})
+        wider = self._analyse({"standalone": search}) if search and search != part else sub
+        if sub.unit is UnitKind.ANY:  # 基本支出里面人员…各占多少: the part asks for what the whole asks for
+            sub.unit = wider.unit if wider.unit is not UnitKind.ANY else whole.unit
+        filters = state.get("filters") or self._department_filter(whole)  # 科技局…各有几个人: all parts
+        hits = self.retriever.search(wider.norm, lexical_query=wider.search_text(), filters=filters)
+        return answer_extractive(sub, hits, self.retriever.chunks, self.matcher, self.years,
+                                 wider if wider is not sub else None)
 
     def out_of_scope(self, q: Question) -> str:
         """Why the report cannot answer this (a year, body or item it never mentions), or ''."""

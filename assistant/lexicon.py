@@ -106,6 +106,8 @@ there their they about tell me please give list name named according report's bu
 put forward into got get gets made make gave give given received receive has have had been being be will would could should can
 also its them any all some each per from into as at than then so such more most identify identifies identified
 mention mentioned mentions say says said state states stated shown show shows describe described does did done
+went go goes going gone use used happen happened like look looks much
+自己 出来 起来 下来 一下子 到底是 都是 分别是
 """.split())
 
 # A question naming one of these (and the report not) asks about something the report does not cover.

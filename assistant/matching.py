@@ -104,11 +104,16 @@ class Matcher:
 
     def names_in(self, q: Question, text: str) -> float:
         """1.0 when `text` holds every name (乐胜, 鄱湖站, 科贷通) the question mentions; 0 when it has none."""
-        names = [n for n in self.names if n in q.norm]
+        names = [n for n in self.names if n in q.norm] + [norm_text(p) for p in q.proper]
         if not names:
             return 0.0
         t = norm_text(text)
         return sum(n in t for n in names) / len(names)
+
+    def rarest_name(self, q: Question) -> str:
+        """The most specific name the question mentions (乐胜 rather than 科贷通), or ''."""
+        names = [n for n in self.names if n in q.norm] + [norm_text(p) for p in q.proper]
+        return max(names, key=lambda n: (self._idf(n), len(n)), default="")
 
     def uncovered(self, q: Question) -> list[str]:
         """Subject terms the corpus never mentions, in any of their forms."""

@@ -3,39 +3,136 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from assistant.draft import Draft
+from assistant.verify import numbers_in
 
 _CUE = r"(?:多少|几[家个名人项条笔次所届期]?|how many|how much)"
-_SPLIT_AT_CUE = re.compile(r",?\s+and\s+(?=how|what)|[，,、;；]|(?<=[\u4e00-\u9fff])(?:以及|还有|和)(?=[\u4e00-\u9fff]*" + _CUE + ")")
+_CUE_RE = re.compile(_CUE, re.IGNORECASE)
+_SPLIT_AT_CUE = re.compile(r",?\s+and\s+(?=(?:for\s+|in\s+|at\s+)?(?:how|what))|[，,、;；？?。]|(?<=[\u4e00-\u9fff])(?:以及|还有|和)(?=[\u4e00-\u9fff]*" + _CUE + ")")
 _EACH = re.compile(r"(.+?)(?:分别|各自|各)((?:是|为|有)?[^？?，,]{0,4}?(?:多少|几)[^？?]*)[？?]?$")
-_CONJ = re.compile(r"和|与|及|以及|、|跟|and")
+_CONJ = re.compile(r"以及|和|(?<!参)与|及(?!时)|、|跟|and")
+# A sum, a ratio or a difference of two things is one figure, not one per thing.
+_ONE_FIGURE = re.compile(r"合计|一共|总共|共计|共有|加起来|合起来|总和|之和|总计|比例|之比|占比|比重|相比|差|(?<![相对占])比(?![例重]).{1,12}[多少高低大小]|"
+                         r"total|combined|altogether|sum|ratio")
+_VERB_BEFORE_CUE = re.compile(r"(?:的)?(?:分别|各自|各)?(?:是|为|有|达到|达)?$")
+# What a part says once its figure cue and frame words are gone: nothing left means it has no subject.
+_FRAME = re.compile(_CUE + r"|[家个名人项条笔次所届期]|总?金额|数额|总额|数量|资金|钱|共计|一共|总共|合计|大概|大约|约|"
+                    r"分别|各|是|有|为|了|的|呢|吗|呀|啊|请问|那|又|共|多大|多高|\s|[？?。，,、]")
+_COMPARED = re.compile(r"(?:哪个|哪一个|哪项|哪一项|哪种|哪类|哪家|哪一家|谁)")
 
 
-def split_question(question: str) -> list[str]:
-    """One sub-question per figure asked for; [question] when it asks for one."""
+class Part(NamedTuple):
+    """One figure asked for: `ask` is scored against the report, `search` retrieves for it."""
+
+    ask: str
+    search: str
+
+
+_CONTAINER = re.compile(r"^(.{2,}?)(?:里面|当中|之中|其中|中的|里的|中|里)(.{2,})$")
+
+
+def split_question(question: str) -> list[Part]:
+    """One part per figure asked for; a single part when it asks for one."""
     m = _EACH.match(question)
     if m:
         subjects = [s.strip(" ，,") for s in _CONJ.split(m.group(1)) if s.strip(" ，,")]
         if len(subjects) > 1:
+            inside = _CONTAINER.match(subjects[0])
+            if inside:  # 基本支出里面人员和公用经费各占多少: 基本支出 is where to look, not what is asked
+                container, subjects[0] = inside.group(1), inside.group(2)
+                return [Part(f"{s}{m.group(2)}", f"{container}{s}{m.group(2)}") for s in subjects]
             head = _shared_head(subjects[0])
-            return [f"{head if i else ''}{s}{m.group(2)}" for i, s in enumerate(subjects)]
-    if len(re.findall(_CUE, question, flags=re.IGNORECASE)) < 2:
-        return [question]
+            return _alone([f"{head if i else ''}{s}{m.group(2)}" for i, s in enumerate(subjects)])
+    cues = list(_CUE_RE.finditer(question))
+    if len(cues) == 1:
+        return _alone(_pair_around_cue(question, cues[0]) or [question])
+    if len(cues) < 2:
+        return [Part(question, question)]
     parts, start = [], 0
     for sep in _SPLIT_AT_CUE.finditer(question):
         part = question[start:sep.start()]
-        if re.search(_CUE, part, flags=re.IGNORECASE):
+        if _CUE_RE.search(part):
             parts.append(part)
             start = sep.end()
     parts.append(question[start:])
     parts = [p.strip(" ，,？?") for p in parts if p.strip(" ，,？?")]
     if len(parts) < 2:
-        return [question]
+        return [Part(question, question)]
     # The first part often carries shared context (落实…任务，…); give it to the later parts too.
-    context = parts[0] if not re.search(_CUE, parts[0], flags=re.IGNORECASE) else ""
-    return [p for p in parts if re.search(_CUE, p, flags=re.IGNORECASE)] if not context else \
-        [f"{context}，{p}" for p in parts[1:]]
+    context = parts[0] if not _CUE_RE.search(parts[0]) else ""
+    if context:
+        return _alone([f"{context}，{p}" for p in parts[1:]])
+    parts = [p for p in parts if _CUE_RE.search(p)]
+    out = [Part(parts[0], parts[0])]
+    for before, part in zip(parts, parts[1:]):
+        wider = f"{_without_cue(before)}，{part}"
+        # 发放了几笔贷款，金额多少？ A part with no subject of its own asks about the part before it;
+        # one with a subject (有几家被认定) is scored on its own words, and searched with that context.
+        out.append(Part(part, wider) if has_subject(part) else Part(wider, wider))
+    return out
+
+
+def _alone(asks: list[str]) -> list[Part]:
+    return [Part(a, a) for a in asks]
+
+
+_EN_FRAME = re.compile(r"\b(?:and|for|how|much|many|what|was|were|is|are|the|a|an|in|of|at|total|all|altogether|"
+                       r"overall|amount|amounts|sum|value|money|number|it|they|them|did|does|do|there)\b|[^a-z]")
+
+
+def has_subject(part: str) -> bool:
+    """Whether a part names what it asks about (有几家被认定) rather than only how (金额多少)."""
+    if not re.search(r"[\u4e00-\u9fff]", part):
+        return len(_EN_FRAME.sub("", part.lower())) >= 3
+    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", _FRAME.sub("", part))) >= 2
+
+
+def _without_cue(part: str) -> str:
+    """中国银行发放了几笔贷款 → 中国银行发放了贷款: the subject, without the figure it asked for."""
+    return _CUE_RE.sub("", part, count=1)
+
+
+def _pair_around_cue(question: str, cue: re.Match) -> list[str]:
+    """有多少行政编制和事业编制 / 退休人员和临聘人员有多少人: one cue, two subjects."""
+    if _ONE_FIGURE.search(question) or not re.search(r"[\u4e00-\u9fff]", question):
+        return []
+    body = question.rstrip("？?。 ")
+    head, tail = body[:cue.start()], body[cue.end():]
+    after = _subjects(tail)
+    if len(after) > 1:  # 有多少行政编制和事业编制
+        return [f"{head}{cue.group(0)}{s}" for s in after]
+    verb = _VERB_BEFORE_CUE.search(head)
+    zone, verb_text = head[:verb.start()], verb.group(0)
+    before = _subjects(zone)
+    if len(before) > 1:  # 退休人员和临聘人员有多少人
+        context = _shared_head(before[0])
+        return [f"{context if i else ''}{s}{verb_text}{cue.group(0)}{tail}" for i, s in enumerate(before)]
+    return []
+
+
+def _subjects(zone: str) -> list[str]:
+    """The two or three things a conjunction joins, each at least two characters; [] otherwise."""
+    parts = [p.strip(" ，,") for p in _CONJ.split(zone)]
+    if len(parts) < 2 or len(parts) > 4 or any(len(p) < 2 for p in parts):
+        return []
+    return parts
+
+
+def compared_subjects(question: str) -> list[str]:
+    """基本支出和项目支出哪个多 / 基本支出比项目支出多吗 → [基本支出, 项目支出]; [] when no two are named."""
+    m = re.match(r"^(.+?)(?<![相对占])比(?![例重])(.+?)(?:多|少|高|低|大|小)", question)
+    if m and len(m.group(1)) >= 2 and len(m.group(2)) >= 2:
+        return [m.group(1).strip(" ，,"), m.group(2).strip(" ，,")]
+    m = _COMPARED.search(question)
+    zone = question[:m.start()] if m else ""
+    zone = re.sub(r"(?:的|里|中|当中|之中|两者|二者|两项|这两项|相比)+$", "", zone.strip(" ，,"))
+    subjects = _subjects(zone)
+    if subjects:
+        context = _shared_head(subjects[0])
+        return [f"{context if i else ''}{s}" for i, s in enumerate(subjects)]
+    return []
 
 
 def _shared_head(first: str) -> str:
@@ -55,4 +152,31 @@ def merge(drafts: list[Draft]) -> Draft:
         for i, span in enumerate(d.spans):
             text = text.replace(f"[{i + 1}]", f"[#{merged.cite(span)[1:-1]}]")
         merged.add(text.replace("[#", "[") + "\n")
+    return merged
+
+
+def compare_drafts(drafts: list[Draft], subjects: list[str], direction: str) -> Draft:
+    """Each subject's figure, cited, then which is larger or smaller, in words: no figure is computed.
+
+    The comparison is said only when every part was answered with one well-formed figure of the same
+    kind (money with money, percent with percent); otherwise the figures stand alone.
+    """
+    merged = merge(drafts)
+    if merged.abstained or any(d.abstained for d in drafts):
+        return merged
+    values = []
+    for d in drafts:
+        lead = d.text.split("\n")[0]
+        found = numbers_in(lead)
+        if len(found) != 1 or "疑有笔误" in lead:
+            return merged
+        values.append(found[0])
+    if len({(v.percent, v.scaled) for v in values}) != 1:
+        return merged
+    ranked = sorted(zip(values, subjects), key=lambda vs: vs[0].value, reverse=direction == "max")
+    if ranked[0][0].value == ranked[1][0].value:
+        merged.add("两者相等。")
+        return merged
+    word = "较多" if direction == "max" else "较少"
+    merged.add(f"相比之下，{ranked[0][1]}{word}。")
     return merged

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Callable
 
+from assistant import glossary
 from assistant.lexicon import ENGLISH, GENERIC, SYNONYMS
 from vectorstore.tokenize import Tokenizer, normalise
 
@@ -47,6 +49,17 @@ _BODY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:局|厅|委员会)")
 _SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条笔次])")
+# Question words and the frame of a question (哪几个方面, 由哪两部分组成): they name no subject.
+_QUESTION_WORD = re.compile(r"^(?:哪|几|多少)|^(?:方面|部分|组成|构成|包括|包含|分为|内容|由|"
+                            r"[更最较]?[多少大小高低]|[更最较]?(?:多|少|大|小|高|低)(?:些|一些|一点)?)$")
+_BREAKDOWN = re.compile(r"组成|构成|由哪|哪[几两三四]?(?:个)?部分|哪些部分|分为|分成|包[括含]哪|具体包[括含]|明细|各[是为有贷拿获得花用]|分别[是为有]|"
+                        r"(?:每|各)(?:家|个|项|笔)|break\s*down|consist|made up|composed|split|each")
+_COMPARE_MAX = re.compile(r"(?:多|大|高)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:多|大|高)|(?:更|最|较)(?:多|大|高)|(?:多|大|高)还是|比[^？?，,]{1,14}(?:多|大|高)|"
+                          r"\bwhich\b[^?]*\b(?:more|larger|bigger|higher|greater|largest|biggest|highest|most)\b|"
+                          r"\b(?:more|larger|bigger|higher|greater)\s+than\b")
+_COMPARE_MIN = re.compile(r"(?:少|小|低)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:少|小|低)|(?:更|最|较)(?:少|小|低)|(?:少|小|低)还是|比[^？?，,]{1,14}(?:少|小|低)|"
+                          r"\bwhich\b[^?]*\b(?:less|fewer|smaller|lower|least|smallest|lowest)\b|"
+                          r"\b(?:less|fewer|smaller|lower)\s+than\b")
 _CN_NUM = {"两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "十": "10"}
 
 
@@ -64,6 +77,10 @@ class Question:
     terms: list[str] = field(default_factory=list)  # subject words, generic words removed
     expanded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term → report-side forms
     unmapped: list[str] = field(default_factory=list)  # English content words with no report-side form
+    breakdown: bool = False  # 由哪几部分组成 / 各是多少: the parts a figure is split into
+    compare: str = ""  # "max" or "min": 哪个多 / 哪家最少 asks which of several figures is larger
+    proper: list[str] = field(default_factory=list)  # names the tokenizer did not know (鄱湖站), joined
+    asked: str = ""  # the noun a 什么/哪种 question asks for (按什么模式 → 模式): the answer must speak of it
 
     def search_text(self) -> str:
         """The lexical query: the question plus every report-side form of its words."""
@@ -75,14 +92,63 @@ _BUREAU_EN = re.compile(r"(?:the\s+)?(?:lushan(?:\s+city)?(?:'s)?\s+)?(?:science
                         re.IGNORECASE)
 
 
-def analyse(text: str, tokenizer: Tokenizer) -> Question:
+def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None = None) -> Question:
+    """`known` tells whether the reports contain a word: 鄱/湖/站, split by the tokenizer, is then one term."""
     norm = _CN_COUNT.sub(lambda m: _CN_NUM[m.group(1)] + m.group(2), normalise(text.strip()))
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
-    terms, expanded, unmapped = _terms(norm, tokenizer, english)
+    terms, expanded, unmapped = _terms(norm, tokenizer, english, known)
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
                     unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in _YEAR.findall(norm)],
-                    terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm), bodies=_bodies(norm, tokenizer))
+                    terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm), bodies=_bodies(norm, tokenizer),
+                    breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm),
+                    proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
+                    asked=_asked_noun(norm, tokenizer))
+
+
+def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> list[str]:
+    """鄱 湖 站 → 鄱湖站 when the reports contain it: a name the tokenizer does not know stays one term."""
+    out, run = [], []
+
+    def flush() -> None:
+        joined = "".join(run)
+        if len(run) >= 2 and known(joined):
+            out.append(joined)
+        else:
+            out.extend(run)
+        run.clear()
+
+    for word in words:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and word not in GENERIC:
+            run.append(word)
+            continue
+        flush()
+        out.append(word)
+    flush()
+    return out
+
+
+_ASKED = re.compile(r"(?:什么样的?|什么|哪种|哪一种|何种|哪类|哪一类|怎样的)([\u4e00-\u9fff]{2,6})")
+
+
+def _asked_noun(norm: str, tokenizer: Tokenizer) -> str:
+    """按什么模式来推进 → 模式; 有什么作用 → 作用. Generic words (什么情况, 什么内容) ask for nothing in particular."""
+    m = _ASKED.search(norm)
+    if not m:
+        return ""
+    words = tokenizer.words(m.group(1))
+    noun = words[0] if words else ""
+    return noun if len(noun) >= 2 and noun not in GENERIC and not _QUESTION_WORD.search(noun) else ""
+
+
+def _compare(norm: str) -> str:
+    """哪家企业贷得多 → max; 哪项支出最少 → min; '' when nothing is compared."""
+    text = norm.replace("多少", "＃")  # 增长多少 asks for a figure, not which is less
+    if _COMPARE_MIN.search(text):
+        return "min"
+    if _COMPARE_MAX.search(text):
+        return "max"
+    return ""
 
 
 def _places(norm: str) -> list[str]:
@@ -136,14 +202,21 @@ def _count_unit(norm: str) -> str:
     return _EN_COUNT_UNITS.get(m.group(1), "") if m else ""
 
 
-def _terms(norm: str, tokenizer: Tokenizer, english: bool) -> tuple[list[str], dict, list[str]]:
-    words = tokenizer.words(norm)
+def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str], bool] | None = None
+           ) -> tuple[list[str], dict, list[str]]:
     terms, expanded, unmapped = [], {}, []
+    if english:  # bank of china, white list: glossary phrases first, then the words left
+        for phrase, forms in glossary.phrases_in(norm):
+            terms.append(phrase)
+            expanded[phrase] = forms
+            norm = norm.replace(phrase, " ")
+    words = _join_single_characters(tokenizer.words(norm), known) if known else tokenizer.words(norm)
     for word in words:
-        if word in GENERIC or _YEAR.fullmatch(word) or word in terms:
+        if word in GENERIC or _YEAR.fullmatch(word) or _QUESTION_WORD.search(word) or word in terms:
             continue
         if english and word.isascii():
-            forms = ENGLISH.get(word) or ENGLISH.get(word.rstrip("s"))
+            forms = ENGLISH.get(word) or ENGLISH.get(word.rstrip("s")) or glossary.lookup(word, ENGLISH) \
+                or glossary.lookup(word, glossary.WORDS)
             if forms:
                 expanded[word] = forms
                 terms.append(word)

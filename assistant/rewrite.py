@@ -8,16 +8,26 @@ from collections.abc import Sequence
 _ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
                        re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
-_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|\bit\b|\bthey\b|\bthem\b|\bthose\b|\bthat\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|这[两二三四几][家个项位名笔条]?|"
+                      r"那[两几][家个项位名笔条]?|^(?:分别|各自|各|都|具体)|\bit\b|\bthey\b|\bthem\b|\bthose\b|\bthat\b",
+                      re.IGNORECASE)
+# Pronouns that pick out things of the previous answer (这两家, 其中, 分别): the question keeps them,
+# and the previous question's subject goes before it.
+_DETERMINER = re.compile(r"^(?:其中|这些|那些|这[两二三四几]|那[两几]|分别|各自|各|都|具体)")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:条|个|项|点|家|种)(?:问题|措施|成绩|内容)?")
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[）)]|(?<![\d.])\d{1,2}[、.](?!\d)")
 _CN_ORDINAL = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
-_OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里]")
-_QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项]?")
+_OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里两几]|组成|构成|包括")
+_QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项笔次条]?")
 _TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
                    r"[^，,。？?]*[？?]?$")
 _EN_TAIL = re.compile(r"^(what (?:was|is|were|are) the|how much (?:was|is|were) the|how many)\s+.+?(\s+in\s+\d{4})?\??$",
                       re.IGNORECASE)
+
+
+_CONTEXT = r"(?:19|20)\d{2}年(?:度)?|科技局|庐山市"
+# A follow-up subject that is itself a quantity (那公用经费呢？) replaces the quantity asked about.
+_MEASURE_END = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)$"
 
 
 def last_user_question(history: Sequence[dict]) -> str:
@@ -83,7 +93,12 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         # 那它下属的事业单位叫什么？ asks its own question about the previous subject: name it.
         tail = _TAIL.search(previous)
         core = _QUESTION_WORDS.sub("", previous[:tail.start()] if tail else previous).strip("，,？? ")
-        return _PRONOUN.sub(core, re.sub(r"^(?:那么|那)", "", q), count=1)
+        own = re.sub(r"^(?:那么|那)", "", q)
+        pronoun = _PRONOUN.search(own)
+        if pronoun and _DETERMINER.match(own[pronoun.start():]):  # 这两家里贷得多的是哪家
+            whole = re.sub(r"(?:是|有|为)?[？?。]*$", "", _QUESTION_WORDS.sub("", previous)).strip("，, ")
+            return f"{whole}，{own}"
+        return _PRONOUN.sub(core, own, count=1)
     return f"{previous.rstrip('？?。')}，{q}"
 
 
@@ -106,5 +121,20 @@ def _substitute(previous: str, subject: str) -> str:
         return f"{subject}，{previous}"
     head = previous[:tail.start()]
     # Keep the context words of the previous question (year, body) but drop its own subject.
-    context = "".join(re.findall(r"(?:19|20)\d{2}年(?:度)?|科技局|庐山市", head))
+    context = "".join(re.findall(_CONTEXT, head))
+    owner = re.match(r"^(.{2,10}?)的(.{2,})$", re.sub(_CONTEXT, "", head).strip("，,的 "))
+    if owner and not re.search(_MEASURE_END, subject) and owner.group(1) != subject:
+        # 植物园的自然基金项目批了几个？那鄱湖站呢？ The new subject stands in for the owner, not the thing owned.
+        return f"{context}{subject}的{owner.group(2)}{tail.group(0)}"
     return f"{context}{subject}{tail.group(0)}"
+
+
+def context_split(standalone: str, question: str) -> tuple[str, str] | None:
+    """(context, own question) when the rewrite put the previous subject before a question that picks
+    out part of it (科贷通贷款放了，这两家里贷得多的是哪家): the own question is what is asked."""
+    own = re.sub(r"^(?:那么|那)", "", question.strip())
+    pronoun = _PRONOUN.search(own)
+    if standalone == question or not standalone.endswith(f"，{own}") or not pronoun \
+            or not _DETERMINER.match(own[pronoun.start():]):
+        return None
+    return standalone[:-len(own) - 1], own

@@ -1,0 +1,216 @@
+"""Question shapes beyond "X是多少": two subjects under one cue, a second figure asked without its
+subject, the parts a figure is made of, comparisons, a named firm among several, follow-ups that
+pick out part of the previous answer, and English outside the core glossary.
+
+Every expected figure below was read off the bundled report, in the sentence named next to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.multipart import Part, compared_subjects, split_question
+from assistant.question import analyse
+from assistant.rewrite import rewrite
+
+NOT_FOUND = "报告中未找到相关信息"
+# 3、人员行政编制人数7人，事业编制人数1人，退休人员8人，临聘人员2人。
+STAFF = "退休人员8人，临聘人员2人"
+# …2022年中国银行共发放“科贷通”贷款2笔，金额共计500万元（金鹰科技200万元、乐胜300万元）…
+LOANS = "金额共计500万元（金鹰科技200万元、乐胜300万元）"
+# 项目支出449.34.34万元（其中：本级科技创新奖励123.9万元，省、市科技项目资金325.44万元）
+PROJECT_PARTS = "本级科技创新奖励123.9万元，省、市科技项目资金325.44万元"
+# 基本支出174.63万元（包含人员支出130.74万元，公用经费43.89万元）
+BASIC_PARTS = "包含人员支出130.74万元，公用经费43.89万元"
+
+
+@pytest.fixture
+def ask(session_assistant, assert_grounded):
+    def _ask(question, history=None):
+        answer = session_assistant.ask(question, history=history)
+        assert_grounded(answer)
+        return answer
+    return _ask
+
+
+def _quoted(answer, needle: str) -> bool:
+    return any(needle in c.quote for c in answer.citations)
+
+
+def _history(question: str, answer: str = "") -> list[dict]:
+    turns = [{"role": "user", "content": question}]
+    return turns + ([{"role": "assistant", "content": answer}] if answer else [])
+
+
+# --- splitting, without the store -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("退休人员和临聘人员有多少人？", ["退休人员有多少人", "临聘人员有多少人"]),
+    ("局里有多少行政编制和事业编制？", ["局里有多少行政编制", "局里有多少事业编制"]),
+    ("基本支出和项目支出分别是多少？", ["基本支出是多少", "项目支出是多少"]),
+    ("人员支出和公用经费合计多少？", ["人员支出和公用经费合计多少？"]),  # a sum is one figure
+    ("基本支出占总支出的比例是多少？", ["基本支出占总支出的比例是多少？"]),  # so is a ratio
+])
+def test_one_cue_with_two_subjects_splits_into_one_part_per_subject(question, asks):
+    assert [p.ask for p in split_question(question)] == asks
+
+
+def test_a_part_without_its_own_subject_asks_about_the_part_before_it():
+    parts = split_question("中国银行放了几笔科贷通贷款，总金额是多少？")
+    assert parts[1] == Part("中国银行放了科贷通贷款，总金额是多少", "中国银行放了科贷通贷款，总金额是多少")
+
+
+def test_a_part_with_its_own_subject_is_scored_alone_and_searched_with_the_part_before():
+    parts = split_question("组织几家企业申报国家高新技术企业？有几家被认定？")
+    assert parts[1].ask == "有几家被认定"
+    assert "国家高新技术企业" in parts[1].search
+
+
+def test_a_container_is_searched_with_but_not_asked_about():
+    parts = split_question("基本支出里面人员和公用经费各占多少？")
+    assert [p.ask for p in parts] == ["人员占多少", "公用经费占多少"]
+    assert all(p.search.startswith("基本支出") for p in parts)
+
+
+@pytest.mark.parametrize("question, subjects", [
+    ("基本支出和项目支出哪个多？", ["基本支出", "项目支出"]),
+    ("人员支出与公用经费相比哪个更高？", ["人员支出", "公用经费"]),
+    ("基本支出比项目支出多多少？", ["基本支出", "项目支出"]),
+    ("哪家企业贷得多？", []),
+])
+def test_compared_subjects(question, subjects):
+    assert compared_subjects(question) == subjects
+
+
+@pytest.mark.parametrize("text, compare", [
+    ("哪家企业贷得多？", "max"), ("哪项支出最少？", "min"), ("贷得多的是哪家？", "max"),
+    ("比上年增长多少？", ""), ("总支出是多少？", ""), ("which firm got the larger loan?", "max"),
+    ("what were the most important achievements?", ""),
+])
+def test_comparison_cue(session_assistant, text, compare):
+    assert analyse(text, session_assistant.retriever.tokenizer).compare == compare
+
+
+def test_follow_up_that_names_a_new_owner_keeps_what_was_asked():
+    history = _history("植物园的国家级自然基金项目批了几个？")
+    assert rewrite("那鄱湖站呢？", history) == "鄱湖站的国家级自然基金项目批了几个？"
+    assert rewrite("那人员支出呢？", _history("2022年科技局的总支出是多少？")) == "2022年科技局人员支出是多少？"
+
+
+# --- answers on the bundled report ------------------------------------------------------------------
+
+
+def test_two_subjects_under_one_cue_get_both_figures(ask):
+    answer = ask("科技局有多少退休人员和临聘人员？")
+    assert "8人" in answer.text and "2人" in answer.text
+    assert _quoted(answer, STAFF)
+
+
+def test_second_figure_without_its_subject_is_answered_for_the_first_subject(ask):
+    answer = ask("2022年中国银行发放了几笔科贷通贷款，金额多少？")
+    assert "2笔" in answer.text and "500万元" in answer.text
+
+
+def test_second_question_after_a_question_mark_is_answered_too(ask):
+    answer = ask("推荐了多少名博士申报国家人才？有多少人进入考察阶段？")
+    # 二是成功推荐3名博士申报国家人才，…，10名进入考察阶段。
+    assert "3名" in answer.text and "10名" in answer.text
+
+
+def test_breakdown_question_gives_the_parts_of_the_figure(ask):
+    answer = ask("项目支出由哪两部分组成？")
+    assert "123.9" in answer.text and "325.44" in answer.text
+    assert _quoted(answer, PROJECT_PARTS)
+    answer = ask("基本支出包括哪几部分？")
+    assert "130.74" in answer.text and "43.89" in answer.text
+    assert "325.44" not in answer.text  # the parts of 基本支出 only
+
+
+def test_parts_inside_a_container_get_the_container_s_unit(ask):
+    answer = ask("基本支出里面人员和公用经费各占多少？")
+    assert "130.74" in answer.text and "43.89" in answer.text
+    assert "7人" not in answer.text  # 人员行政编制人数7人 is a headcount, not a share of spending
+
+
+def test_comparison_within_an_enumeration_names_the_largest_part(ask):
+    answer = ask("哪家企业贷的科贷通贷款最多？")
+    assert _quoted(answer, LOANS)
+    lines = answer.text.splitlines()
+    assert any("最多" in line and "乐胜300万元" in line for line in lines)
+    assert not any("最多" in line and "金鹰" in line for line in lines)
+
+
+def test_comparison_of_two_named_figures_says_which_is_larger_without_computing(ask):
+    answer = ask("人员支出和公用经费哪个多？")
+    assert "130.74" in answer.text and "43.89" in answer.text
+    assert "人员支出较多" in answer.text
+    assert "86.85" not in answer.text  # the difference is not in the report, so it is never stated
+
+
+def test_a_named_firm_gets_its_own_figure_not_the_total(ask):
+    answer = ask("乐胜拿到的科贷通贷款是多少？")
+    assert answer.text.startswith("乐胜300万元")
+    assert "500" not in answer.text.split("\n")[0]
+    answer = ask("九江新恒机械有限公司的科贷通贴息补助有多少？")
+    assert "2万元" in answer.text.split("\n")[0]  # …九江新恒机械有限公司获得“科贷通”贴息贷款2万元补助
+
+
+def test_follow_up_with_a_new_owner_answers_for_that_owner(ask):
+    history = _history("植物园的国家级自然基金项目批了几个？", "植物园申报的国家级自然基金项目有5个获批[1]。")
+    answer = ask("那鄱湖站呢？", history=history)
+    assert "4个" in answer.text and "鄱湖站" in answer.text  # 目前鄱湖站申报了4个省级自然基金项目
+    assert "14个" not in answer.text
+
+
+def test_follow_up_that_picks_out_part_of_the_previous_answer(ask):
+    history = _history("2022年科贷通贷款放了多少？", "2022年中国银行共发放“科贷通”贷款2笔，金额共计500万元[1]。")
+    answer = ask("这两家里贷得多的是哪家，贷了多少？", history=history)
+    assert any("乐胜300万元" in line and "最多" in line for line in answer.text.splitlines())
+    history = _history("组织了几家企业申报国家高新技术企业？", "组织6家企业分批次在网上申报国家高新技术企业[1]。")
+    answer = ask("其中有几家被认定？", history=history)
+    assert answer.text.split("\n")[0].count("2家") == 1 and "6家" not in answer.text
+
+
+def test_list_asked_as_which_aspects(ask):
+    answer = ask("存在的问题主要有哪几个方面？")
+    assert not answer.abstained
+    for item in ("研发投入实力不强", "创新主体建设不优", "创新主体意识不浓"):
+        assert item in answer.text
+
+
+def test_figure_restated_with_fewer_decimals_cites_both_places(ask):
+    answer = ask("研发投入同比增长多少？")
+    assert "8.3%" in answer.text and "8.33%" in answer.text
+    assert _quoted(answer, "同比增长8.3%") and _quoted(answer, "增长8.33%")
+
+
+def test_sentence_that_opens_an_enumeration_is_answered_with_the_whole_enumeration(ask):
+    answer = ask("部门年度整体支出绩效目标具体是怎么定的？")
+    # 绩效目标：一是兑现奖补资金123.90万元；二是拨付…325.44万元；三是机关行政运行174.63万元。
+    for figure in ("123.90", "325.44", "174.63"):
+        assert figure in answer.text
+
+
+def test_what_kind_question_answers_with_a_sentence_naming_that_kind(ask):
+    answer = ask("科创园区建设准备按什么模式来推进？")
+    assert "重点产业" in answer.text and "模式" in answer.text
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("How many firms are on the loan renewal candidate list?", "30家"),  # 有30家企业进入“科贷通”续贷、备选白名单
+    ("How many tech-based SMEs completed registration on the policy platform?", "31家"),
+])
+def test_english_beyond_the_core_glossary(ask, question, figure):
+    answer = ask(question)
+    assert not answer.abstained and figure in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the director of the bureau?",
+    "How much did the bureau spend on vehicles?",
+    "What was the travel expense in 2022?",
+])
+def test_english_about_what_the_report_never_says_still_abstains(ask, question):
+    answer = ask(question)
+    assert answer.abstained and answer.text.startswith(NOT_FOUND) and not answer.citations
