@@ -31,6 +31,7 @@ ASKED_MISSING = 0.7
 COMPLEMENT_SHARE = 0.6  # a sentence that covers what the best one leaves out, at this share of its score…
 COMPLEMENT_GAIN = 0.3  # …and at least this share of the question's weighted terms  # a sentence without the noun a 什么 question asks for  # … whose sentence names it, but not its own clause
 HEADING_BODY_CHARS = 120
+WINDOW_CHARS = 60  # a longer sentence is answered with its best run of clauses
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|增长|增幅|下降)")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
@@ -400,7 +401,8 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             score = 0.75 * matcher.score(q, sentence) + 0.15 * section_score + 0.1 * hit.score / top
             if q.asked and not any(f in norm_text(sentence + chunk.section) for f in asked_forms):
                 score *= ASKED_MISSING  # 按什么模式推进: a sentence that names no 模式 does not say which
-            if _introduces_enumeration(sentence):
+            listed = _introduces_enumeration(sentence)
+            if listed:
                 # 绩效目标：一是…；二是…；三是…: the sentence opens a list, so the answer is the whole list.
                 e = _enumeration_end(chunk.text, spans, index)
             elif index == 0 and len(spans) > 1 and _is_heading_sentence(chunk, sentence):
@@ -408,7 +410,7 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
                 # It is scored as the heading, so it wins only when the heading is what was asked about.
                 e = next((b for _, b in spans[1:] if b - s >= HEADING_BODY_CHARS), spans[-1][1])
             span = Span(chunk, s + chunk.start, e + chunk.start)
-            out.append(Candidate(score, span, _window(q, matcher, chunk, s, e)))
+            out.append(Candidate(score, span, chunk.text[s:e].strip() if listed else _window(q, matcher, chunk, s, e)))
     out.sort(key=lambda c: -c.score)
     return _dedupe(out)
 
@@ -439,7 +441,7 @@ def _is_heading_sentence(chunk: Chunk, sentence: str) -> bool:
 def _window(q: Question, matcher: Matcher, chunk: Chunk, s: int, e: int, width: int = 3) -> str:
     """The best run of up to `width` clauses of a long sentence, so the answer leads with what was asked."""
     text = chunk.text
-    if e - s <= 80 or _is_heading_sentence(chunk, text[s:sentence_spans(text, s, e)[0][1]]):
+    if e - s <= WINDOW_CHARS or _is_heading_sentence(chunk, text[s:sentence_spans(text, s, e)[0][1]]):
         return text[s:e].strip()
     clauses = clause_spans(text, s, e)
     best, best_score = (s, e), -1.0

@@ -112,6 +112,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "rural": ("乡村", "农村"), "villages": ("乡村",), "village": ("乡村",), "farmers": ("农民",),
     "agriculture": ("农业",), "agricultural": ("农业",),
     # problems and measures
+    "challenges": ("问题", "不足"), "challenge": ("问题",), "difficulties": ("问题", "困难"), "obstacles": ("问题",),
+    "bottlenecks": ("问题",), "deficiencies": ("问题", "不足"), "gaps": ("问题", "差距"),
     "weak": ("不强", "弱"), "insufficient": ("不足",), "inadequate": ("不足",), "lacking": ("不足", "缺乏"),
     "lack": ("不足", "缺乏"), "low": ("低",), "awareness": ("意识",), "independent": ("自主",),
     "capacity": ("能力",), "capability": ("能力",), "ability": ("能力",), "strength": ("实力",),

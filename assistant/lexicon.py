@@ -35,7 +35,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "上面": ("上级",), "拨下来": ("上级", "下拨"), "批了": ("预算", "拔款"), "档次": ("低端", "中低端", "层次"),
     "对外": ("公开",), "性质": ("政府组成部门",), "农民": ("乡村",), "年初": ("年初",), "专家": ("特派员",), "下乡": ("科技下乡",), "人才": ("人才",),
     "孵化": ("孵化器",), "平台": ("平台", "载体"), "载体": ("载体",),
-    "增长": ("增长",), "增幅": ("增长",), "增加": ("增长",), "比例": ("占比",), "占比": ("占比",),
+    "全市": ("全社会", "我市", "全市"), "增长": ("增长",), "增幅": ("增长",), "增加": ("增长",), "比例": ("占比",), "占比": ("占比",),
 }
 
 # English words → report terms. English questions are matched through these.
@@ -91,6 +91,10 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "main": ("主要",), "guidance": ("指导",), "times": ("次",), "confirmed": ("认定",), "approved": ("获批", "立项"), "lushan": ("庐山市",), "year": ("年",), "annual": ("年度",),
 }
 
+# "In total": it asks for a sum of the subject named beside it (项目一共花了多少), and names 总 only
+# when nothing else is named (一共花了多少钱). Matching weighs it at half.
+QUANTIFIERS = frozenset({"一共", "总共", "合计", "全部", "总额"})
+
 # Words that carry no subject of their own in a question about this report.
 GENERIC = frozenset("""
 lushan bureau bureau's report report's reports document
@@ -107,7 +111,10 @@ put forward into got get gets made make gave give given received receive has hav
 also its them any all some each per from into as at than then so such more most identify identifies identified
 mention mentioned mentions say says said state states stated shown show shows describe described does did done
 went go goes going gone use used happen happened like look looks much
-自己 出来 起来 下来 一下子 到底是 都是 分别是
+face faced faces facing help helped helps helping encounter encountered meet met take took taken need needs
+want know find found keep kept carry carried out up during under within through via among between after
+before since until now currently still yet already ever not no yes actually really exactly roughly approximately
+自己 出来 起来 下来 一下子 到底是 都是 分别是 搞 各种 各类 各项
 """.split())
 
 # A question naming one of these (and the report not) asks about something the report does not cover.

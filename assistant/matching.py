@@ -6,10 +6,12 @@ import math
 import re
 from functools import lru_cache
 
+from assistant.lexicon import QUANTIFIERS
 from assistant.question import Question
 from ingest.models import Chunk
 from vectorstore.tokenize import bigrams, normalise
 
+QUANTIFIER_WEIGHT = 0.5
 _NOISE = re.compile(r"[\s\u3000]+")
 
 
@@ -49,7 +51,8 @@ class Matcher:
             present = [f for f in forms if self.in_corpus(f)]
             # A subject the reports never name weighs as much as the rarest word: it must not be ignored.
             idf = max((self._idf(f) for f in present), default=math.log(1 + self._n))
-            out.append((forms, idf * math.sqrt(max(len(forms[0]), 1))))
+            weight = idf * math.sqrt(max(len(forms[0]), 1))
+            out.append((forms, weight * QUANTIFIER_WEIGHT if term in QUANTIFIERS else weight))
         return out
 
     def coverage(self, q: Question, text: str) -> float:

@@ -214,3 +214,21 @@ def test_english_beyond_the_core_glossary(ask, question, figure):
 def test_english_about_what_the_report_never_says_still_abstains(ask, question):
     answer = ask(question)
     assert answer.abstained and answer.text.startswith(NOT_FOUND) and not answer.citations
+
+
+def test_in_total_sums_the_subject_named_beside_it(ask):
+    # 项目支出449.34.34万元 (malformed in the report, and flagged as such), not 总支出623.97万元
+    first = ask("搞各种项目一共花掉多少？").text.split("\n")[0]
+    assert "449.34" in first and "623.97" not in first
+    assert "623.97" in ask("一共花了多少钱？").text.split("\n")[0]
+
+
+def test_which_company_is_answered_with_its_own_clause(ask):
+    answer = ask("哪个公司被认定为省级企业技术中心？")
+    assert answer.text.startswith("江西神州通油茶科技有限公司被认定为省级企业技术中心")
+    assert "孵化器" not in answer.text
+
+
+def test_english_verbs_outside_the_glossary_do_not_force_an_abstention(ask):
+    answer = ask("What problems did the bureau face?")
+    assert not answer.abstained and "研发投入实力不强" in answer.text
