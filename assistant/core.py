@@ -152,7 +152,22 @@ class Assistant:
 
     def _analyse(self, state: dict) -> Question:
         self.matcher  # loads the corpus first: the tokenizer learns the reports' names from it
-        return analyse(state["standalone"], self.retriever.tokenizer, self.matcher.in_corpus)
+        return analyse(state["standalone"], self.retriever.tokenizer, self.matcher.in_corpus, self._own_names())
+
+    def _own_names(self) -> tuple[str, ...]:
+        """The stored reports' own department names and places (庐山市, 科技局): whose report, not what about."""
+        chunks = self.retriever.chunks
+        cached = getattr(self, "_own_names_cache", None)
+        if cached is None or cached[0] is not chunks:
+            names: set[str] = set()
+            for department in {c.department for c in chunks if c.department}:
+                names |= department_aliases(department)
+                place = re.match(r"^(.{2,4}?[省市县区])", department)
+                if place:
+                    names.add(place.group(1))
+            cached = (chunks, tuple(sorted(names, key=len, reverse=True)))
+            self._own_names_cache = cached
+        return cached[1]
 
     def _retrieve(self, state: dict) -> list:
         q: Question = state["parsed"]

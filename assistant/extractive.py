@@ -58,6 +58,8 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     """
     if not hits:
         return _abstain()
+    if q.members:
+        return _members_draft(q, _figure_candidates(q, _with_source_chunks(hits, corpus), matcher, doc_years, wider))
     if q.breakdown or q.compare:
         figures = _figure_candidates(q, _with_source_chunks(hits, corpus), matcher, doc_years, wider)
         draft = _parts_draft(q, figures)
@@ -65,6 +67,8 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
             return draft
     if q.intent is Intent.FIGURE:
         figures = _figure_candidates(q, _with_source_chunks(hits, corpus), matcher, doc_years, wider)
+        if q.per_unit:  # 每家奖励多少: a total is no answer; the report must state an amount per firm
+            figures = [c for c in figures if _PER_MARK.search(_sentence_text(c))]
         if figures and figures[0].score >= MIN_FIGURE_SCORE:
             return _figure_draft(figures)
         return _abstain()
@@ -301,6 +305,31 @@ def _decimal(value: str) -> Decimal | None:
         return None
 
 
+_PER_MARK = re.compile(r"每|人均|户均|平均|各")
+
+
+def _sentence_text(cand: Candidate) -> str:
+    return cand.span.quote
+
+
+def _members_draft(q: Question, figures: list[Candidate]) -> Draft:
+    """入库的31家企业是哪些: the names, when the report lists them after the count; else an honest
+    abstention that says the report gives only the number."""
+    counted = [c for c in figures if c.fact and c.fact.value + c.fact.unit == q.members and c.score >= MIN_FIGURE_SCORE]
+    for cand in counted:
+        bounds = _parts_span(cand)
+        if bounds is not None and bounds[1] < bounds[2]:
+            chunk = cand.span.chunk
+            draft = Draft()
+            end = max(bounds[2], cand.lead_end)  # …（新恒机械、捷豹药械）被认定
+            draft.add(f"{_clean_lead(chunk.text[bounds[0] - chunk.start:end - chunk.start])}{draft.cite(cand.span)}。")
+            return draft
+    draft = _abstain()
+    if counted:
+        draft.notice = "报告只给出了数量，没有列出具体名单。"
+    return draft
+
+
 def _parts_span(cand: Candidate) -> tuple[int, int, int] | None:
     """Source offsets (start, parts start, end) of a figure with the parts the report splits it into, or None.
 
@@ -318,10 +347,13 @@ def _parts_span(cand: Candidate) -> tuple[int, int, int] | None:
     if opened != -1 and text.rfind("）", s_start, start) < opened:  # the figure is itself a part
         close = _closing(text, opened, s_end)
         return (_clause_start(text, s_start, opened) + base, opened + base, close + base) if close else None
+    after = cand.fact.end - base if cand.fact else end
+    named = re.match(r"[^，,。；;：:（(）)]{0,6}[（(]", text[after:s_end])  # 2家企业（新恒机械、捷豹药械）
+    if named:
+        opened = after + named.end() - 1
+        close = _closing(text, opened, s_end)
+        return (start + base, opened + base, close + base) if close else None
     rest = text[end:s_end]
-    if rest[:1] in "（(":
-        close = _closing(text, end, s_end)
-        return (start + base, end + base, close + base) if close else None
     if re.match(r"[，,]?\s*(?:其中|包括|包含|含|分别|具体为)|[：:]", rest):
         return start + base, end + base, s_end + base
     return None

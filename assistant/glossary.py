@@ -64,6 +64,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "affiliated": ("下属",), "subordinate": ("下属",), "called": ("叫",), "named": ("名",),
     "responsible": ("负责", "职责"), "mandate": ("职责",), "formulating": ("拟订",), "drafting": ("拟订",),
     "foreign": ("国外",), "intelligence": ("智力",), "expertise": ("智力",),
+    "lend": ("贷款", "放款", "发放"), "lent": ("贷款", "放款", "发放"), "lending": ("贷款", "放款"),
+    "borrow": ("贷款",), "borrowed": ("贷款",), "credit": ("贷款", "科贷通"),
     # enterprises and certifications
     "certification": ("认定",), "certifications": ("认定",), "certify": ("认定",), "recognition": ("认定",),
     "identified": ("认定",), "designated": ("认定",), "qualified": ("认定",), "rated": ("认定",),
@@ -130,7 +132,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "output": ("产出",), "outputs": ("产出",), "effect": ("效果",), "effects": ("效果",), "outcome": ("效果",),
     "outcomes": ("效果",), "information": ("信息",), "transparency": ("公开",), "open": ("公开",),
     "year-on-year": ("同比",), "decline": ("下降",), "declined": ("下降",), "decrease": ("下降",),
-    "rise": ("增长",), "rose": ("增长",), "increased": ("增长",), "realized": ("实现",), "realised": ("实现",),
+    "grow": ("增长",), "grew": ("增长",), "growing": ("增长",), "rise": ("增长",), "rose": ("增长",), "increased": ("增长",), "realized": ("实现",), "realised": ("实现",),
     "exceeded": ("超",), "over": ("超",), "surveyed": ("调查",), "survey": ("调查",),
     # names in pinyin
     "kedaitong": ("科贷通",), "huiqitong": ("惠企通",), "jinying": ("金鹰",), "lesheng": ("乐胜",),

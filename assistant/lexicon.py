@@ -35,7 +35,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "上面": ("上级",), "拨下来": ("上级", "下拨"), "批了": ("预算", "拔款"), "档次": ("低端", "中低端", "层次"),
     "对外": ("公开",), "性质": ("政府组成部门",), "农民": ("乡村",), "年初": ("年初",), "专家": ("特派员",), "下乡": ("科技下乡",), "人才": ("人才",),
     "孵化": ("孵化器",), "平台": ("平台", "载体"), "载体": ("载体",),
-    "全市": ("全社会", "我市", "全市"), "增长": ("增长",), "增幅": ("增长",), "增加": ("增长",), "比例": ("占比",), "占比": ("占比",),
+    "全市": ("全社会", "我市", "全市"), "组织架构": ("内设机构", "事业单位", "机构"), "架构": ("内设机构", "机构"), "增长": ("增长",), "增幅": ("增长",), "增加": ("增长",), "比例": ("占比",), "占比": ("占比",),
 }
 
 # English words → report terms. English questions are matched through these.
@@ -114,7 +114,7 @@ went go goes going gone use used happen happened like look looks much
 face faced faces facing help helped helps helping encounter encountered meet met take took taken need needs
 want know find found keep kept carry carried out up during under within through via among between after
 before since until now currently still yet already ever not no yes actually really exactly roughly approximately
-自己 出来 起来 下来 一下子 到底是 都是 分别是 搞 各种 各类 各项
+自己 出来 起来 下来 一下子 到底是 都是 分别是 搞 各种 各类 各项 发现 自评发现 指出 认为
 """.split())
 
 # A question naming one of these (and the report not) asks about something the report does not cover.

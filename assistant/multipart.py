@@ -20,7 +20,7 @@ _VERB_BEFORE_CUE = re.compile(r"(?:的)?(?:分别|各自|各)?(?:是|为|有|达
 # What a part says once its figure cue and frame words are gone: nothing left means it has no subject.
 _FRAME = re.compile(_CUE + r"|[家个名人项条笔次所届期]|总?金额|数额|总额|数量|资金|钱|共计|一共|总共|合计|大概|大约|约|"
                     r"分别|各|是|有|为|了|的|呢|吗|呀|啊|请问|那|又|共|多大|多高|\s|[？?。，,、]")
-_COMPARED = re.compile(r"(?:哪个|哪一个|哪项|哪一项|哪种|哪类|哪家|哪一家|谁)")
+_COMPARED = re.compile(r"(?:哪个|哪一个|哪项|哪一项|哪种|哪类|哪家|哪一家|哪一块|哪块|哪部分|哪一部分|哪方面|哪一方面|谁)")
 
 
 class Part(NamedTuple):
@@ -122,12 +122,12 @@ def _subjects(zone: str) -> list[str]:
 
 def compared_subjects(question: str) -> list[str]:
     """基本支出和项目支出哪个多 / 基本支出比项目支出多吗 → [基本支出, 项目支出]; [] when no two are named."""
-    m = re.match(r"^(.+?)(?<![相对占])比(?![例重])(.+?)(?:多|少|高|低|大|小)", question)
+    m = re.match(r"^(.+?)(?<![相对占])比(?![例重，,])([^，,？?哪谁]+?)(?:多|少|高|低|大|小)", question)
     if m and len(m.group(1)) >= 2 and len(m.group(2)) >= 2:
         return [m.group(1).strip(" ，,"), m.group(2).strip(" ，,")]
     m = _COMPARED.search(question)
     zone = question[:m.start()] if m else ""
-    zone = re.sub(r"(?:的|里|中|当中|之中|两者|二者|两项|这两项|相比)+$", "", zone.strip(" ，,"))
+    zone = re.sub(r"(?:的|里|中|当中|之中|两者|二者|两项|这两项|相比|比较|比|[，,、\s])+$", "", zone.strip(" ，,"))
     subjects = _subjects(zone)
     if subjects:
         context = _shared_head(subjects[0])

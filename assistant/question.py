@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable
+from collections.abc import Callable, Sequence
 
 from assistant import glossary
 from assistant.lexicon import ENGLISH, GENERIC, SYNONYMS
@@ -35,8 +35,10 @@ _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期]|几多
                           r"what percentage|what share|what rate|what amount|^(?:total|amount)")
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance")
-_PERCENT_CUES = re.compile(r"增长|增幅|百分|比例|占比|满意度|率|percent|percentage|growth|rate|satisf|share")
-_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场])")
+_GROWTH = r"增长|增幅|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
+_PERCENT_CUES = re.compile(r"增长|增幅|百分|比例|占比|满意度|率|percent|percentage|growth|\bgr[eo]w|rate|satisf|share|"
+                           r"by how much .*\b(?:increase|rise|rose)")
+_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场])(?![目件例单称字庭乡])")  # not 多少项目资金
 _COUNT_EN = re.compile(r"how many\s+(\w+)")
 _EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "people": "人", "staff": "人",
                    "employees": "人", "projects": "个", "loans": "笔", "doctors": "名", "phds": "名",
@@ -52,7 +54,8 @@ _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条�
 # Question words and the frame of a question (哪几个方面, 由哪两部分组成): they name no subject.
 _QUESTION_WORD = re.compile(r"^(?:哪|几|多少)|^(?:方面|部分|组成|构成|包括|包含|分为|内容|由|"
                             r"[更最较]?[多少大小高低]|[更最较]?(?:多|少|大|小|高|低)(?:些|一些|一点)?)$")
-_BREAKDOWN = re.compile(r"组成|构成|由哪|哪[几两三四]?(?:个)?部分|哪些部分|分为|分成|包[括含]哪|具体包[括含]|明细|各[是为有贷拿获得花用]|分别[是为有]|"
+_BREAKDOWN = re.compile(r"组成|构成|由哪|哪[几两三四]?(?:个)?部分|哪些部分|分为|分成|包[括含]哪|具体包[括含]|明细|各[是为有贷拿获得花用]|"
+                        r"分别[是为有贷拿获得花用给]|"
                         r"(?:每|各)(?:家|个|项|笔)|break\s*down|consist|made up|composed|split|each")
 _COMPARE_MAX = re.compile(r"(?:多|大|高)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:多|大|高)|(?:更|最|较)(?:多|大|高)|(?:多|大|高)还是|比[^？?，,]{1,14}(?:多|大|高)|"
                           r"\bwhich\b[^?]*\b(?:more|larger|bigger|higher|greater|largest|biggest|highest|most)\b|"
@@ -81,6 +84,8 @@ class Question:
     compare: str = ""  # "max" or "min": 哪个多 / 哪家最少 asks which of several figures is larger
     proper: list[str] = field(default_factory=list)  # names the tokenizer did not know (鄱湖站), joined
     asked: str = ""  # the noun a 什么/哪种 question asks for (按什么模式 → 模式): the answer must speak of it
+    members: str = ""  # 入库的31家企业是哪些: the count (31家) whose members are asked for
+    per_unit: bool = False  # 每家奖励多少 asks for an amount per firm, not a total
 
     def search_text(self) -> str:
         """The lexical query: the question plus every report-side form of its words."""
@@ -92,18 +97,24 @@ _BUREAU_EN = re.compile(r"(?:the\s+)?(?:lushan(?:\s+city)?(?:'s)?\s+)?(?:science
                         re.IGNORECASE)
 
 
-def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None = None) -> Question:
-    """`known` tells whether the reports contain a word: 鄱/湖/站, split by the tokenizer, is then one term."""
+def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None = None,
+            context: Sequence[str] = ()) -> Question:
+    """`known` tells whether the reports contain a word: 鄱/湖/站, split by the tokenizer, is then one term.
+    `context` are names that say whose report is meant (庐山市科技局): they narrow the search, but are
+    no subject of their own."""
     norm = _CN_COUNT.sub(lambda m: _CN_NUM[m.group(1)] + m.group(2), normalise(text.strip()))
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
-    terms, expanded, unmapped = _terms(norm, tokenizer, english, known)
+    subject = norm
+    for name in sorted(context, key=len, reverse=True):
+        subject = subject.replace(name, " ")
+    terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
                     unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in _YEAR.findall(norm)],
                     terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm), bodies=_bodies(norm, tokenizer),
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
-                    asked=_asked_noun(norm, tokenizer))
+                    asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)))
 
 
 def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -129,6 +140,20 @@ def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> l
 
 
 _ASKED = re.compile(r"(?:什么样的?|什么|哪种|哪一种|何种|哪类|哪一类|怎样的)([\u4e00-\u9fff]{2,6})")
+
+
+_MEMBERS_ASKED = re.compile(r"哪些|哪几|名单|名称|叫什么|分别是|具体是|which|what are the names|name them|list them")
+_COUNTED = re.compile(r"(?<![哪几\d.])(\d+)\s*([家个名项所])")
+_PER_UNIT = re.compile(r"每(?:家|个|人|名|项|户|笔|次)|人均|户均|平均每|\bper\s+(?:firm|company|enterprise|person|head|project)\b|"
+                       r"\beach\s+(?:firm|company|enterprise|person|project)\b")
+
+
+def _members(norm: str) -> str:
+    """入库的31家科技型中小企业具体是哪些公司 → 31家: the members of a counted group are asked for."""
+    if not _MEMBERS_ASKED.search(norm):
+        return ""
+    m = _COUNTED.search(norm)
+    return m.group(1) + m.group(2) if m else ""
 
 
 def _asked_noun(norm: str, tokenizer: Tokenizer) -> str:
@@ -162,8 +187,10 @@ def _bodies(norm: str, tokenizer: Tokenizer) -> list[str]:
     for m in _BODY.finditer(norm):
         if m.group(0) in _SELF_BODIES:
             continue
-        words = [w for w in tokenizer.words(m.group(0)) if len(w) >= 2]
-        name = words[-1] if words else ""
+        name = re.sub(r"^(?:请问|问一下|想问|我想知道|那么|那|的)+", "", m.group(0))  # 请问局里… names no body
+        name = re.sub(r"^.{2,3}?[省市县区](?=.{3,}$)", "", name)  # 庐山市工信局 → 工信局
+        words = [w for w in tokenizer.words(name) if len(w) >= 3]
+        name = words[-1] if words and words[-1].endswith(("局", "厅", "委员会")) else name
         if name.endswith(("局", "厅", "委员会")) and len(name) >= 3 and name not in _SELF_BODIES:
             out.append(name)
     return out
@@ -187,8 +214,8 @@ def _unit(norm: str) -> UnitKind:
     if _COUNT_UNIT.search(norm) or re.search(r"how many", norm):
         return UnitKind.COUNT
     if _PERCENT_CUES.search(norm) and not re.search(r"多少钱|金额|how much money", norm):
-        return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure", norm) \
-            or re.search(r"增长|增幅|百分|growth|percent|rate", norm) else UnitKind.MONEY
+        return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure|spending", norm) \
+            or re.search(_GROWTH, norm) else UnitKind.MONEY
     if _MONEY_CUES.search(norm):
         return UnitKind.MONEY
     return UnitKind.ANY

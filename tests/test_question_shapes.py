@@ -232,3 +232,46 @@ def test_which_company_is_answered_with_its_own_clause(ask):
 def test_english_verbs_outside_the_glossary_do_not_force_an_abstention(ask):
     answer = ask("What problems did the bureau face?")
     assert not answer.abstained and "研发投入实力不强" in answer.text
+
+
+def test_members_of_a_count_are_named_when_the_report_lists_them(ask):
+    answer = ask("被认定的2家企业是哪些？")  # 目前已有2家企业（新恒机械、捷豹药械）被认定
+    assert "新恒机械" in answer.text and "捷豹药械" in answer.text
+
+
+def test_members_of_a_count_the_report_does_not_list_get_an_honest_abstention(ask):
+    answer = ask("入库的31家科技型中小企业具体是哪些公司？")  # the report gives only the number
+    assert answer.abstained and not answer.citations
+    assert "名单" in answer.notice
+
+
+def test_amount_per_firm_is_not_answered_with_a_total(ask):
+    # 奖励标准进一步提高 is stated, the amount per firm is not; 120.1万元 is a total paid out.
+    answer = ask("提高以后的科技型中小企业奖励标准是每家奖励多少钱？")
+    assert answer.abstained and "120.1" not in answer.text
+
+
+def test_figure_of_another_body_is_not_answered_with_the_report_s_own(ask):
+    # 工信局 is named in the report (整合财政局、工信局…), but none of its figures is.
+    answer = ask("庐山市工信局2022年的部门支出是多少？")
+    assert answer.abstained and "232.7" not in answer.text and "623.97" not in answer.text
+
+
+def test_project_money_is_money_not_a_count_of_projects(ask):
+    answer = ask("2022年从上级拿到了多少项目资金？")  # 七是获得上级项目资金445.69万元
+    assert "445.69" in answer.text
+
+
+@pytest.mark.parametrize("question, figures, larger", [
+    ("本级科技创新奖励和省市科技项目资金比，哪一块花得多？", ("123.9", "325.44"), "省市科技项目资金较多"),
+])
+def test_comparison_phrased_with_which_part(ask, question, figures, larger):
+    answer = ask(question)
+    assert all(f in answer.text for f in figures) and larger in answer.text
+
+
+def test_english_lending_and_growth(ask):
+    answer = ask("How much did Bank of China lend to companies under the tech loan scheme, and in how many loans?")
+    assert "500万元" in answer.text and "2笔" in answer.text
+    answer = ask("By how much did total R&D spending in Lushan grow?")
+    assert "8.3%" in answer.text or "8.33%" in answer.text
