@@ -156,3 +156,21 @@ def test_fact_alternatives_in_report(report, items):
         if normalise(alt) not in norm_report
     ]
     assert not missing, missing
+
+
+OTHER_SETS = ["holdout.jsonl", "blind2.jsonl", "blind3.jsonl"]
+
+
+@pytest.mark.parametrize("name", OTHER_SETS)
+def test_other_eval_sets_are_grounded_in_the_report(report, name):
+    """The held-out and blind sets obey the same rules: verbatim evidence, facts in the report."""
+    rows = [json.loads(line) for line in (ROOT / "evals" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({r["id"] for r in rows}) == len(rows), name
+    norm_report = normalise(report)
+    for r in rows:
+        assert REQUIRED_KEYS <= set(r), (name, r.get("id"))
+        if r["answerable"]:
+            assert r["evidence"] and r["evidence"] in report, (name, r["id"], r["evidence"])
+            assert r["facts"] and all(normalise(a) in norm_report for g in r["facts"] for a in g), (name, r["id"])
+        else:
+            assert r["facts"] == [] and r["evidence"] == "", (name, r["id"])
