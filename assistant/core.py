@@ -18,7 +18,7 @@ from assistant.indexing import IngestReport, ingest_paths
 from assistant.lexicon import ENTITY_SUFFIXES, OUT_OF_SCOPE_SUFFIXES
 from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
 from assistant.matching import Matcher
-from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
+from assistant.models import Answer, Mode, QuestionError
 from assistant.multipart import compare_drafts, compared_subjects, merge, split_question
 from assistant.question import Intent, Question, UnitKind, analyse
 from assistant.rewrite import context_split, rewrite
@@ -187,7 +187,7 @@ class Assistant:
         reason = self.out_of_scope(q)
         if reason:
             log.info("abstain (%s): %s", reason, q.text)
-            return _not_found(), Mode.EXTRACTIVE
+            return Draft.not_found(), Mode.EXTRACTIVE
         extractive = self._extractive(q, state)
         if self.llm is None or extractive.abstained:
             return extractive, Mode.EXTRACTIVE
@@ -258,7 +258,7 @@ class Assistant:
         if bad and not answer.abstained:
             # Never reached by the extractive answerer; a last guard for any answerer.
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
-            return _not_found().to_answer(state["question"], mode)
+            return Draft.not_found().to_answer(state["question"], mode)
         return answer
 
 
@@ -275,8 +275,3 @@ def _step(key: str, fn) -> Runnable:
     """A chain step that adds `key` to the state dict."""
     return RunnableLambda(lambda state: {**state, key: fn(state)}, name=key)
 
-
-def _not_found() -> Draft:
-    draft = Draft(abstained=True)
-    draft.add(NOT_FOUND)
-    return draft

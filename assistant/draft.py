@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.models import Answer, Citation, Mode
+from assistant.models import NOT_FOUND, Answer, Citation, Mode
 from ingest.models import Chunk
 
 
@@ -36,6 +36,13 @@ class Draft:
                 return f"[{i + 1}]"
         self.spans.append(span)
         return f"[{len(self.spans)}]"
+
+    @classmethod
+    def not_found(cls) -> "Draft":
+        """The honest abstention: 报告中未找到相关信息, with no citation."""
+        draft = cls(abstained=True)
+        draft.add(NOT_FOUND)
+        return draft
 
     def add(self, text: str) -> None:
         self.parts.append(text)

@@ -1,0 +1,237 @@
+"""Figure answers: the report's amount and count facts that answer 是多少, led by the words that name them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from assistant.draft import Draft, Span
+from assistant.matching import Matcher, norm_text
+from assistant.question import UNIT_GROUPS, Question, UnitKind
+from ingest.models import Chunk, Fact
+from ingest.sentences import sentence_spans
+from vectorstore.hybrid import ScoredChunk
+from vectorstore.tokenize import bigrams
+
+# Thresholds, calibrated on the labelled questions in evals/ (see docs/EVAL.md).
+MIN_FIGURE_SCORE = 0.35
+NAMED_ELSEWHERE = 0.6  # a figure whose sentence lacks the firm or place the question names
+NAMED_NEARBY = 0.85  # … whose sentence names it, but not its own clause
+RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
+_LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
+_MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|增长|增幅|下降)")
+_LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    score: float
+    span: Span
+    lead: str  # verbatim text stated in the answer
+    label: str = ""  # the fact's label, for figure candidates
+    figure: str = ""  # value and unit, for figure candidates
+    fact: Fact | None = None
+    lead_start: int = -1  # source offsets of the lead, for figure candidates
+    lead_end: int = -1
+
+
+def with_source_chunks(hits: list[ScoredChunk], corpus: list[Chunk], sources: int = 3) -> list[ScoredChunk]:
+    """The hits, then every other chunk of the reports the top hits come from (unranked).
+
+    Facts are few and cheap to score, and a paraphrased question (局里发工资的开销) can miss the
+    right paragraph in retrieval while its label still matches. Only the top reports are read, so
+    this stays small when thousands of reports are stored.
+    """
+    top_sources = list(dict.fromkeys(h.chunk.source for h in hits))[:sources]
+    seen = {h.chunk.id for h in hits}
+    extra = [ScoredChunk(c, 0.0) for c in corpus if c.source in top_sources and c.id not in seen and c.facts]
+    return list(hits) + extra
+
+
+def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
+    """A question about another year or place than the report's needs that year or place in the evidence."""
+    other = [y for y in q.years if y != chunk.year]
+    places = [p for p in q.places if p not in chunk.department and p not in chunk.title]
+    own = {chunk.department, chunk.department.replace("科学技术", "科技")}
+    bodies = [b for b in q.bodies if not any(o.endswith(b) for o in own)]
+    return all(str(y) in text for y in other) and all(p in text for p in places + bodies)
+
+
+def _unit_ok(q: Question, fact: Fact) -> bool:
+    if q.unit is UnitKind.ANY:
+        return True
+    if q.unit is UnitKind.COUNT:
+        # 几个 counts anything (几个人, 几个项目); 几家/几名 name their unit.
+        allowed = (q.count_unit,) if q.count_unit and q.count_unit != "个" else ()
+        money = UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT]
+        if q.count_unit in ("人", "名"):
+            allowed = ("人", "名")
+        return fact.unit in allowed if allowed else fact.unit not in money
+    return fact.unit in UNIT_GROUPS[q.unit]
+
+
+def _sentence_of(chunk: Chunk, pos: int) -> tuple[int, int]:
+    for s, e in sentence_spans(chunk.text):
+        if s + chunk.start <= pos < e + chunk.start:
+            return s + chunk.start, e + chunk.start
+    return chunk.start, chunk.end
+
+
+def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, doc_years: set[int],
+                       wider: Question | None = None) -> list[Candidate]:
+    """Every fact of the hits with its lead, scored against the question (and the whole question it
+    is a part of, when it is one part of several)."""
+    out: list[Candidate] = []
+    top = hits[0].score or 1.0
+    rarest = matcher.rarest_name(q)
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        for fact in chunk.facts:
+            if not _unit_ok(q, fact):
+                continue
+            s_start, s_end = _sentence_of(chunk, fact.start)
+            sentence = chunk.text[s_start - chunk.start:s_end - chunk.start]
+            if not year_ok(q, sentence, chunk):
+                continue
+            lead_start, lead_end = _lead_span(chunk, fact, s_start, s_end)
+            lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
+            context = _bracket_context(chunk, s_start, lead_start, lead_end)
+            score = (0.4 * matcher.score(q, lead) + 0.15 * matcher.score(q, context)
+                     + 0.25 * matcher.score(q, sentence)
+                     + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
+                     + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
+            if rarest and rarest not in norm_text(context):
+                # 乐胜拿到的贷款是多少: a figure of some other firm does not answer for 乐胜.
+                score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
+            if wider is not None:
+                score += 0.1 * matcher.score(wider, sentence)
+            lead = clean_lead(lead)
+            if fact.value.count(".") > 1:  # 449.34.34万元: say so rather than repeat it as if it were sound
+                lead += "（原文数字如此，疑有笔误）"
+            out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
+                                 fact.value + fact.unit, fact, lead_start, lead_end))
+    out.sort(key=lambda c: -c.score)
+    return dedupe(out)
+
+
+def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int, int]:
+    """The fact's own words: its label and figure, or its whole clause when the label is elsewhere."""
+    text, base = chunk.text, chunk.start
+    seg, stop = fact.start - base, fact.end - base
+    number = text.rfind(fact.value, seg, stop)
+    label = norm_text(fact.label)
+    start = seg
+    if _MEASURE_WORDS.fullmatch(label):
+        # 金额共计500万元 / 同比增长8.3%: the clause before says what the amount or growth is of.
+        start = clause_start(text, s_start - base, max(clause_start(text, s_start - base, number) - 1, 0))
+    elif label and label not in norm_text(text[seg:number]):
+        start = clause_start(text, s_start - base, number)
+        label_after = label in norm_text(text[stop:s_end - base])
+        if not label_after and len(text[start:number].strip()) < 2 and start > s_start - base:
+            start = clause_start(text, s_start - base, start - 1)  # 满意度持续上升，超90%
+    end = stop
+    while end < s_end - base and text[end] not in _LEAD_STOP and not (end == stop and _next_figure(text, end, s_end - base)):
+        end += 1
+    if end < s_end - base and text[end] in "（(":  # 2家企业（新恒机械、捷豹药械）被认定: the clause goes on
+        close = closing(text, end, s_end - base)
+        if close is not None and close < s_end - base and text[close] not in _LEAD_STOP:
+            end = close
+            while end < s_end - base and text[end] not in _LEAD_STOP:
+                end += 1
+    return start + base, end + base
+
+
+def _next_figure(text: str, pos: int, limit: int) -> bool:
+    """At a 、 that starts another figure's item (金鹰科技200万元、乐胜300万元): the lead ends here."""
+    if text[pos] != "、":
+        return False
+    end = pos + 1
+    while end < limit and text[end] not in _LEAD_STOP and text[end] != "、":
+        end += 1
+    return bool(re.search(r"\d", text[pos:end]))
+
+
+def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int) -> str:
+    """The lead, widened past an enclosing bracket: 金鹰科技200万元 sits in （…） after 科贷通贷款…500万元."""
+    text, base = chunk.text, chunk.start
+    opened = text.rfind("（", s_start - base, lead_start - base)
+    closed = text.rfind("）", s_start - base, lead_start - base)
+    if opened == -1 or closed > opened:  # the whole clause: 九江新恒机械有限公司获得“科贷通”贴息贷款2万元
+        return text[clause_start(text, s_start - base, lead_start - base):lead_end - base]
+    start = clause_start(text, s_start - base, opened)
+    if _MEASURE_WORDS.match(norm_text(text[start:opened])):  # 金额共计500万元（…）: what it is the total of
+        start = clause_start(text, s_start - base, max(start - 1, 0))
+    return text[start:lead_end - base]
+
+
+def clause_start(text: str, floor: int, pos: int) -> int:
+    return max([floor] + [text.rfind(d, floor, pos) + 1 for d in "，,；;：:。"])
+
+
+def clean_lead(lead: str) -> str:
+    return _LEAD_FILLER.sub("", lead.strip().strip("、，,").rstrip("。；;：:")).strip()
+
+
+def dedupe(cands: list[Candidate]) -> list[Candidate]:
+    seen, out = set(), []
+    for c in cands:
+        key = norm_text(c.lead)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def figure_draft(cands: list[Candidate]) -> Draft:
+    draft = Draft()
+    best = cands[0]
+    draft.add(f"{best.lead}{draft.cite(best.span)}。")
+    shown = 0
+    for other in cands[1:6]:
+        if shown == 2 or other.span == best.span:
+            continue
+        # Reports state one quantity in two places, sometimes two ways (增长8.33% / 同比增长8.3%):
+        # show the close runner-up for the same quantity, and the other place a figure is restated.
+        same_quantity = other.label and best.label and (other.label in best.label or best.label in other.label)
+        restated = _same_figure(other, best) and other.score >= RESTATED_SHARE * best.score
+        if restated or (same_quantity and other.score >= 0.9 * best.score):
+            draft.add(f"\n另：{other.lead}{draft.cite(other.span)}。")
+            shown += 1
+    return draft
+
+
+def _same_figure(a: Candidate, b: Candidate) -> bool:
+    """623.97万元 == 623.97万元; 8.33% restates 8.3% (one rounded to fewer places), when their labels agree."""
+    if a.figure == b.figure:
+        return True
+    if not (a.fact and b.fact) or a.fact.unit != b.fact.unit:
+        return False
+    x, y = decimal_value(a.fact.value), decimal_value(b.fact.value)
+    if x is None or y is None or x == y:
+        return x is not None and x == y
+    short, long_ = (x, y) if -x.as_tuple().exponent < -y.as_tuple().exponent else (y, x)
+    places = -short.as_tuple().exponent
+    rounds = long_.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == short
+    shared = set(bigrams(a.label)) & set(bigrams(b.label))
+    return rounds and places >= 1 and bool(shared or a.label in b.label or b.label in a.label)
+
+
+def decimal_value(value: str) -> Decimal | None:
+    try:
+        return Decimal(value) if value.count(".") <= 1 else None
+    except InvalidOperation:
+        return None
+
+
+def closing(text: str, opened: int, limit: int) -> int | None:
+    """The offset just past the bracket that opens at `opened`, or None when it does not close in the sentence."""
+    depth = 0
+    for i in range(opened, limit):
+        if text[i] in "（(":
+            depth += 1
+        elif text[i] in "）)":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
