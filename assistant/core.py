@@ -220,6 +220,9 @@ class Assistant:
         wider = self._analyse({"standalone": search}) if search and search != part else sub
         if sub.unit is UnitKind.ANY:  # 基本支出里面人员…各占多少: the part asks for what the whole asks for
             sub.unit = wider.unit if wider.unit is not UnitKind.ANY else whole.unit
+        sub.per_unit = sub.per_unit or whole.per_unit  # 每家奖励多少钱，标准具体是多少
+        if sub.intent is Intent.SENTENCE and wider.intent is Intent.FIGURE:  # And what had been reported…?
+            sub.intent = Intent.FIGURE
         filters = state.get("filters") or self._department_filter(whole)  # 科技局…各有几个人: all parts
         hits = self.retriever.search(wider.norm, lexical_query=wider.search_text(), filters=filters)
         return answer_extractive(sub, hits, self.retriever.chunks, self.matcher, self.years,

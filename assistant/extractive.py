@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 MIN_SENTENCE_SCORE = 0.3
 MIN_LIST_SCORE = 0.4
 ASKED_MISSING = 0.7  # a sentence without the noun a 什么 question asks for
+REASON_BY_SECTION = 0.8  # a 为什么 answer whose reason is only its section's (原因分析)
 COMPLEMENT_SHARE = 0.6  # a sentence that covers what the best one leaves out, at this share of its score…
 COMPLEMENT_GAIN = 0.3  # …and at least this share of the question's weighted terms
 HEADING_BODY_CHARS = 120
@@ -110,6 +111,10 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             score = 0.75 * matcher.score(q, sentence) + 0.15 * section_score + 0.1 * hit.score / top
             if q.asked and not any(f in norm_text(sentence + chunk.section) for f in asked_forms):
                 score *= ASKED_MISSING  # 按什么模式推进: a sentence that names no 模式 does not say which
+            if q.why and not _REASON.search(sentence):
+                if not _REASON.search(chunk.section):
+                    continue  # 为什么只有2家被认定: a sentence that only states the fact gives no reason
+                score *= REASON_BY_SECTION  # under 问题及原因分析, the sentences are the reasons, loosely
             listed = _introduces_enumeration(sentence)
             if listed:
                 # 绩效目标：一是…；二是…；三是…: the sentence opens a list, so the answer is the whole list.
@@ -122,6 +127,7 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             out.append(Candidate(score, span, chunk.text[s:e].strip() if listed else _window(q, matcher, chunk, s, e)))
     out.sort(key=lambda c: -c.score)
     return dedupe(out)
+_REASON = re.compile(r"原因|因为|由于|导致|所以|因此|在于|造成|受.{1,8}影响|为了|旨在|目的")
 _FIRST_ITEM = re.compile(r"[：:]\s*(?:一是|1[、.．]|[（(]一[）)]|首先)")
 _NEXT_ITEM = re.compile(r"^\s*(?:[二三四五六七八九十]是|\d{1,2}[、.．](?!\d)|[（(][二三四五六七八九十][）)]|其次|再次|最后)")
 

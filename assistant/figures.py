@@ -18,9 +18,11 @@ from vectorstore.tokenize import bigrams
 MIN_FIGURE_SCORE = 0.35
 NAMED_ELSEWHERE = 0.6  # a figure whose sentence lacks the firm or place the question names
 NAMED_NEARBY = 0.85  # … whose sentence names it, but not its own clause
+OFF_TOPIC = 0.6  # a part's figure whose sentence shares nothing with the rest of the whole question
 RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|增长|增幅|下降)")
+_COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 
 
@@ -85,6 +87,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     out: list[Candidate] = []
     top = hits[0].score or 1.0
     rarest = matcher.rarest_name(q)
+    own_words = q.norm if wider is not None and wider.norm != q.norm else ""
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
         for fact in chunk.facts:
@@ -96,6 +99,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 continue
             lead_start, lead_end = _lead_span(chunk, fact, s_start, s_end)
             lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
+            shown_end = _named_after_colon(chunk, fact, lead_end, s_end)
             context = _bracket_context(chunk, s_start, lead_start, lead_end)
             score = (0.4 * matcher.score(q, lead) + 0.15 * matcher.score(q, context)
                      + 0.25 * matcher.score(q, sentence)
@@ -106,11 +110,15 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
             if wider is not None:
                 score += 0.1 * matcher.score(wider, sentence)
-            lead = clean_lead(lead)
+                if own_words and matcher.coverage_beyond(wider, sentence, own_words) == 0:
+                    # 培训班…办了几期，多少人参加: a headcount from elsewhere in the report does not say
+                    # how many took part in what the question is about.
+                    score *= OFF_TOPIC
+            lead = clean_lead(chunk.text[lead_start - chunk.start:shown_end - chunk.start])
             if fact.value.count(".") > 1:  # 449.34.34万元: say so rather than repeat it as if it were sound
                 lead += "（原文数字如此，疑有笔误）"
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
-                                 fact.value + fact.unit, fact, lead_start, lead_end))
+                                 fact.value + fact.unit, fact, lead_start, shown_end))
     out.sort(key=lambda c: -c.score)
     return dedupe(out)
 
@@ -140,6 +148,15 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
             while end < s_end - base and text[end] not in _LEAD_STOP:
                 end += 1
     return start + base, end + base
+
+
+def _named_after_colon(chunk: Chunk, fact: Fact, lead_end: int, s_end: int) -> int:
+    """股级事业单位1个：科技创新服务中心: the names after a count's colon are shown with it (not scored)."""
+    text, base = chunk.text, chunk.start
+    if fact.unit not in _COUNTERS or lead_end >= s_end or text[lead_end - base] not in "：:":
+        return lead_end
+    named = re.match(r"[：:][^，,。；;]{1,40}", text[lead_end - base:s_end - base])
+    return lead_end + named.end() if named else lead_end
 
 
 def _next_figure(text: str, pos: int, limit: int) -> bool:

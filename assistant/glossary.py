@@ -91,7 +91,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "foundations": ("自然基金",), "prize": ("奖励",), "prizes": ("奖励",), "won": ("获得",), "obtained": ("获得",),
     "gained": ("获得",), "awarded": ("获得", "奖励"), "receiving": ("获得",), "completed": ("完成",),
     "complete": ("完成",), "completion": ("完成",), "finished": ("完成",), "fulfilled": ("完成",),
-    "inspection": ("验收",), "checked": ("验收",), "passed": ("验收",), "stage": ("阶段",),
+    "inspection": ("验收",), "checked": ("验收", "初审"), "checks": ("初审", "审核", "核定"), "check": ("初审", "审核"), "passed": ("验收",), "stage": ("阶段",),
     "evaluation-stage": ("考察阶段",), "shortlisted": ("考察",), "shortlist": ("考察",), "vetting": ("考察",),
     "provincial-level": ("省级",), "municipal-level": ("市级",), "city-level": ("市级",), "national-level": ("国家级",),
     "state-level": ("国家级",), "level": ("级",), "key": ("重点",), "priority": ("重点",),

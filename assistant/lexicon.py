@@ -114,7 +114,11 @@ went go goes going gone use used happen happened like look looks much
 face faced faces facing help helped helps helping encounter encountered meet met take took taken need needs
 want know find found keep kept carry carried out up during under within through via among between after
 before since until now currently still yet already ever not no yes actually really exactly roughly approximately
-自己 出来 起来 下来 一下子 到底是 都是 分别是 搞 各种 各类 各项 发现 自评发现 指出 认为
+自己 出来 起来 下来 一下子 到底是 都是 分别是 搞 各种 各类 各项 发现 自评发现 指出 认为 请核实 核实 请 麻烦
+该局 你们局 我们局 这个局 咱们局 贵局 这个单位 你们单位
+人 家 个 名 项 次 笔 期 件 条 位 份
+altogether combined overall's whole entire figure figures number numbers
+为啥 为什么 为何 只有 仅有 家里
 """.split())
 
 # A question naming one of these (and the report not) asks about something the report does not cover.

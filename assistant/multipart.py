@@ -120,12 +120,15 @@ def _subjects(zone: str) -> list[str]:
     return parts
 
 
+_DIFFERENCE_AT = re.compile(r"(?:之间)?(?:的)?(?:相差|差额|之差|差距|差多少|差了)")
+
+
 def compared_subjects(question: str) -> list[str]:
     """基本支出和项目支出哪个多 / 基本支出比项目支出多吗 → [基本支出, 项目支出]; [] when no two are named."""
     m = re.match(r"^(.+?)(?<![相对占])比(?![例重，,])([^，,？?哪谁]+?)(?:多|少|高|低|大|小)", question)
     if m and len(m.group(1)) >= 2 and len(m.group(2)) >= 2:
         return [m.group(1).strip(" ，,"), m.group(2).strip(" ，,")]
-    m = _COMPARED.search(question)
+    m = _COMPARED.search(question) or _DIFFERENCE_AT.search(question)
     zone = question[:m.start()] if m else ""
     zone = re.sub(r"(?:的|里|中|当中|之中|两者|二者|两项|这两项|相比|比较|比|[，,、\s])+$", "", zone.strip(" ，,"))
     subjects = _subjects(zone)
@@ -167,16 +170,19 @@ def compare_drafts(drafts: list[Draft], subjects: list[str], direction: str) -> 
     values = []
     for d in drafts:
         lead = d.text.split("\n")[0]
-        found = numbers_in(lead)
+        found = numbers_in(re.sub(r"(?:19|20)\d{2}\s*年", "", lead))  # 2022年初…232.7万元: the year is no figure
         if len(found) != 1 or "疑有笔误" in lead:
             return merged
         values.append(found[0])
     if len({(v.percent, v.scaled) for v in values}) != 1:
         return merged
-    ranked = sorted(zip(values, subjects), key=lambda vs: vs[0].value, reverse=direction == "max")
+    ranked = sorted(zip(values, subjects), key=lambda vs: vs[0].value, reverse=direction != "min")
     if ranked[0][0].value == ranked[1][0].value:
         merged.add("两者相等。")
         return merged
-    word = "较多" if direction == "max" else "较少"
-    merged.add(f"相比之下，{ranked[0][1]}{word}。")
+    word = "较少" if direction == "min" else "较多"
+    if direction == "diff":  # the difference is not in the report: say so rather than compute it
+        merged.add(f"报告没有直接给出两者之差；{ranked[0][1]}{word}。")
+    else:
+        merged.add(f"相比之下，{ranked[0][1]}{word}。")
     return merged

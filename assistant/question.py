@@ -29,16 +29,21 @@ UNIT_GROUPS = {
     UnitKind.MONEY: ("万元", "亿元", "千元", "元", "万", "亿"),
     UnitKind.PERCENT: ("%",),
 }
-_FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期]|几多|金额|数额|多大|百分之|比例|占比|增长了?多少|增幅|"
+_FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|percentage|expenditure|"
                           r"spending|budget|income|revenue|investment|growth)\b|"
-                          r"what percentage|what share|what rate|what amount|^(?:total|amount)")
+                          r"what percentage|what share|what rate|what amount|what figure|which figure|what number|^(?:total|amount)")
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
-                         r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance")
+                         r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance|invest")
 _GROWTH = r"增长|增幅|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
-_PERCENT_CUES = re.compile(r"增长|增幅|百分|比例|占比|满意度|率|percent|percentage|growth|\bgr[eo]w|rate|satisf|share|"
+_PERCENT_CUES = re.compile(r"增长|增幅|涨|百分|比例|占比|满意度|率|percent|percentage|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
-_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场])(?![目件例单称字庭乡])")  # not 多少项目资金
+_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场份张本门处回])(?![目件例单称字庭乡])")  # not 多少项目资金
+# 多少企业 counts firms even with no counter word; the noun says which counter the report uses.
+_COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|单位|人员|人|博士|专家|特派员|机构|项目|平台|载体)"
+                         r"(?![资经支款费金奖补])")  # 多少项目资金 asks for money
+_NOUN_COUNTER = {"企业": "家", "公司": "家", "单位": "个", "人员": "人", "人": "人", "博士": "名", "专家": "名",
+                 "特派员": "名", "机构": "个", "项目": "", "平台": "", "载体": ""}
 _COUNT_EN = re.compile(r"how many\s+(\w+)")
 _EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "people": "人", "staff": "人",
                    "employees": "人", "projects": "个", "loans": "笔", "doctors": "名", "phds": "名",
@@ -81,11 +86,12 @@ class Question:
     expanded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term → report-side forms
     unmapped: list[str] = field(default_factory=list)  # English content words with no report-side form
     breakdown: bool = False  # 由哪几部分组成 / 各是多少: the parts a figure is split into
-    compare: str = ""  # "max" or "min": 哪个多 / 哪家最少 asks which of several figures is larger
+    compare: str = ""  # "max", "min" or "diff": 哪个多 / 哪家最少 / 差多少 compares figures
     proper: list[str] = field(default_factory=list)  # names the tokenizer did not know (鄱湖站), joined
     asked: str = ""  # the noun a 什么/哪种 question asks for (按什么模式 → 模式): the answer must speak of it
     members: str = ""  # 入库的31家企业是哪些: the count (31家) whose members are asked for
     per_unit: bool = False  # 每家奖励多少 asks for an amount per firm, not a total
+    why: bool = False  # 为什么 / 原因是什么: only a sentence that gives a reason answers it
 
     def search_text(self) -> str:
         """The lexical query: the question plus every report-side form of its words."""
@@ -114,7 +120,8 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
                     terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm), bodies=_bodies(norm, tokenizer),
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
-                    asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)))
+                    asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)),
+                    why=bool(_WHY.search(norm)))
 
 
 def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -144,6 +151,7 @@ _ASKED = re.compile(r"(?:什么样的?|什么|哪种|哪一种|何种|哪类|哪
 
 _MEMBERS_ASKED = re.compile(r"哪些|哪几|名单|名称|叫什么|分别是|具体是|which|what are the names|name them|list them")
 _COUNTED = re.compile(r"(?<![哪几\d.])(\d+)\s*([家个名项所])")
+_WHY = re.compile(r"为什么|为何|为啥|怎么会|什么原因|原因是|原因在|\bwhy\b|\breasons?\b|\bcauses?\b")
 _PER_UNIT = re.compile(r"每(?:家|个|人|名|项|户|笔|次)|人均|户均|平均每|\bper\s+(?:firm|company|enterprise|person|head|project)\b|"
                        r"\beach\s+(?:firm|company|enterprise|person|project)\b")
 
@@ -166,8 +174,13 @@ def _asked_noun(norm: str, tokenizer: Tokenizer) -> str:
     return noun if len(noun) >= 2 and noun not in GENERIC and not _QUESTION_WORD.search(noun) else ""
 
 
+_DIFFERENCE = re.compile(r"相差|差额|之差|差距|差多少|差了多少|多出多少|少了多少|\bdifference\b|\bgap\b")
+
+
 def _compare(norm: str) -> str:
-    """哪家企业贷得多 → max; 哪项支出最少 → min; '' when nothing is compared."""
+    """哪家企业贷得多 → max; 哪项支出最少 → min; 差多少 → diff; '' when nothing is compared."""
+    if _DIFFERENCE.search(norm):
+        return "diff"
     text = norm.replace("多少", "＃")  # 增长多少 asks for a figure, not which is less
     if _COMPARE_MIN.search(text):
         return "min"
@@ -185,7 +198,7 @@ def _bodies(norm: str, tokenizer: Tokenizer) -> list[str]:
     """Government bodies the question names, without their place: 庐山市财政局 → 财政局."""
     out = []
     for m in _BODY.finditer(norm):
-        if m.group(0) in _SELF_BODIES:
+        if any(m.group(0).endswith(own) for own in _SELF_BODIES):  # 2022年该局: the report's own body
             continue
         name = re.sub(r"^(?:请问|问一下|想问|我想知道|那么|那|的)+", "", m.group(0))  # 请问局里… names no body
         name = re.sub(r"^.{2,3}?[省市县区](?=.{3,}$)", "", name)  # 庐山市工信局 → 工信局
@@ -211,7 +224,7 @@ def _intent(norm: str) -> Intent:
 
 
 def _unit(norm: str) -> UnitKind:
-    if _COUNT_UNIT.search(norm) or re.search(r"how many", norm):
+    if _COUNT_UNIT.search(norm) or _COUNT_NOUN.search(norm) or re.search(r"how many", norm):
         return UnitKind.COUNT
     if _PERCENT_CUES.search(norm) and not re.search(r"多少钱|金额|how much money", norm):
         return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure|spending", norm) \
@@ -225,6 +238,9 @@ def _count_unit(norm: str) -> str:
     m = _COUNT_UNIT.search(norm)
     if m:
         return m.group(1)
+    m = _COUNT_NOUN.search(norm)
+    if m:
+        return _NOUN_COUNTER[m.group(1)]
     m = _COUNT_EN.search(norm)
     return _EN_COUNT_UNITS.get(m.group(1), "") if m else ""
 

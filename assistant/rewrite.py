@@ -17,7 +17,7 @@ _DETERMINER = re.compile(r"^(?:其中|这些|那些|这[两二三四几]|那[两
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:条|个|项|点|家|种)(?:问题|措施|成绩|内容)?")
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[）)]|(?<![\d.])\d{1,2}[、.](?!\d)")
 _CN_ORDINAL = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
-_OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里两几]|组成|构成|包括")
+_OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里两几2-9]|组成|构成|包括")
 _QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项笔次条]?")
 _TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
                    r"[^，,。？?]*[？?]?$")
@@ -30,6 +30,11 @@ _CONTEXT = r"(?:19|20)\d{2}年(?:度)?|科技局|庐山市"
 _MEASURE_END = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)$"
 
 
+_ENTITY_END = r"(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆)$"
+_ENTITY = r"^(.{1,8}?(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆))(.{2,})$"
+_EN_AND = re.compile(r"^\s*and\s+(?:what|how|which|who|when|where)\b", re.IGNORECASE)
+
+
 def last_user_question(history: Sequence[dict]) -> str:
     for turn in reversed(history or []):
         if turn.get("role") == "user" and str(turn.get("content", "")).strip():
@@ -37,9 +42,13 @@ def last_user_question(history: Sequence[dict]) -> str:
     return ""
 
 
+_BARE = re.compile(r"^(?:那么?|请问)?(?:是|有|分别是|都是|具体是)?(?:哪[些个家位项条名两几三]*|多少|几[家个名项位]?|什么|谁|哪里)"
+                   r"(?:呢|吗|啊|呀)?[？?。]*$")
+
+
 def needs_history(question: str) -> bool:
     q = question.strip()
-    return bool(_ELLIPTIC.match(q) or _TRAILING_NE.match(q) or _PRONOUN.search(q)) and len(q) <= 40
+    return bool(_EN_AND.match(q) or _BARE.match(q)) or bool(_ELLIPTIC.match(q) or _TRAILING_NE.match(q) or _PRONOUN.search(q)) and len(q) <= 40
 
 
 def standalone_history(history: Sequence[dict]) -> str:
@@ -84,6 +93,8 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
     previous = standalone_history(history) if needs_history(q) else ""
     if not previous or not needs_history(q):
         return q
+    if _EN_AND.match(q):  # And what figure had been reported before the checks? asks its own question
+        return f"{previous.rstrip('?？ ')}，{q}"
     m = _ELLIPTIC.match(q) or _TRAILING_NE.match(q)
     if m:
         subject = re.sub(r"^(?:其中|其|里面|这里面)", "", m.group(1).strip("，,？? "))
@@ -95,7 +106,7 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         core = _QUESTION_WORDS.sub("", previous[:tail.start()] if tail else previous).strip("，,？? ")
         own = re.sub(r"^(?:那么|那)", "", q)
         pronoun = _PRONOUN.search(own)
-        if pronoun and _DETERMINER.match(own[pronoun.start():]):  # 这两家里贷得多的是哪家
+        if (pronoun and _DETERMINER.match(own[pronoun.start():])) or _BARE.match(q):  # 这两家里…哪家 / 是哪两家？
             whole = re.sub(r"(?:是|有|为)?[？?。]*$", "", _QUESTION_WORDS.sub("", previous)).strip("，, ")
             return f"{whole}，{own}"
         return _PRONOUN.sub(core, own, count=1)
@@ -122,10 +133,16 @@ def _substitute(previous: str, subject: str) -> str:
     head = previous[:tail.start()]
     # Keep the context words of the previous question (year, body) but drop its own subject.
     context = "".join(re.findall(_CONTEXT, head))
-    owner = re.match(r"^(.{2,10}?)的(.{2,})$", re.sub(_CONTEXT, "", head).strip("，,的 "))
+    rest = re.sub(_CONTEXT, "", head).strip("，,的 ")
+    owner = re.match(r"^(.{2,10}?)的(.{2,})$", rest) or (re.match(_ENTITY, rest) if re.search(_ENTITY_END, subject) else None)
     if owner and not re.search(_MEASURE_END, subject) and owner.group(1) != subject:
-        # 植物园的自然基金项目批了几个？那鄱湖站呢？ The new subject stands in for the owner, not the thing owned.
-        return f"{context}{subject}的{owner.group(2)}{tail.group(0)}"
+        # 植物园(的)自然基金项目批了几个？那鄱湖站呢？ The new subject stands in for the owner, not the thing owned.
+        joiner = "的" if "的" in rest[len(owner.group(1)):len(owner.group(1)) + 1] else ""
+        return f"{context}{subject}{joiner}{owner.group(2).lstrip('的')}{tail.group(0)}"
+    asked = re.match(r"(是多少|有多少|多少|有几[家个名人项]?|几[家个名人项]?)(.+?)[？?]?$", tail.group(0))
+    if asked and len(re.sub(r"[^\u4e00-\u9fff]", "", asked.group(2))) >= 2:
+        # 科技局有几个内设机构？那下属事业单位呢？ The thing counted follows the cue: it is what changes.
+        return f"{head}{asked.group(1)}{subject}？"
     return f"{context}{subject}{tail.group(0)}"
 
 
@@ -134,7 +151,8 @@ def context_split(standalone: str, question: str) -> tuple[str, str] | None:
     out part of it (科贷通贷款放了，这两家里贷得多的是哪家): the own question is what is asked."""
     own = re.sub(r"^(?:那么|那)", "", question.strip())
     pronoun = _PRONOUN.search(own)
-    if standalone == question or not standalone.endswith(f"，{own}") or not pronoun \
-            or not _DETERMINER.match(own[pronoun.start():]):
+    if standalone == question or not standalone.endswith(f"，{own}"):
+        return None
+    if not _EN_AND.match(own) and not (pronoun and _DETERMINER.match(own[pronoun.start():])):
         return None
     return standalone[:-len(own) - 1], own

@@ -275,3 +275,61 @@ def test_english_lending_and_growth(ask):
     assert "500万元" in answer.text and "2笔" in answer.text
     answer = ask("By how much did total R&D spending in Lushan grow?")
     assert "8.3%" in answer.text or "8.33%" in answer.text
+
+
+def test_the_report_s_own_body_named_as_该局_is_no_other_body(ask):
+    answer = ask("请核实：2022年该局基本支出中人员支出是多少万元？")
+    assert "130.74" in answer.text  # 包含人员支出130.74万元
+
+
+def test_how_many_firms_counts_firms_even_when_a_loan_is_mentioned(ask):
+    answer = ask("“科贷通”这块做得怎么样，有多少企业进了白名单，放款多少？")
+    # 有30家企业进入“科贷通”续贷、备选白名单，2家企业获中国银行放款500万元
+    assert "30家" in answer.text and "500万元" in answer.text
+
+
+def test_second_part_asking_how_much_it_rose_gets_the_growth_rate(ask):
+    answer = ask("全社会研发投入多少，涨了多少？")
+    assert "7800万元" in answer.text and ("8.3%" in answer.text or "8.33%" in answer.text)
+
+
+@pytest.mark.parametrize("question", [
+    "科技及知识产权培训班一共办了几期，多少人参加？",  # 举办…培训班 is said; no count of sessions or people
+    "满意度调查一共发了多少份问卷？",  # 满意度…超90% is said; no number of questionnaires
+    "科技型中小企业每家奖励多少钱，标准具体是多少？",  # 奖励标准进一步提高, with no amount
+    "为啥申报国家高企的6家里只有2家被认定，原因是什么？",  # the report gives no reason
+])
+def test_questions_the_report_does_not_answer_are_not_answered_with_a_nearby_figure(ask, question):
+    answer = ask(question)
+    assert answer.abstained and not answer.citations
+
+
+def test_difference_gives_both_figures_and_says_the_report_states_no_difference(ask):
+    answer = ask("年初预算和全年总支出差多少？")
+    assert "232.7" in answer.text and "623.97" in answer.text
+    assert "没有直接给出两者之差" in answer.text
+    assert "391.27" not in answer.text  # 623.97 − 232.7 is nowhere in the report
+
+
+def test_why_question_is_answered_from_the_reasons_the_report_gives(ask):
+    answer = ask("创新主体意识不浓的原因是什么？")  # under （一）主要问题及原因分析
+    assert not answer.abstained and "意识弱" in answer.text
+
+
+def test_english_altogether_and_and_what_follow_up(ask):
+    assert "623.97" in ask("How much did Lushan's science and technology bureau spend altogether in 2022?").text
+    history = _history("What was the officially recognised total R&D investment?", "7800万元[1]。")
+    answer = ask("And what figure had been reported before the checks?", history=history)
+    assert "1.63亿元" in answer.text  # 共填报2021年的研发投入（R&D）1.63亿元
+
+
+def test_follow_up_replaces_the_thing_counted(ask):
+    answer = ask("那下属事业单位呢？", history=_history("科技局有几个内设机构？", "科技局内设机构2个[1]。"))
+    assert "科技创新服务中心" in answer.text  # 股级事业单位1个：科技创新服务中心
+    assert rewrite("那植物园呢？", _history("鄱湖站申报了几个省级自然基金项目？")) == "植物园申报了几个省级自然基金项目？"
+
+
+def test_bare_follow_up_asks_about_the_previous_subject(ask):
+    history = _history("有几家企业被认定为国家高新技术企业？", "2家[1]。")
+    answer = ask("是哪两家？", history=history)
+    assert "新恒机械" in answer.text and "捷豹药械" in answer.text
