@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -43,6 +44,7 @@ class Assistant:
         self._matcher: Matcher | None = None
         self._years: set[int] = set()
         self._findings: list | None = None
+        self._refresh_lock = threading.Lock()
         self.chain = self._build_chain()
 
     @classmethod
@@ -70,19 +72,24 @@ class Assistant:
         return report
 
     def ensure_corpus(self, progress: bool = True) -> IngestReport | None:
-        """Ingest the bundled report when the store is empty (first start)."""
+        """Ingest the bundled report when the store is empty (first start); else load the stored corpus now,
+        so that the first question does not wait for it (10 s and more at 1,000 reports)."""
         if self.store.count() > 0:
+            self.matcher
             return None
         log.info("store is empty: ingesting %s", self.settings.corpus_dir)
         return self.ingest([self.settings.corpus_dir], progress=progress)
 
     def refresh(self) -> None:
-        self.retriever.refresh()
-        chunks = self.retriever.chunks
-        self._matcher = Matcher(chunks, names=self.retriever.tokenizer.names)
-        self._years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | \
-                      {c.year for c in chunks if c.year}
-        self._findings = None  # re-audit after an ingest
+        """Reload the served chunks, BM25 and the matcher (after an ingest, here or in another process)."""
+        with self._refresh_lock:  # two desk requests may find the corpus stale at once: load it once
+            self.retriever.refresh()
+            chunks = self.retriever.chunks
+            matcher = Matcher(chunks, names=self.retriever.tokenizer.names)
+            self._years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | \
+                          {c.year for c in chunks if c.year}
+            self._matcher = matcher
+            self._findings = None  # re-audit after an ingest
 
     @property
     def findings(self) -> list:
@@ -93,7 +100,7 @@ class Assistant:
 
     @property
     def matcher(self) -> Matcher:
-        if self._matcher is None:
+        if self._matcher is None or self.retriever.stale():  # another process may have ingested meanwhile
             self.refresh()
         return self._matcher
 

@@ -1,10 +1,12 @@
-"""Ingest: load report files, chunk them, and store the chunks (idempotently, crash-safely) in the vector store."""
+"""Ingest: load report files, chunk them, and store the chunks (idempotently, crash-safely, in two phases:
+lexical first, vectors after) in the vector store."""
 
 from __future__ import annotations
 
 import logging
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from ingest.chunker import chunk_document
 from ingest.errors import IngestError
 from ingest.loaders import iter_report_files, load_document
 from ingest.models import Chunk
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChunkStore, FileVersion
 
 log = logging.getLogger(__name__)
 
@@ -32,24 +34,30 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE)
 
 
+GROUP_CHUNKS = 2048  # phase 1 writes files in groups of about this many chunks: three manifest writes a group
+
+
 @dataclass
 class IngestReport:
     files: int = 0
     chunks: int = 0  # chunks of the ingested files
-    added: int = 0  # chunks newly embedded and stored
+    added: int = 0  # chunks newly stored
     replaced: int = 0  # stale chunks of changed files removed
+    embedded: int = 0  # chunks given their vector in this run (also those a killed run had left without one)
+    lexical_seconds: float = 0.0  # from the start until every file was searchable by BM25 (phase 1)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # passages not stored: they read as orders to the assistant
 
 
 def ingest_paths(paths: list[Path], store: ChunkStore, *, department: str | None = None,
-                 year: int | None = None, progress: bool = True) -> IngestReport:
+                 year: int | None = None, progress: bool = True, embed: bool = True) -> IngestReport:
     """Every file is loaded and chunked before anything is written, so a bad file changes nothing.
 
-    Each file is then swapped in crash-safely: its new chunks are written hidden, one commit serves
-    them, and only then are the old ones deleted. A killed ingest leaves the old version serving, and
-    re-running it reuses the chunks it already stored (ids derive from the content).
+    Then two phases. Phase 1 stores the chunks without vectors and switches each file over crash-safely
+    (new chunks written hidden, one commit serves them, then the old ones are deleted): from here on BM25
+    finds them. Phase 2 (`embed=True`) embeds every chunk still without a vector, this run's or one a killed
+    run left behind. Re-running either phase reuses what is stored: chunk ids derive from the content.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -60,20 +68,46 @@ def ingest_paths(paths: list[Path], store: ChunkStore, *, department: str | None
                 docs.append(load_document(file, department=department, year=year))
         except IngestError as exc:
             report.errors.append(str(exc))
-    chunked = [(doc, _without_instructions(chunk_document(doc), report)) for doc in docs]
-    total = sum(len(chunks) for _, chunks in chunked)
-    with store.writing(), tqdm(total=total, desc="嵌入 embedding", unit="chunk", disable=not progress) as bar:
-        for doc, chunks in chunked:
-            origin = doc.origin or doc.source
-            log.info("embedding %d chunks of %s", len(chunks), doc.source)
-            store.begin_version(origin, doc.sha256)
-            report.added += store.add_chunks(chunks, progress=bar.update)
-            store.commit_version(origin, doc.sha256)
-            report.replaced += store.delete_other_versions(origin, [c.id for c in chunks])
-            report.files += 1
-            report.chunks += len(chunks)
+    versions = [FileVersion(doc.origin or doc.source, doc.sha256, _without_instructions(chunk_document(doc), report))
+                for doc in docs]
+    versions = list({v.origin: v for v in versions}.values())  # a file named twice is written once
+    with store.writing():
+        store.catch_up()  # a writer that ran while this one waited for the lock is seen
+        log.info("indexing %d files for lexical search", len(versions))
+        with tqdm(total=len(versions), desc="索引 indexing", unit="file", disable=not progress) as bar:
+            for group in _groups(versions):
+                written = store.write_versions(group)
+                report.added += written.added
+                report.replaced += written.replaced
+                bar.update(len(group))
+        report.files = len(versions)
+        report.chunks = sum(len(v.chunks) for v in versions)
+        report.lexical_seconds = time.perf_counter() - started
+        if embed:
+            report.embedded = embed_staged(store, progress)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def embed_staged(store: ChunkStore, progress: bool = True) -> int:
+    """Phase 2: give every stored chunk still without a vector its vector (the caller holds the writer lock)."""
+    pending = store.staged_count()
+    if not pending:
+        return 0
+    log.info("embedding %d chunks", pending)
+    with tqdm(total=pending, desc="嵌入 embedding", unit="chunk", disable=not progress) as bar:
+        return store.embed_staged(progress=bar.update)
+
+
+def _groups(versions: list[FileVersion]) -> Iterator[list[FileVersion]]:
+    group: list[FileVersion] = []
+    for version in versions:
+        group.append(version)
+        if sum(len(v.chunks) for v in group) >= GROUP_CHUNKS:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def reads_as_instruction(text: str) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
@@ -19,6 +21,8 @@ from vectorstore.store import ChunkStore
 from vectorstore.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
+MAX_SCOPES = 64  # filters remembered per loaded view
+OWN_STATISTICS_MAX = 4096  # a filter keeping at most this many chunks gets BM25 statistics of its own
 
 
 class Fusion(str, Enum):
@@ -32,10 +36,26 @@ class ScoredChunk:
     score: float  # fused
     lexical: float = 0.0
     dense: float = 0.0
+    lexical_only: bool = False  # the chunk has no vector yet, so only BM25 could rank it
+
+
+@dataclass
+class _Loaded:
+    """One consistent view of the served chunks. A search reads one view whole; a refresh swaps in a new one."""
+
+    chunks: list[Chunk]
+    by_id: dict[str, int]
+    lexical: LexicalIndex
+    generation: str  # the store's generation token when this view was read
+    unembedded: frozenset[str]  # ids of chunks with no vector yet: only lexical search can find them
+    scopes: dict = field(default_factory=dict)  # filter → its `_Scope`, built at its first search
 
 
 class HybridRetriever(BaseRetriever):
-    """Retrieves chunks by BM25 and by dense similarity, and fuses the two rankings."""
+    """Retrieves chunks by BM25 and by dense similarity, and fuses the two rankings.
+
+    A chunk stored without its vector yet (a two-phase ingest still embedding) is found by BM25 alone.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -46,52 +66,80 @@ class HybridRetriever(BaseRetriever):
     rrf_k: int = 60
     lexical_weight: float = 0.5
     filters: dict | None = None
-    _chunks: list[Chunk] = PrivateAttr(default_factory=list)
-    _by_id: dict[str, int] = PrivateAttr(default_factory=dict)
-    _lexical: LexicalIndex | None = PrivateAttr(default=None)
+    check_every_s: float = 2.0  # how often `stale` asks the store whether another writer changed it
+    _loaded: _Loaded | None = PrivateAttr(default=None)
+    _checked: float = PrivateAttr(default=0.0)
     _tokenizer: Tokenizer = PrivateAttr(default_factory=Tokenizer)
 
     def refresh(self) -> None:
-        """(Re)load every stored chunk and rebuild the BM25 index."""
-        self._chunks = self.store.all_chunks()
-        self._by_id = {c.id: i for i, c in enumerate(self._chunks)}
-        self._lexical = LexicalIndex(self._chunks, self._tokenizer)
+        """(Re)load every served chunk and rebuild the BM25 index."""
+        generation = self.store.catch_up()  # read first: a write during the load makes the next check stale
+        chunks = self.store.all_chunks()
+        lexical = LexicalIndex(chunks, self._tokenizer)
+        self._loaded = _Loaded(chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, generation,
+                               frozenset(self.store.unembedded_ids()))
+        self._checked = time.monotonic()
+        release_freed_memory()
+
+    def stale(self) -> bool:
+        """Whether the served chunks changed since the last load, e.g. another process ingested a report.
+
+        The store is asked at most every `check_every_s` seconds. Chunks that gained their vector meanwhile
+        are noted on the way, without a reload.
+        """
+        loaded = self._loaded
+        if loaded is None:
+            return True
+        now = time.monotonic()
+        if now - self._checked < self.check_every_s:
+            return False
+        self._checked = now
+        if self.store.generation() != loaded.generation:
+            return True
+        if loaded.unembedded:
+            missing = frozenset(self.store.unembedded_ids())
+            if missing != loaded.unembedded:  # vectors arrived, perhaps from another process: see them
+                self.store.reopen(self.store.collection)
+                loaded.unembedded = missing
+        return False
 
     @property
     def chunks(self) -> list[Chunk]:
-        if self._lexical is None:
-            self.refresh()
-        return self._chunks
+        return self._view().chunks
+
+    @property
+    def unembedded(self) -> frozenset[str]:
+        """Ids of served chunks that have no vector yet, as of the last check."""
+        return self._view().unembedded
 
     @property
     def tokenizer(self) -> Tokenizer:
         return self._tokenizer
 
+    def _view(self) -> _Loaded:
+        if self._loaded is None:
+            self.refresh()
+        return self._loaded
+
     def search(self, query: str, *, lexical_query: str | None = None, k: int | None = None,
                filters: dict | None = None, query_vector: list[float] | None = None) -> list[ScoredChunk]:
         """Fused top-k. `lexical_query` lets the caller add terms (e.g. Chinese for an English question)."""
-        chunks = self.chunks
-        if not chunks:
+        view = self._view()
+        if not view.chunks:
             return []
         filters = filters if filters is not None else self.filters
-        mask = self._mask(filters)
-        lexical = self._lexical.search(lexical_query or query, self.fetch_k, mask)
+        lexical = _scope(view, filters, self._tokenizer).search(lexical_query or query, self.fetch_k)
         if query_vector is None:
             query_vector = self.store.embeddings.embed_query(query)
-        dense = [(self._by_id[i], s) for i, s in
-                 self.store.dense_search(query_vector, self.fetch_k, filters) if i in self._by_id]
-        fused = self._fuse(lexical, dense)
+        dense = [(view.by_id[i], s) for i, s in
+                 self.store.dense_search(query_vector, self.fetch_k, filters) if i in view.by_id]
+        fused = self._fuse(view, lexical, dense)
+        if view.unembedded:
+            log.info("%d chunks have no vector yet: lexical search alone can find them", len(view.unembedded))
         return fused[: k or self.k]
 
-    def _mask(self, filters: dict | None) -> np.ndarray | None:
-        active = {k: (set(v) if isinstance(v, (list, tuple, set)) else {v})
-                  for k, v in (filters or {}).items() if v not in (None, "", [], ())}
-        if not active:
-            return None
-        return np.array([all(getattr(c, key) in values for key, values in active.items())
-                         for c in self._chunks])
-
-    def _fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> list[ScoredChunk]:
+    def _fuse(self, view: _Loaded, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]
+              ) -> list[ScoredChunk]:
         lex, den = dict(lexical), dict(dense)
         scores: dict[int, float] = {}
         if self.fusion is Fusion.RRF:
@@ -108,9 +156,56 @@ class HybridRetriever(BaseRetriever):
                 for i, s in source.items():
                     scores[i] = scores.get(i, 0.0) + weight * ((s - lo) / (hi - lo) if hi > lo else 1.0)
         ranked = sorted(scores, key=lambda i: -scores[i])
-        return [ScoredChunk(self._chunks[i], scores[i], lex.get(i, 0.0), den.get(i, 0.0)) for i in ranked]
+        return [ScoredChunk(view.chunks[i], scores[i], lex.get(i, 0.0), den.get(i, 0.0),
+                            view.chunks[i].id in view.unembedded) for i in ranked]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
                                 ) -> list[Document]:
         return [to_document(s.chunk, score=s.score, lexical_score=s.lexical, dense_score=s.dense)
                 for s in self.search(query)]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a filter keeps, and how BM25 ranks inside it."""
+
+    mask: np.ndarray | None  # over the view's chunks; None: no filter
+    index: LexicalIndex  # of the kept chunks alone when they are few, else the view's whole index
+    positions: np.ndarray | None  # the kept chunks' positions in the view, when `index` holds them alone
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        if self.positions is None:
+            return self.index.search(query, k, self.mask)
+        return [(int(self.positions[i]), s) for i, s in self.index.search(query, k)]
+
+
+def _scope(view: _Loaded, filters: dict | None, tokenizer: Tokenizer) -> _Scope:
+    """Built once per filter and view. A few selected reports get their own BM25 statistics: with 100 other
+    reports stored, a term that every report uses (总支出) weighed almost nothing and the scope's own name
+    (科技) weighed most, which moved the asked paragraph down inside the scope."""
+    active = {k: (set(v) if isinstance(v, (list, tuple, set)) else {v})
+              for k, v in (filters or {}).items() if v not in (None, "", [], ())}
+    if not active:
+        return _Scope(None, view.lexical, None)
+    key = tuple(sorted((k, tuple(sorted(map(repr, v)))) for k, v in active.items()))
+    scope = view.scopes.get(key)
+    if scope is None:
+        if len(view.scopes) >= MAX_SCOPES:
+            view.scopes.clear()
+        mask = np.array([all(getattr(c, k) in values for k, values in active.items()) for c in view.chunks],
+                        dtype=bool)
+        positions = np.flatnonzero(mask)
+        if 0 < len(positions) <= OWN_STATISTICS_MAX and len(positions) < len(view.chunks):
+            scope = _Scope(mask, LexicalIndex([view.chunks[i] for i in positions], tokenizer), positions)
+        else:
+            scope = _Scope(mask, view.lexical, None)
+        view.scopes[key] = scope
+    return scope
+
+
+def release_freed_memory() -> None:
+    """Hand the heap that loading the chunks freed back to the system (glibc keeps it otherwise)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass

@@ -1,5 +1,9 @@
 """Chroma-backed chunk store: embedded PersistentClient by default, HttpClient against `chroma run` when configured.
 
+Ingest is two-phase. `write_versions` stores a file's chunks with their text and metadata only, in the
+`<collection>.staged` collection, so BM25 can serve them at once; `embed_staged` then embeds them in batches
+and moves them into the dense collection. Either phase can be killed and rerun.
+
 A changed file is replaced crash-safely: its new chunks stay hidden until a one-record commit in the
 `<collection>.files` manifest switches the file over, so a killed ingest leaves the old version serving.
 """
@@ -8,32 +12,50 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
+import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-import chromadb
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from ingest.models import Chunk
+from vectorstore.connection import StoreError, connect
 from vectorstore.embeddings import embedding_model_id
 from vectorstore.records import chunk_from_record, chunk_metadata
 
 log = logging.getLogger(__name__)
-BATCH = 16
+EMBED_BATCH = 32  # texts per embedder call; sorted by length first, so little of a batch is padding
+WRITE_BATCH = 1024  # records per Chroma write: 256 rows a write ran at 590 rows/s, 1,024 at 950
+EMBED_PAGE = 512  # phase 2 embeds this many staged chunks, then writes them: a kill loses at most one page
+READ_PAGE = 1000  # one 23k-row read cost 576 MB of RSS; pages of 1,000 keep it under 300 MB
 MANIFEST_SUFFIX = ".files"  # the collection of per-file version records
+STAGED_SUFFIX = ".staged"  # chunks stored for lexical search whose vectors are not written yet
+GENERATION_ID = "generation"  # a manifest record whose token changes whenever the served chunks change
 LOCK_FILE = "ingest.lock"
-
-
-class StoreError(RuntimeError):
-    """The store cannot be used as asked; the message says why and what to do."""
+_NO_VECTOR = [1.0]  # the manifest and the staging area are looked up by id and metadata, never by vector
 
 
 class EmbeddingMismatchError(StoreError):
     """The collection was built with another embedding model."""
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """One version of one file: where it was read from, its bytes' sha256, and its chunks."""
+
+    origin: str
+    sha256: str
+    chunks: Sequence[Chunk]
+
+
+@dataclass(frozen=True)
+class Written:
+    added: int  # chunks newly stored
+    replaced: int  # chunks of older versions removed
 
 
 def where_clause(filters: dict | None) -> dict | None:
@@ -59,15 +81,22 @@ class ChunkStore:
                  host: str | None = None, port: int = 8000, collection: str = "reports") -> None:
         self.embeddings = embeddings
         self.model_id = embedding_model_id(embeddings)
-        self.client = _connect(persist_dir, host, port)
-        self.collection = self._open_collection(collection)
+        self._address = (persist_dir, host, port, collection)
+        self._open()
+        self._reopening = threading.Lock()
         # Writers on one directory take turns; a Chroma server serialises writes itself.
         self._lock_path = None if host else Path(persist_dir) / LOCK_FILE
+        self._visible: tuple[dict | None] | None = None  # (`_visible_where()`,) cached for searches
+        self._seen = self.generation()  # the last generation this object wrote or caught up with
+
+    def _open(self) -> None:
+        persist_dir, host, port, collection = self._address
+        self.client = connect(persist_dir, host, port)
+        self.collection = self._open_collection(collection)
         self.manifest = self.client.get_or_create_collection(name=f"{collection}{MANIFEST_SUFFIX}",
                                                              embedding_function=None)
-        self.vectors = Chroma(client=self.client, collection_name=collection,
-                              embedding_function=embeddings,
-                              create_collection_if_not_exists=False)
+        self.staged = self.client.get_or_create_collection(name=f"{collection}{STAGED_SUFFIX}",
+                                                           embedding_function=None)
 
     def _open_collection(self, name: str):
         meta = {"embedding_model": self.model_id, "hnsw:space": "cosine"}
@@ -82,19 +111,50 @@ class ChunkStore:
         return collection
 
     def count(self) -> int:
-        """How many chunks are served (a half-written new version of a file is not counted)."""
+        """How many chunks are served, with a vector or not yet (a half-written new version is not counted)."""
+        self.forget_cache()
         visible = self._visible_where()
-        if visible is None:
+        if visible is None and self.staged.count() == 0:
             return self.collection.count()
-        return len(self.collection.get(where=visible, include=[])["ids"])
+        return len(_ids(self.collection, visible) | _ids(self.staged, visible))
 
-    def sources(self) -> dict[str, set[str]]:
-        """source file name → the sha256 values stored for it."""
-        got = self.collection.get(where=self._visible_where(), include=["metadatas"])
-        found: dict[str, set[str]] = {}
-        for meta in got["metadatas"] or []:
-            found.setdefault(meta["source"], set()).add(meta.get("sha256", ""))
-        return found
+    def unembedded_ids(self) -> set[str]:
+        """Served chunks whose vector is not written yet: lexical search finds them, dense search not yet."""
+        if self.staged.count() == 0:
+            return set()
+        staged = _ids(self.staged, self._visible_where())
+        return staged - set(self.collection.get(ids=sorted(staged), include=[])["ids"]) if staged else set()
+
+    def generation(self) -> str:
+        """A token that changes whenever the served chunks change (by this process or by another)."""
+        got = self.manifest.get(ids=[GENERATION_ID], include=["metadatas"])
+        return got["metadatas"][0].get("token", "") if got["ids"] else ""
+
+    def forget_cache(self) -> None:
+        """Read the manifest again at the next search (another process may have written)."""
+        self._visible = None
+
+    def catch_up(self) -> str:
+        """Make the next reads see every write, another process's too; returns the generation token."""
+        self._visible = None
+        token = self.generation()
+        if token != self._seen:
+            self.reopen(self.collection)
+        self._seen = token
+        return token
+
+    def reopen(self, seen_failing) -> None:
+        """Reopen the embedded client, unless another thread already replaced `seen_failing` (a collection).
+
+        The embedded client keeps its vector index in memory and never sees another process's writes to it.
+        A Chroma server always answers from its latest state, so a server client is left as it is.
+        """
+        with self._reopening:
+            if self._lock_path is None or self.collection is not seen_failing:
+                return
+            log.info("another process wrote to the store: reopening it")
+            self.client.close()
+            self._open()
 
     # --- crash-safe replacement of a file's chunks ---------------------------------------------------
     @contextmanager
@@ -119,51 +179,87 @@ class ChunkStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def write_versions(self, files: Sequence[FileVersion]) -> Written:
+        """Phase 1 for a group of files: store each new or changed file's chunks without vectors, switch the
+        files over to them with one manifest write, then drop their older chunks. Unchanged files cost nothing.
+        """
+        origins = [f.origin for f in files]
+        records = self._manifest_records(origins)
+        stored = self._stored_by_origin(origins)
+        changing = [f for f in files if records.get(f.origin, {}).get("pending")
+                    or set(stored.get(f.origin, {})) != {c.id for c in f.chunks}]
+        if not changing:
+            return Written(0, 0)
+        self._write_manifest([(f.origin, _live(records.get(f.origin), stored.get(f.origin, {})), f.sha256)
+                              for f in changing])
+        fresh = list({c.id: c for f in changing for c in f.chunks}.values())
+        present = self._present([c.id for c in fresh])
+        new = [c for c in fresh if c.id not in present]
+        for batch in _batches(new, WRITE_BATCH):
+            self.staged.upsert(ids=[c.id for c in batch], embeddings=[_NO_VECTOR] * len(batch),
+                               documents=[c.text for c in batch], metadatas=[chunk_metadata(c) for c in batch])
+        self._write_manifest([(f.origin, f.sha256, f.sha256) for f in changing])  # the switch-over
+        keep = {c.id for c in fresh}
+        stale = sorted({i for f in changing for i in stored.get(f.origin, {}) if i not in keep})
+        self._delete(stale)
+        self._write_manifest([(f.origin, f.sha256, "") for f in changing])
+        return Written(len(new), len(stale))
+
+    def embed_staged(self, progress: Callable[[int], None] | None = None) -> int:
+        """Phase 2: embed the staged chunks and move them into the dense collection; returns how many.
+
+        A chunk leaves the staging area only after its vector is written, and one whose vector is already
+        there is not embedded again, so a killed run resumes where it stopped.
+        """
+        moved = 0
+        while True:
+            got = self.staged.get(limit=EMBED_PAGE, include=["documents", "metadatas"])
+            if not got["ids"]:
+                return moved
+            done = set(self.collection.get(ids=got["ids"], include=[])["ids"])
+            rows = sorted(((i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
+                           if i not in done), key=lambda r: len(r[1]) + len(r[2].get("section", "")))
+            if progress and done:
+                progress(len(done))
+            vectors: list = []
+            for batch in _batches(rows, EMBED_BATCH):
+                vectors += self.embeddings.embed_documents([passage(m.get("section", ""), d) for _, d, m in batch])
+                if progress:
+                    progress(len(batch))
+            if rows:
+                self.collection.upsert(ids=[r[0] for r in rows], embeddings=vectors,
+                                       documents=[r[1] for r in rows], metadatas=[r[2] for r in rows])
+            self.staged.delete(ids=got["ids"])
+            moved += len(rows)
+
+    def staged_count(self) -> int:
+        return self.staged.count()
+
     def begin_version(self, origin: str, sha256: str) -> None:
         """Announce that chunks of `origin` at `sha256` are about to be written; they stay hidden until commit."""
-        live = self._manifest_record(origin).get("live")
-        if live is None:  # no record yet: whatever is stored for this file (a store from before the manifest)
-            shas = Counter(m.get("sha256", "") for m in
-                           self.collection.get(where={"origin": origin}, include=["metadatas"])["metadatas"])
-            live = shas.most_common(1)[0][0] if shas else ""
-        self._write_manifest(origin, live=live, pending=sha256)
+        record = self._manifest_records([origin]).get(origin)
+        stored = {} if record else self._stored_by_origin([origin]).get(origin, {})
+        self._write_manifest([(origin, _live(record, stored), sha256)])
 
     def commit_version(self, origin: str, sha256: str) -> None:
         """Serve `origin` at `sha256` from now on: one atomic record write is the switch-over."""
-        self._write_manifest(origin, live=sha256, pending=sha256)
-
-    def _manifest_record(self, origin: str) -> dict:
-        got = self.manifest.get(ids=[_manifest_id(origin)], include=["metadatas"])
-        return dict(got["metadatas"][0]) if got["ids"] else {}
-
-    def _write_manifest(self, origin: str, *, live: str, pending: str) -> None:
-        self.manifest.upsert(ids=[_manifest_id(origin)], embeddings=[[1.0]], documents=[origin],
-                             metadatas=[{"origin": origin, "live": live, "pending": pending}])
-
-    def _visible_where(self) -> dict | None:
-        """A `where` that hides the chunks of files caught mid-replacement; None when no file is."""
-        dirty = self.manifest.get(where={"pending": {"$ne": ""}}, include=["metadatas"])["metadatas"]
-        if not dirty:
-            return None
-        shown = [{"$and": [{"origin": m["origin"]}, {"sha256": m["live"]}]} for m in dirty if m["live"]]
-        others = {"origin": {"$nin": [m["origin"] for m in dirty]}}
-        return {"$or": [others, *shown]} if shown else others
+        self._write_manifest([(origin, sha256, sha256)])
 
     def add_chunks(self, chunks: Sequence[Chunk], progress: Callable[[int], None] | None = None) -> int:
-        """Embed and upsert the chunks whose ids are not stored yet; returns how many were added."""
-        ids = [c.id for c in chunks]
-        present = set(self.collection.get(ids=ids, include=[])["ids"]) if ids else set()
-        todo = [c for c in chunks if c.id not in present]
+        """Embed and store, in one step, the chunks whose ids are not stored yet; returns how many were added."""
+        present = self._present([c.id for c in chunks])
+        todo = list({c.id: c for c in chunks if c.id not in present}.values())
         if progress and present:
             progress(len(chunks) - len(todo))
-        for i in range(0, len(todo), BATCH):
-            batch = todo[i:i + BATCH]
-            vectors = self.embeddings.embed_documents([passage_text(c) for c in batch])
-            self.collection.upsert(ids=[c.id for c in batch], embeddings=vectors,
-                                   documents=[c.text for c in batch],
+        for batch in _batches(todo, WRITE_BATCH):
+            vectors: list = []
+            for part in _batches(batch, EMBED_BATCH):
+                vectors += self.embeddings.embed_documents([passage_text(c) for c in part])
+                if progress:
+                    progress(len(part))
+            self.collection.upsert(ids=[c.id for c in batch], embeddings=vectors, documents=[c.text for c in batch],
                                    metadatas=[chunk_metadata(c) for c in batch])
-            if progress:
-                progress(len(batch))
+        self._visible = None
         return len(todo)
 
     def delete_other_versions(self, origin: str, keep_ids: Iterable[str]) -> int:
@@ -172,80 +268,126 @@ class ChunkStore:
         Afterwards the file holds one version only, so its manifest record no longer hides anything.
         """
         keep = set(keep_ids)
-        stored = self.collection.get(where={"origin": origin}, include=[])["ids"]
-        stale = [i for i in stored if i not in keep]
-        if stale:
-            self.collection.delete(ids=stale)
-        record = self._manifest_record(origin)
+        stale = sorted(i for i in self._stored_by_origin([origin]).get(origin, {}) if i not in keep)
+        self._delete(stale)
+        record = self._manifest_records([origin]).get(origin, {})
         if record.get("pending"):
-            self._write_manifest(origin, live=record["live"], pending="")
+            self._write_manifest([(origin, record["live"], "")])
         return len(stale)
 
-    def all_chunks(self, filters: dict | None = None, page: int = 1000) -> list[Chunk]:
-        """Every served chunk, read in pages: one 23k-row read cost 576 MB of RSS, pages cost 290 MB in all."""
+    def _manifest_records(self, origins: Sequence[str]) -> dict[str, dict]:
+        got = self.manifest.get(ids=[_manifest_id(o) for o in origins], include=["metadatas"])
+        return {m["origin"]: dict(m) for m in got["metadatas"]}
+
+    def _write_manifest(self, records: Sequence[tuple[str, str, str]]) -> None:
+        """(origin, live sha256, pending sha256) records, written at once with a new generation token."""
+        metas = [{"origin": o, "live": live, "pending": pending} for o, live, pending in records]
+        caught_up = self.generation() == self._seen  # else another process wrote first: `catch_up` reopens
+        token = uuid.uuid4().hex
+        metas.append({"origin": "", "live": "", "pending": "", "token": token})
+        ids = [_manifest_id(o) for o, _, _ in records] + [GENERATION_ID]
+        self.manifest.upsert(ids=ids, embeddings=[_NO_VECTOR] * len(ids), documents=[m["origin"] for m in metas],
+                             metadatas=metas)
+        self._visible = None
+        if caught_up:
+            self._seen = token
+
+    def _stored_by_origin(self, origins: Sequence[str]) -> dict[str, dict[str, str]]:
+        """origin → {chunk id: sha256} of every stored chunk read from it, with a vector or not."""
+        found: dict[str, dict[str, str]] = {}
+        where = {"origin": {"$in": list(origins)}}
+        for collection in (self.collection, self.staged):
+            got = collection.get(where=where, include=["metadatas"])
+            for chunk_id, meta in zip(got["ids"], got["metadatas"]):
+                found.setdefault(meta["origin"], {})[chunk_id] = meta.get("sha256", "")
+        return found
+
+    def _present(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {i for c in (self.collection, self.staged) for i in c.get(ids=list(ids), include=[])["ids"]}
+
+    def _delete(self, ids: Sequence[str]) -> None:
+        for batch in _batches(list(ids), WRITE_BATCH):
+            self.collection.delete(ids=batch)
+            self.staged.delete(ids=batch)
+        self._visible = None
+
+    def _visible_where(self) -> dict | None:
+        """A `where` that hides the chunks of files caught mid-replacement; None when no file is."""
+        if self._visible is None:
+            dirty = self.manifest.get(where={"pending": {"$ne": ""}}, include=["metadatas"])["metadatas"]
+            shown = [{"$and": [{"origin": m["origin"]}, {"sha256": m["live"]}]} for m in dirty if m["live"]]
+            others = {"origin": {"$nin": [m["origin"] for m in dirty]}}
+            self._visible = (None if not dirty else {"$or": [others, *shown]} if shown else others,)
+        return self._visible[0]
+
+    # --- reading -------------------------------------------------------------------------------------
+    def all_chunks(self, filters: dict | None = None) -> list[Chunk]:
+        """Every served chunk, with a vector or not yet, in (source, start) order; read in pages."""
+        self.forget_cache()
         where = _all_of(where_clause(filters), self._visible_where())
-        chunks: list[Chunk] = []
-        offset = 0
-        while True:
-            got = self.collection.get(where=where, include=["documents", "metadatas"], limit=page, offset=offset)
-            chunks += [chunk_from_record(i, d, m)
-                       for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
-            if len(got["ids"]) < page:
-                return sorted(chunks, key=lambda c: (c.source, c.start))
-            offset += page
+        chunks: dict[str, Chunk] = {}
+        for collection in (self.staged, self.collection):  # a chunk caught in both: the dense copy wins
+            for got in _pages(collection, where, ["documents", "metadatas"]):
+                chunks.update((i, chunk_from_record(i, d, m))
+                              for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
+        return sorted(chunks.values(), key=lambda c: (c.source, c.start))
 
     def dense_search(self, query_vector: list[float], k: int, filters: dict | None = None
                      ) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) for the k nearest chunks."""
-        served = self.count()
-        if served == 0:
-            return []
-        hits = self.vectors.similarity_search_by_vector_with_relevance_scores(
-            query_vector, k=min(k, served), filter=_all_of(where_clause(filters), self._visible_where()))
-        return [(str(doc.id), 1.0 - distance) for doc, distance in hits]
+        """(chunk id, cosine similarity) for the k nearest chunks that have a vector."""
+        where = _all_of(where_clause(filters), self._visible_where())
+        collection = self.collection
+        try:
+            got = collection.query(query_embeddings=[list(query_vector)], n_results=k, include=["distances"],
+                                   where=where)
+        except Exception as exc:  # Chroma raises several types; the retry below raises what is real
+            # Vectors another process wrote are missing from the embedded client's index ("Error finding
+            # id"), or another thread reopened the client under this search: ask a current client once more.
+            log.info("dense search failed (%s): asking a reopened store", exc)
+            self.reopen(collection)
+            got = self.collection.query(query_embeddings=[list(query_vector)], n_results=k, include=["distances"],
+                                        where=where)
+        return [(str(i), 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+
+def passage(section: str, text: str) -> str:
+    """What the dense index sees: the heading path gives a short paragraph its topic."""
+    return f"{section}\n{text}" if section else text
 
 
 def passage_text(chunk: Chunk) -> str:
-    """What the dense index sees: the heading path gives a short paragraph its topic."""
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+    return passage(chunk.section, chunk.text)
+
+
+def _live(record: dict | None, stored: dict[str, str]) -> str:
+    """The sha256 a file serves now: its manifest record's, or (a store from before the manifest) the most
+    common one among its stored chunks."""
+    if record is not None and "live" in record:
+        return record["live"]
+    shas = Counter(stored.values())
+    return shas.most_common(1)[0][0] if shas else ""
+
+
+def _ids(collection, where: dict | None) -> set[str]:
+    return {i for got in _pages(collection, where, []) for i in got["ids"]}
+
+
+def _pages(collection, where: dict | None, include: list[str]) -> Iterator[dict]:
+    offset = 0
+    while True:
+        got = collection.get(where=where, include=include, limit=READ_PAGE, offset=offset)
+        yield got
+        if len(got["ids"]) < READ_PAGE:
+            return
+        offset += READ_PAGE
+
+
+def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def _manifest_id(origin: str) -> str:
     return hashlib.sha256(origin.encode("utf-8")).hexdigest()[:32]
-
-
-def _connect(persist_dir: Path | None, host: str | None, port: int):
-    settings = chromadb.config.Settings(anonymized_telemetry=False)
-    if host:
-        try:
-            return chromadb.HttpClient(host=host, port=port, settings=settings)
-        except Exception as exc:  # chromadb raises several types for a refused connection
-            raise StoreError(f"无法连接 Chroma 服务 {host}:{port} (cannot reach the Chroma server): {exc}") from exc
-    if persist_dir is None:
-        raise StoreError("没有配置数据目录 (no data directory configured)")
-    persist_dir = Path(persist_dir)
-    try:
-        persist_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"无法创建数据目录 {persist_dir}: {exc.strerror} "
-                         f"(cannot create the data directory: {exc.strerror})") from exc
-    _check_writable(persist_dir)
-    try:
-        return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
-    except Exception as exc:  # Chroma reports a locked, read-only or damaged database in several types
-        raise StoreError(f"无法打开向量库 {persist_dir}：{exc} (cannot open the store)") from exc
-
-
-def _check_writable(persist_dir: Path) -> None:
-    """Chroma writes even to answer a question, so a read-only store is refused up front, by name."""
-    database = persist_dir / "chroma.sqlite3"
-    try:
-        with tempfile.TemporaryFile(dir=persist_dir):
-            pass
-        if database.exists():
-            with database.open("r+b"):
-                pass
-    except OSError as exc:
-        raise StoreError(f"数据目录只读或无写权限：{persist_dir}（{exc.strerror}）。请改用可写的目录（--data-dir / "
-                         f"REPORT_QA_DATA_DIR），或给它写权限。 (The data directory is read-only: "
-                         f"{exc.strerror}; Chroma needs to write there.)") from exc
