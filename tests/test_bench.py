@@ -126,6 +126,24 @@ def test_table_marks_each_target_met_or_not():
     assert "p50 ≤ 40 ms, p95 ≤ 100 ms | **no** |" in missed and "46 errors of 150 | 0 errors | **no** |" in missed
 
 
+def test_table_shows_serve_memory_and_errors_of_the_largest_scale_store():
+    serve = _sample_results(p50=30.0, errors_at_50=0)["serve"] | {"peak_rss_mb": 1700.0}
+    latency = {"n": 170, "p50_ms": 90.0, "p95_ms": 200.0, "mean_ms": 95.0, "steps": {}}
+    accuracy = {"answer_accuracy": 0.99}
+    row = {"reports": 1000, "serve": serve, "changed_vs_smallest": {"scoped": []},
+           "ingest": {"chunks": 23009, "ingest_s": 2000.0, "chunks_per_s": 11.5, "embed_share": 0.96,
+                      "lexical_s": 37.0, "store_mb": 190.0},
+           "latency": {"unfiltered": latency, "filtered": latency},
+           "accuracy": {"scoped": accuracy, "unscoped": accuracy}}
+
+    table = markdown({"scale": [row]})
+
+    assert "1000 reports: `serve` RSS: idle / after load / peak | 300.0 / 320.0 / 1700.0 MB | ≤ 1024 MB | **no** |" \
+        in table
+    assert "1000 reports: 50 concurrent HTTP client(s)" in table
+    assert "BM25 finds every chunk after 37.0 s" in table and "| embedder ≥ 90% | yes |" in table
+
+
 def test_bench_subcommand_is_registered_with_its_options(capsys):
     from assistant.cli import main
 

@@ -7,6 +7,7 @@ question, 科技局, but questions that name none compete with every report).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from evals.bench.latency import asker, instrumented, measure_ingest, warm_latency
 from evals.bench.procs import rss_mb
+from evals.bench.startup import serve_session
 from evals.bench.stats import StepProfiler
 from evals.dataset import EvalItem
 from evals.runner import ItemResult, run, score
@@ -42,8 +44,12 @@ def bundled_scope(assistant, bundled: Path) -> dict:
 
 
 def run_scale(sizes: list[int], work_dir: Path, bundled: Path, items: list[EvalItem], seed: int,
-              make_assistant) -> list[dict]:
-    """One fresh store per size; `make_assistant(data_dir)` builds the engine. Compares with the smallest size."""
+              make_assistant, serve_clients: list[int] | None = None) -> list[dict]:
+    """One fresh store per size; `make_assistant(data_dir)` builds the engine. Compares with the smallest size.
+
+    With `serve_clients`, `report-qa serve` is also started on the largest store (more than one report), for
+    its RSS and its errors under that many concurrent HTTP clients.
+    """
     rows, baseline = [], None
     for n in sorted(sizes):
         corpus = work_dir / f"corpus-{n}"
@@ -51,12 +57,20 @@ def run_scale(sizes: list[int], work_dir: Path, bundled: Path, items: list[EvalI
         corpus.mkdir(parents=True)
         shutil.copy(bundled, corpus / bundled.name)
         generate_corpus(n - 1, seed, corpus)
-        row, results = measure_size(make_assistant(work_dir / f"data-{n}"), corpus, bundled, items)
+        assistant = make_assistant(work_dir / f"data-{n}")
+        row, results = measure_size(assistant, corpus, bundled, items)
         row["reports"] = n
+        if serve_clients and n == max(sizes) > 1:
+            questions = [i.question for i in items if not i.history]
+            row["serve"] = serve_session(assistant.settings.data_dir, work_dir / f"serve-{n}.log", questions,
+                                         serve_clients)
         if baseline is None:
             baseline = results
         row["changed_vs_smallest"] = changed(baseline, results)
         rows.append(row)
+        # A long run (1,000 reports: up to an hour) keeps what it measured even if it is stopped later.
+        (work_dir / f"scale-{n}.json").write_text(json.dumps(row, ensure_ascii=False, indent=1, default=str),
+                                                   encoding="utf-8")
         log.info("scale %d: %s", n, {k: v for k, v in row.items() if k != "changed_vs_smallest"})
     return rows
 
