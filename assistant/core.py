@@ -242,6 +242,8 @@ class Assistant:
             return f"year {unknown_years}"
         if q.terms and all(t.isdigit() for t in q.terms) and not q.years:
             return "no subject, only digits"  # 1' OR '1'='1, {{7*7}}
+        if _PERSON_NAME.search(q.norm):
+            return "names of people"  # 这些特派员叫什么名字: these reports name no individuals
         missing = self.matcher.uncovered(q)
         strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t)
                   or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]
@@ -270,6 +272,11 @@ class Assistant:
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
             return Draft.not_found().to_answer(state["question"], mode)
         return answer
+
+
+# A question for the names of people (not of a unit: 下属事业单位叫什么 is answerable).
+_PERSON_NAME = re.compile(r"(?:人|员|博士|专家|领导|负责人|局长|主任|书记)[^。？?]{0,8}(?:叫什么|名字|姓名|是谁)|"
+                          r"(?:名字|姓名)[^，,。？?]{0,4}(?:人|员)|\bwho (?:is|are|was|were) the (?:head|director|chief|leader)")
 
 
 def department_aliases(department: str) -> set[str]:

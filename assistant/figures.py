@@ -87,6 +87,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     out: list[Candidate] = []
     top = hits[0].score or 1.0
     rarest = matcher.rarest_name(q)
+    labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
@@ -108,6 +109,9 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if rarest and rarest not in norm_text(context):
                 # 乐胜拿到的贷款是多少: a figure of some other firm does not answer for 乐胜.
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
+            if any(t not in norm_text(sentence) for t in labelled):
+                # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
+                score *= NAMED_ELSEWHERE
             if wider is not None:
                 score += 0.1 * matcher.score(wider, sentence)
                 if own_words and matcher.coverage_beyond(wider, sentence, own_words) == 0:

@@ -35,7 +35,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "上面": ("上级",), "拨下来": ("上级", "下拨"), "批了": ("预算", "拔款"), "档次": ("低端", "中低端", "层次"),
     "对外": ("公开",), "性质": ("政府组成部门",), "农民": ("乡村",), "年初": ("年初",), "专家": ("特派员",), "下乡": ("科技下乡",), "人才": ("人才",),
     "孵化": ("孵化器",), "平台": ("平台", "载体"), "载体": ("载体",),
-    "全市": ("全社会", "我市", "全市"), "组织架构": ("内设机构", "事业单位", "机构"), "架构": ("内设机构", "机构"), "增长": ("增长",), "增幅": ("增长",), "增加": ("增长",), "比例": ("占比",), "占比": ("占比",),
+    "全市": ("全社会", "我市", "全市"), "归谁管": ("负责", "职责"), "谁管": ("负责", "职责"), "管": ("负责", "职责"), "组织架构": ("内设机构", "事业单位", "机构"), "架构": ("内设机构", "机构"), "增长": ("增长",), "增幅": ("增长",), "增加": ("增长",), "比例": ("占比",), "占比": ("占比",),
 }
 
 # English words → report terms. English questions are matched through these.
@@ -118,7 +118,7 @@ before since until now currently still yet already ever not no yes actually real
 该局 你们局 我们局 这个局 咱们局 贵局 这个单位 你们单位
 人 家 个 名 项 次 笔 期 件 条 位 份
 altogether combined overall's whole entire figure figures number numbers
-为啥 为什么 为何 只有 仅有 家里
+为啥 为什么 为何 只有 仅有 家里 里 归谁 谁管 自评报告
 """.split())
 
 # A question naming one of these (and the report not) asks about something the report does not cover.

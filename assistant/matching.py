@@ -24,6 +24,8 @@ class Matcher:
 
     def __init__(self, chunks: list[Chunk], names: list[str] | tuple[str, ...] = ()) -> None:
         self.names = tuple(norm_text(n) for n in names if len(n) >= 2)
+        # What the reports' own figures are figures of (临聘人员, 人员支出): a question naming one asks about it.
+        self.labels = frozenset(norm_text(f.label) for c in chunks for f in c.facts)
         self._texts = [norm_text(f"{c.section}\n{c.text}") for c in chunks]
         self._joined = "\n".join(self._texts)
         self._n = max(len(self._texts), 1)

@@ -35,6 +35,16 @@ _CONTAINER = re.compile(r"^(.{2,}?)(?:里面|当中|之中|其中|中的|里的|
 
 def split_question(question: str) -> list[Part]:
     """One part per figure asked for; a single part when it asks for one."""
+    asks = [a for a in re.split(r"(?<=[？?])", question) if a.strip()]
+    if len(asks) > 1 and all(_CUE_RE.search(a) for a in asks):
+        # 基本支出是多少？其中人员支出和公用经费各多少？ Each question is split on its own.
+        parts = [p for a in asks for p in _split_one(a)]
+        if len(parts) > len(asks):
+            return parts
+    return _split_one(question)
+
+
+def _split_one(question: str) -> list[Part]:
     m = _EACH.match(question)
     if m:
         subjects = [s.strip(" ，,") for s in _CONJ.split(m.group(1)) if s.strip(" ，,")]

@@ -333,3 +333,29 @@ def test_bare_follow_up_asks_about_the_previous_subject(ask):
     history = _history("有几家企业被认定为国家高新技术企业？", "2家[1]。")
     answer = ask("是哪两家？", history=history)
     assert "新恒机械" in answer.text and "捷豹药械" in answer.text
+
+
+def test_each_question_of_several_is_split_on_its_own(ask):
+    answer = ask("基本支出是多少？其中人员支出和公用经费各多少？")
+    for figure in ("174.63", "130.74", "43.89"):  # 基本支出174.63万元（包含人员支出130.74万元，公用经费43.89万元）
+        assert figure in answer.text
+
+
+def test_names_of_people_are_not_in_the_report(ask):
+    history = _history("科技特派员开展了多少次科技指导？", "19名省、市科技特派员开展科技指导20余次[1]。")
+    answer = ask("这些特派员都是哪些人，叫什么名字？", history=history)
+    assert answer.abstained and not answer.citations
+    assert "科技创新服务中心" in ask("下属事业单位叫什么名字？").text  # a unit's name is stated
+
+
+def test_a_figure_of_all_staff_does_not_answer_for_one_kind_of_staff(ask):
+    # 临聘人员2人 is stated, their pay is not; 人员支出130.74万元 is the pay of all staff.
+    answer = ask("临聘人员的工资一年花了多少？")
+    assert answer.abstained and "130.74" not in answer.text
+
+
+def test_each_retriever_s_own_first_result_reaches_the_answerer(session_assistant):
+    # BM25 ranks the duties paragraph first by far; the dense search misses it, and rank fusion alone
+    # would drop it from the top k.
+    hits = session_assistant.retrieve("科研诚信和科技保密这块归谁管？")
+    assert any("科研诚信" in h.chunk.text for h in hits)

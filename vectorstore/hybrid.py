@@ -136,7 +136,7 @@ class HybridRetriever(BaseRetriever):
         fused = self._fuse(view, lexical, dense)
         if view.unembedded:
             log.info("%d chunks have no vector yet: lexical search alone can find them", len(view.unembedded))
-        return fused[: k or self.k]
+        return _with_each_winner(fused, k or self.k, [ranked[0][0] for ranked in (lexical, dense) if ranked], view)
 
     def _fuse(self, view: _Loaded, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]
               ) -> list[ScoredChunk]:
@@ -163,6 +163,23 @@ class HybridRetriever(BaseRetriever):
                                 ) -> list[Document]:
         return [to_document(s.chunk, score=s.score, lexical_score=s.lexical, dense_score=s.dense)
                 for s in self.search(query)]
+
+
+def _with_each_winner(fused: list[ScoredChunk], k: int, winners: list[int], view: _Loaded) -> list[ScoredChunk]:
+    """The fused top-k, with each retriever's own first result kept in it.
+
+    Rank fusion favours chunks both retrievers find; a chunk that BM25 ranks first by far but the dense
+    search misses (科研诚信 in a long list of duties) would otherwise never reach the answerer.
+    """
+    wanted = {view.chunks[i].id for i in winners}
+    top = fused[:k]
+    missing = [s for s in fused[k:] if s.chunk.id in wanted]
+    while missing and len(top) + len(missing) > k:
+        drop = next((s for s in reversed(top) if s.chunk.id not in wanted), None)
+        if drop is None:
+            break
+        top.remove(drop)
+    return top + missing
 
 
 @dataclass(frozen=True)
