@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+LLM_LABEL = "report-qa + LLM"
+
 
 def register(sub) -> None:
     p = sub.add_parser("eval", help="run the eval set (or --dataset FILE) and score the answers")
@@ -19,6 +21,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="write the full results as JSON here")
     p.add_argument("--baseline", action="store_true",
                    help="also run a naive tutorial pipeline (RecursiveCharacterTextSplitter + MiniLM + top chunk)")
+    p.add_argument("--llm", action="store_true",
+                   help="also run in LLM mode (REPORT_QA_LLM_BASE_URL or --llm-url), beside the default mode")
+    p.add_argument("--llm-url", help="the OpenAI-compatible base URL for --llm, e.g. http://127.0.0.1:8080/v1")
+    p.add_argument("--limit", type=int, default=None, help="score only this many items, spread evenly over the set")
     p.add_argument("--failures", type=int, default=None, help="list at most this many failures")
 
 
@@ -27,21 +33,42 @@ def cmd_eval(args) -> int:
     from assistant.cli import settings_from
     from evals.dataset import default_dataset, load_dataset
     from evals.pipelines import default_pipeline, naive_pipeline
-    from evals.report import as_json, failures, markdown
+    from evals.report import as_json, failures, llm_markdown, markdown
     from evals.runner import run
 
-    items = load_dataset(args.dataset or default_dataset())
-    assistant = Assistant.from_settings(settings_from(args))
+    items = spread(load_dataset(args.dataset or default_dataset()), args.limit)
+    settings = settings_from(args)
+    if args.llm:
+        llm_settings = settings.model_copy(update={"llm_base_url": args.llm_url or settings.llm_base_url})
+        if not llm_settings.llm_enabled:
+            raise ValueError("--llm 需要大模型地址 (needs an endpoint): set REPORT_QA_LLM_BASE_URL or pass --llm-url; "
+                             "scripts/llm-server.sh starts a local one")
+        settings = settings.model_copy(update={"llm_base_url": None})  # the default mode, beside it
+    assistant = Assistant.from_settings(settings)
     assistant.ensure_corpus(progress=False)
     runs = {"report-qa": run(items, default_pipeline(assistant), label="report-qa")}
+    if args.llm:
+        with_llm = Assistant.from_settings(llm_settings)
+        runs[LLM_LABEL] = run(items, default_pipeline(with_llm), label=LLM_LABEL)
     if args.baseline:
         runs["naive"] = run(items, naive_pipeline(assistant.settings.corpus_dir), label="naive")
     print(markdown(runs))
-    print()
-    print(failures(runs["report-qa"], args.failures))
+    if args.llm:
+        print()
+        print(llm_markdown(runs))
+    for name in ("report-qa", LLM_LABEL) if args.llm else ("report-qa",):
+        print()
+        print(failures(runs[name], args.failures, title=name if args.llm else ""))
     if args.out:
         args.out.write_text(json.dumps(as_json(runs), ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def spread(items: list, limit: int | None) -> list:
+    """At most `limit` items, evenly spaced, so every category of an ordered set stays in the sample."""
+    if not limit or limit >= len(items):
+        return items
+    return [items[i * len(items) // limit] for i in range(limit)]
 
 
 def main(argv: list[str] | None = None) -> int:

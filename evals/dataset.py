@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 REQUIRED = {"id", "category", "question", "answerable", "facts", "evidence"}
@@ -23,7 +22,8 @@ class EvalItem:
 
 
 def default_dataset() -> Path:
-    return Path(str(resources.files("evals").joinpath("dataset.jsonl")))
+    # Next to this module: importlib.resources gives a MultiplexedPath under an editable install.
+    return Path(__file__).resolve().parent / "dataset.jsonl"
 
 
 def load_dataset(path: Path) -> list[EvalItem]:

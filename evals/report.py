@@ -26,9 +26,26 @@ def markdown(runs: dict[str, list[ItemResult]]) -> str:
     return "\n".join(lines)
 
 
-def failures(results: list[ItemResult], limit: int | None = None) -> str:
+# The overall figures of LLM mode beside the default mode's, and how often the LLM's own answer was shown.
+LLM_COLUMNS = [c for c in COLUMNS if c[0] in ("answer_accuracy", "grounded_accuracy", "abstention_precision",
+                                              "abstention_recall", "unsupported_numbers", "p50_ms", "p95_ms")]
+
+
+def llm_markdown(runs: dict[str, list[ItemResult]]) -> str:
+    """One overall row per pipeline, with the LLM's answers kept (verified) and fallen back (extractive shown)."""
+    lines = ["| pipeline | n | " + " | ".join(c[1] for c in LLM_COLUMNS) + " | LLM kept | fell back |",
+             "|---|---|" + "---|" * (len(LLM_COLUMNS) + 2)]
+    for name, results in runs.items():
+        s = score(results)
+        cells = [fmt.format(getattr(s, key)) for key, _, fmt in LLM_COLUMNS]
+        kept, fell = (f"{k} ({k / s.n:.0%})" if s.n else "0" for k in (s.llm_kept, s.llm_fallback))
+        lines.append(f"| {name} | {s.n} | " + " | ".join(cells) + f" | {kept} | {fell} |")
+    return "\n".join(lines)
+
+
+def failures(results: list[ItemResult], limit: int | None = None, title: str = "") -> str:
     bad = [r for r in results if not r.correct or (r.item.answerable and not r.cited) or r.unsupported]
-    out = [f"### Failures: {len(bad)} of {len(results)}"]
+    out = [f"### Failures{f' ({title})' if title else ''}: {len(bad)} of {len(results)}"]
     for r in bad[:limit]:
         why = []
         if not r.correct:
@@ -39,7 +56,9 @@ def failures(results: list[ItemResult], limit: int | None = None) -> str:
             why.append(f"unsupported numbers {r.unsupported}")
         out.append(f"- **{r.item.id}** ({', '.join(why)}) Q: {r.item.question}")
         out.append(f"  - expected: {r.item.facts or 'abstain'} / evidence: {r.item.evidence}")
-        out.append(f"  - answer: {r.answer.text.replace(chr(10), ' ')}")
+        out.append(f"  - answer ({r.answer.mode.value}): {r.answer.text.replace(chr(10), ' ')}")
+        if r.answer.notice:
+            out.append(f"  - notice: {r.answer.notice}")
         for c in r.answer.citations:
             out.append(f"  - [{c.n}] {c.section}: {c.quote[:80]}")
     return "\n".join(out)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from assistant.models import Answer
+from assistant.models import Answer, Mode
 from assistant.verify import unsupported_numbers
 from evals.dataset import EvalItem, normalise
 
@@ -44,6 +44,8 @@ class Scores:
     mrr: float = 0.0
     p50_ms: float = 0.0
     p95_ms: float = 0.0
+    llm_kept: int = 0  # answers the LLM wrote that passed verification
+    llm_fallback: int = 0  # answers where the LLM failed or was not trusted, and the extractive one was shown
     extra: dict = field(default_factory=dict)
 
 
@@ -93,6 +95,8 @@ def score(results: list[ItemResult]) -> Scores:
         hit5=_share(r is not None and r <= 5 for r in ranks) if ranks else 0.0,
         mrr=statistics.fmean(1 / r if r else 0.0 for r in ranks) if ranks else 0.0,
         p50_ms=_percentile(ms, 50), p95_ms=_percentile(ms, 95),
+        llm_kept=sum(r.answer.mode is Mode.LLM for r in results),
+        llm_fallback=sum(r.answer.mode is Mode.LLM_FALLBACK for r in results),
     )
 
 

@@ -174,3 +174,11 @@ def test_other_eval_sets_are_grounded_in_the_report(report, name):
             assert r["facts"] and all(normalise(a) in norm_report for g in r["facts"] for a in g), (name, r["id"])
         else:
             assert r["facts"] == [] and r["evidence"] == "", (name, r["id"])
+
+
+def test_the_default_eval_set_is_found_from_any_working_directory(tmp_path, monkeypatch):
+    from evals.dataset import default_dataset, load_dataset
+
+    monkeypatch.chdir(tmp_path)
+    assert default_dataset().is_file()
+    assert len(load_dataset(default_dataset())) == 170

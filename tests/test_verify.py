@@ -16,7 +16,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant.core import Assistant
 from assistant.llm import LLMAnswerer, LLMUnavailable, make_chat_model, verify_llm_text
-from assistant.verify import numbers_in, unsupported_numbers
+from assistant.verify import numbers_in, unsupported_names, unsupported_numbers
+from vectorstore.hybrid import ScoredChunk
 
 TOTAL_QUESTION = "2022年科技局总支出是多少？"
 TOTAL_CLAUSE = "总支出623.97万元"
@@ -81,6 +82,72 @@ def test_a_figure_is_checked_against_all_cited_quotes_together():
 
 def test_a_figure_with_the_wrong_magnitude_is_unsupported():
     assert unsupported_numbers("2022年总支出623.97亿元[1]。", [BUDGET_SENTENCE]) == ["623.97亿"]
+
+
+# --- unsupported_names and invented list items ----------------------------------------------------
+
+UNITS_SENTENCE = "科技局内设机构2个：办公室（政务服务股）、综合业务股（引智股），股级事业单位1个：科技创新服务中心。"
+UNITS_QUESTION = "科技局有哪些内设机构？"
+
+
+def _hits_holding(report_chunks, *needles: str) -> list[ScoredChunk]:
+    return [ScoredChunk(c, 1.0) for c in report_chunks if any(n in c.text for n in needles)]
+
+
+def test_units_sentence_is_quoted_verbatim_from_the_report(report_text):
+    assert UNITS_SENTENCE in report_text
+
+
+@pytest.mark.parametrize("answer,invented", [
+    ("科技局设有办公服务股和综合业务股。", ["办公服务股"]),  # 服务股 is only the tail of 政务服务股
+    ("科技局内设教育股。", ["教育股"]),
+    ("股级事业单位是科技服务中心。", ["科技服务中心"]),
+    ("下设服务中心。", ["服务中心"]),
+    ("依据《庐山市科技发展规划》开展工作。", ["庐山市科技发展规划"]),
+])
+def test_a_name_the_source_does_not_hold_is_unsupported(answer, invented):
+    assert unsupported_names(answer, [UNITS_SENTENCE]) == invented
+
+
+@pytest.mark.parametrize("answer", [
+    "科技局内设办公室（政务服务股）和综合业务股[1]。",
+    "内设机构是办公室、综合业务股[1]。",
+    "股级事业单位1个，即科技创新服务中心[1]。",
+    "庐山市科技局设有办公室[1]。",  # a place before a name it holds
+    "共有2个内设机构，30家企业[1]。",  # common nouns, not names
+])
+def test_names_the_source_holds_are_supported(answer):
+    assert unsupported_names(answer, [UNITS_SENTENCE]) == []
+
+
+def test_llm_sentence_with_an_invented_unit_is_dropped_and_the_notice_names_it(report_chunks):
+    hits = _hits_holding(report_chunks, UNITS_SENTENCE)
+    raw = "科技局内设办公室（政务服务股）、综合业务股（引智股）[1]。另设有办公服务股[1]。"
+    draft = verify_llm_text(raw, hits, UNITS_QUESTION)
+    assert "综合业务股" in draft.text and "办公服务股" not in draft.text
+    assert "办公服务股" in draft.notice and "已删除" in draft.notice
+
+
+def test_llm_answer_whose_only_sentence_invents_a_unit_is_not_used(report_chunks):
+    hits = _hits_holding(report_chunks, UNITS_SENTENCE)
+    with pytest.raises(LLMUnavailable, match="办公服务股"):
+        verify_llm_text("科技局内设办公服务股和综合业务股[1]。", hits, UNITS_QUESTION)
+
+
+def test_llm_list_with_an_invented_item_is_dropped(report_chunks):
+    hits = _hits_holding(report_chunks, "研发投入实力不强", "创新主体建设不优")
+    raw = ("主要问题：一是研发投入实力不强[1]，二是创新主体建设不优[2]，三是人员短缺[1]。"
+           "研发投入实力不强[1]。")
+    draft = verify_llm_text(raw, hits, "存在什么问题？")
+    assert "人员短缺" not in draft.text and "研发投入实力不强" in draft.text
+    assert "人员短缺" in draft.notice
+
+
+def test_names_from_the_question_are_not_counted_as_invented(report_chunks):
+    hits = _hits_holding(report_chunks, UNITS_SENTENCE)
+    draft = verify_llm_text("庐山市科学技术局内设机构2个：办公室（政务服务股）、综合业务股（引智股）[1]。", hits,
+                            "庐山市科学技术局有哪些内设机构？")
+    assert draft.notice == "" and "综合业务股" in draft.text
 
 
 # --- scripted chat models -------------------------------------------------------------------------
