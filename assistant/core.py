@@ -183,7 +183,7 @@ class Assistant:
 
     def _department_filter(self, q: Question) -> dict | None:
         """With several departments stored, a question that names some of them (科技局) searches only those."""
-        departments = {c.department for c in self.retriever.chunks if c.department}
+        departments = {d for d, _ in self._reports() if d}
         named = [d for d in departments if any(alias in q.norm for alias in department_aliases(d))]
         if not named or len(named) == len(departments):
             return None
@@ -271,7 +271,22 @@ class Assistant:
             # Never reached by the extractive answerer; a last guard for any answerer.
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
             return Draft.not_found().to_answer(state["question"], mode)
+        scoped = state.get("filters") or self._department_filter(state["parsed"])
+        if answer.citations and not scoped and len(self._reports()) > 1:
+            # 总支出是多少？ with many departments stored and none named: say whose figures these are.
+            owners = "；".join(f"[{i + 1}] {s.chunk.department or s.chunk.title}"
+                              f"{f'（{s.chunk.year}年）' if s.chunk.year else ''}" for i, s in enumerate(draft.spans))
+            answer.notice = " ".join(filter(None, [answer.notice, f"问题未指明部门，以下引文分别出自：{owners}。"]))
         return answer
+
+    def _reports(self) -> set[tuple[str, int | None]]:
+        """The (department, year) pairs stored, cached per loaded corpus."""
+        chunks = self.retriever.chunks
+        cached = getattr(self, "_reports_cache", None)
+        if cached is None or cached[0] is not chunks:
+            cached = (chunks, {(c.department, c.year) for c in chunks})
+            self._reports_cache = cached
+        return cached[1]
 
 
 # A question for the names of people (not of a unit: 下属事业单位叫什么 is answerable).

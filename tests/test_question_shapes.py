@@ -359,3 +359,20 @@ def test_each_retriever_s_own_first_result_reaches_the_answerer(session_assistan
     # would drop it from the top k.
     hits = session_assistant.retrieve("科研诚信和科技保密这块归谁管？")
     assert any("科研诚信" in h.chunk.text for h in hits)
+
+
+def test_with_several_departments_stored_an_unscoped_answer_says_whose_report_it_cites(fast_assistant, tmp_path,
+                                                                                     report_path):
+    import shutil
+
+    from evals.synthetic import generate_corpus
+
+    folder = tmp_path / "reports"
+    generate_corpus(3, seed=0, out_dir=folder)
+    shutil.copy(report_path, folder / report_path.name)
+    fast_assistant.ingest([folder], progress=False)
+    answer = fast_assistant.ask("总支出是多少？")
+    assert not answer.abstained
+    assert "问题未指明部门" in answer.notice and "[1]" in answer.notice
+    scoped = fast_assistant.ask("庐山市科技局2022年总支出是多少？")
+    assert "623.97" in scoped.text and "问题未指明部门" not in scoped.notice
