@@ -47,6 +47,10 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
         draft = parts_draft(q, figures)
         if draft is not None:
             return draft
+        listed = [c for c in _sentence_candidates(q, hits, matcher, doc_years)[:3]
+                  if c.score >= MIN_SENTENCE_SCORE and _introduces_enumeration(c.lead)]
+        if q.breakdown and listed:  # 绩效目标包括哪三项，各多少钱: 目标：一是…万元；二是…万元；三是…万元
+            return _sentence_draft(listed[:1])
     if q.intent is Intent.FIGURE:
         figures = figure_candidates(q, with_source_chunks(hits, corpus), matcher, doc_years, wider)
         if q.per_unit:  # 每家奖励多少: a total is no answer; the report must state an amount per firm
@@ -61,6 +65,9 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
         top_sentence = sentences[0].score if sentences else 0.0
         if found and found[0] >= MIN_LIST_SCORE and (q.intent is Intent.LIST or found[0] >= top_sentence):
             item = focused_item(q, found[1], found[2], matcher)
+            inline = [c for c in sentences[:1] if _INLINE_ITEM.match(c.lead.split("。")[0] + "。")]
+            if item is None and inline and inline[0].score > found[0]:
+                return _sentence_draft(inline)  # 搭建产学研平台方面有哪些成果: one inline item of a task
             if item is None:
                 return _list_draft(found[1], found[2])
             detail = _item_detail(q, item, sentences)
@@ -119,6 +126,10 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             if listed:
                 # 绩效目标：一是…；二是…；三是…: the sentence opens a list, so the answer is the whole list.
                 e = _enumeration_end(chunk.text, spans, index)
+            elif _INLINE_ITEM.match(sentence) and index + 1 < len(spans):
+                # 一是积极搭建产学研平台。 names an item; what it achieved follows, up to 二是.
+                listed = True
+                e = _item_end(chunk.text, spans, index)
             elif index == 0 and len(spans) > 1 and _is_heading_sentence(chunk, sentence):
                 # A heading alone (（一）完善科技创新管理机制。) says nothing; answer with what follows it.
                 # It is scored as the heading, so it wins only when the heading is what was asked about.
@@ -127,6 +138,19 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             out.append(Candidate(score, span, chunk.text[s:e].strip() if listed else _window(q, matcher, chunk, s, e)))
     out.sort(key=lambda c: -c.score)
     return dedupe(out)
+_INLINE_ITEM = re.compile(r"^\s*[一二三四五六七八九十]是[^，,；;。]{2,18}。$")
+
+
+def _item_end(text: str, spans: list[tuple[int, int]], index: int) -> int:
+    """The end of the sentences after an inline item's title, up to the next item (二是…)."""
+    end = spans[index][1]
+    for s, e in spans[index + 1:]:
+        if _NEXT_ITEM.match(text[s:e]) or re.match(r"^\s*[一二三四五六七八九十]是", text[s:e]):
+            break
+        end = e
+    return end
+
+
 _REASON = re.compile(r"原因|因为|由于|导致|所以|因此|在于|造成|受.{1,8}影响|为了|旨在|目的")
 _FIRST_ITEM = re.compile(r"[：:]\s*(?:一是|1[、.．]|[（(]一[）)]|首先)")
 _NEXT_ITEM = re.compile(r"^\s*(?:[二三四五六七八九十]是|\d{1,2}[、.．](?!\d)|[（(][二三四五六七八九十][）)]|其次|再次|最后)")

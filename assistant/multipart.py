@@ -106,8 +106,11 @@ def _without_cue(part: str) -> str:
 
 def _pair_around_cue(question: str, cue: re.Match) -> list[str]:
     """有多少行政编制和事业编制 / 退休人员和临聘人员有多少人: one cue, two subjects."""
-    if _ONE_FIGURE.search(question) or not re.search(r"[\u4e00-\u9fff]", question):
+    if _ONE_FIGURE.search(question):
         return []
+    if not re.search(r"[\u4e00-\u9fff]", question):  # How many retired staff and temporary hires does it have?
+        m = _EN_PAIR.match(re.sub(r"science\s+and\s+technology", "sci-tech", question.strip(), flags=re.IGNORECASE))
+        return [f"{m.group(1)} {x}{m.group(4) or ''}" for x in (m.group(2), m.group(3))] if m else []
     body = question.rstrip("？?。 ")
     head, tail = body[:cue.start()], body[cue.end():]
     after = _subjects(tail)
@@ -120,6 +123,10 @@ def _pair_around_cue(question: str, cue: re.Match) -> list[str]:
         context = _shared_head(before[0])
         return [f"{context if i else ''}{s}{verb_text}{cue.group(0)}{tail}" for i, s in enumerate(before)]
     return []
+
+
+_EN_PAIR = re.compile(r"^(how many|how much)\s+(.+?)\s+and\s+(.+?)(\s+(?:does|do|did|are|were|is|was|has|have|had|in|at)\b.*)?\??$",
+                      re.IGNORECASE)
 
 
 def _subjects(zone: str) -> list[str]:

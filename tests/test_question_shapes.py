@@ -376,3 +376,24 @@ def test_with_several_departments_stored_an_unscoped_answer_says_whose_report_it
     assert "问题未指明部门" in answer.notice and "[1]" in answer.notice
     scoped = fast_assistant.ask("庐山市科技局2022年总支出是多少？")
     assert "623.97" in scoped.text and "问题未指明部门" not in scoped.notice
+
+
+def test_breakdown_written_as_an_enumeration_gives_every_item(ask):
+    answer = ask("2022年部门整体支出绩效目标包括哪三项，各多少钱？")
+    for figure in ("123.90", "325.44", "174.63"):  # 绩效目标：一是…123.90万元；二是…325.44万元；三是…174.63万元
+        assert figure in answer.text
+
+
+def test_english_two_subjects_under_one_cue(ask):
+    answer = ask("How many retired staff and temporary hires does the Lushan Science and Technology Bureau have?")
+    assert "8人" in answer.text and "2人" in answer.text
+    one = split_question("How much project expenditure did the Lushan Science and Technology Bureau report for 2022?")
+    assert len(one) == 1  # "Science and Technology" names the bureau, not two subjects
+
+
+def test_one_inline_item_asked_as_方面_gets_its_own_sentences(ask):
+    answer = ask("搭建产学研平台方面有哪些成果？")
+    # 一是积极搭建产学研平台。庐山市金鹿科技创业园被认定为…孵化器，…“海智计划”工作站，…省级企业技术中心。
+    for item in ("金鹿科技创业园", "海智计划", "省级企业技术中心"):
+        assert item in answer.text
+    assert "全面落实建设创新江西工作任务" not in answer.text
