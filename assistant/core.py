@@ -163,16 +163,16 @@ class Assistant:
 
     def _own_names(self) -> tuple[str, ...]:
         """The stored reports' own department names and places (庐山市, 科技局): whose report, not what about."""
-        chunks = self.retriever.chunks
+        reports = self._reports()
         cached = getattr(self, "_own_names_cache", None)
-        if cached is None or cached[0] is not chunks:
+        if cached is None or cached[0] is not reports:
             names: set[str] = set()
-            for department in {c.department for c in chunks if c.department}:
+            for department in {d for d, _ in reports if d}:
                 names |= department_aliases(department)
                 place = re.match(r"^(.{2,4}?[省市县区])", department)
                 if place:
                     names.add(place.group(1))
-            cached = (chunks, tuple(sorted(names, key=len, reverse=True)))
+            cached = (reports, tuple(sorted(names, key=len, reverse=True)))
             self._own_names_cache = cached
         return cached[1]
 
