@@ -40,26 +40,27 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     """
     if not hits:
         return Draft.not_found()
-    if q.members:
-        return members_draft(q, figure_candidates(q, with_source_chunks(hits, corpus), matcher, doc_years, wider))
-    if q.breakdown or q.compare:
+    figures: list[Candidate] | None = None
+    if q.members or q.breakdown or q.compare or q.intent is Intent.FIGURE:
+        # Scored once: the whole reports the hits come from are read, which costs at thousands of reports.
         figures = figure_candidates(q, with_source_chunks(hits, corpus), matcher, doc_years, wider)
+    if q.members:
+        return members_draft(q, figures)
+    sentences = _sentence_candidates(q, hits, matcher, doc_years) if q.breakdown or q.intent is not Intent.FIGURE else []
+    if q.breakdown or q.compare:
         draft = parts_draft(q, figures)
         if draft is not None:
             return draft
-        listed = [c for c in _sentence_candidates(q, hits, matcher, doc_years)[:3]
-                  if c.score >= MIN_SENTENCE_SCORE and _introduces_enumeration(c.lead)]
+        listed = [c for c in sentences[:3] if c.score >= MIN_SENTENCE_SCORE and _introduces_enumeration(c.lead)]
         if q.breakdown and listed:  # 绩效目标包括哪三项，各多少钱: 目标：一是…万元；二是…万元；三是…万元
             return _sentence_draft(listed[:1])
     if q.intent is Intent.FIGURE:
-        figures = figure_candidates(q, with_source_chunks(hits, corpus), matcher, doc_years, wider)
         if q.per_unit:  # 每家奖励多少: a total is no answer; the report must state an amount per firm
             figures = [c for c in figures if _PER_MARK.search(c.span.quote)]
         if figures and figures[0].score >= MIN_FIGURE_SCORE:
             return figure_draft(figures)
         return Draft.not_found()
     wants_list = q.intent is Intent.LIST or any(c in q.norm for c in _LIST_CONCEPTS)
-    sentences = _sentence_candidates(q, hits, matcher, doc_years)
     if wants_list:
         found = best_list(q, hits, corpus, matcher)
         top_sentence = sentences[0].score if sentences else 0.0
