@@ -42,6 +42,7 @@ class Assistant:
         self.settings = settings
         self.llm = llm
         self._matcher: Matcher | None = None
+        self._scoped: dict[tuple, Matcher] = {}  # per department/year filter, cleared on every refresh
         self._years: set[int] = set()
         self._findings: list | None = None
         self._refresh_lock = threading.Lock()
@@ -89,6 +90,7 @@ class Assistant:
             self._years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | \
                           {c.year for c in chunks if c.year}
             self._matcher = matcher
+            self._scoped = {}
             self._findings = None  # re-audit after an ingest
 
     @property
@@ -103,6 +105,28 @@ class Assistant:
         if self._matcher is None or self.retriever.stale():  # another process may have ingested meanwhile
             self.refresh()
         return self._matcher
+
+    def matcher_in(self, filters: dict | None) -> Matcher:
+        """The matcher whose term statistics come from the reports a filter keeps. With 1,000 reports of one
+        genre stored, 科技计划项目 is common corpus-wide but rare inside the 科技局 report: weighed by the whole
+        corpus, the asked-for sentence lost to its neighbour; weighed inside the scope, a scoped answer is the
+        one the report alone gives."""
+        matcher = self.matcher
+        chunks = self.retriever.scope_chunks(filters) if filters else None
+        if chunks is None:
+            return matcher
+        key = repr(sorted((k, sorted(map(repr, v)) if isinstance(v, (list, tuple, set)) else repr(v))
+                          for k, v in filters.items()))
+        scoped = self._scoped.get(key)
+        if scoped is None:
+            if len(self._scoped) >= 64:
+                self._scoped.clear()
+            scoped = self._scoped[key] = Matcher(chunks, names=self.retriever.tokenizer.names)
+        return scoped
+
+    def _filters(self, state: dict) -> dict | None:
+        """The desk's department/year selection, else the departments the question names (科技局), else None."""
+        return state.get("filters") or self._department_filter(state["parsed"])
 
     @property
     def years(self) -> set[int]:
@@ -178,8 +202,7 @@ class Assistant:
 
     def _retrieve(self, state: dict) -> list:
         q: Question = state["parsed"]
-        filters = state.get("filters") or self._department_filter(q)
-        return self.retriever.search(q.norm, lexical_query=q.search_text(), filters=filters)
+        return self.retriever.search(q.norm, lexical_query=q.search_text(), filters=self._filters(state))
 
     def _department_filter(self, q: Question) -> dict | None:
         """With several departments stored, a question that names some of them (科技局) searches only those."""
@@ -191,7 +214,7 @@ class Assistant:
 
     def _answer(self, state: dict) -> tuple[Draft, Mode]:
         q: Question = state["parsed"]
-        reason = self.out_of_scope(q)
+        reason = self.out_of_scope(q, self.matcher_in(self._filters(state)))
         if reason:
             log.info("abstain (%s): %s", reason, q.text)
             return Draft.not_found(), Mode.EXTRACTIVE
@@ -219,7 +242,8 @@ class Assistant:
             return compare_drafts(drafts, compared, q.compare)
         parts = split_question(q.text) if q.intent is Intent.FIGURE else []
         if len(parts) < 2:
-            return answer_extractive(q, state["hits"], self.retriever.chunks, self.matcher, self.years)
+            return answer_extractive(q, state["hits"], self.retriever.chunks, self.matcher_in(self._filters(state)),
+                                     self.years)
         return merge([self._answer_part(part.ask, q, state, part.search) for part in parts])
 
     def _answer_part(self, part: str, whole: Question, state: dict, search: str = "") -> Draft:
@@ -230,12 +254,12 @@ class Assistant:
         sub.per_unit = sub.per_unit or whole.per_unit  # 每家奖励多少钱，标准具体是多少
         if sub.intent is Intent.SENTENCE and wider.intent is Intent.FIGURE:  # And what had been reported…?
             sub.intent = Intent.FIGURE
-        filters = state.get("filters") or self._department_filter(whole)  # 科技局…各有几个人: all parts
+        filters = self._filters(state)  # 科技局…各有几个人: the whole question's departments, for all parts
         hits = self.retriever.search(wider.norm, lexical_query=wider.search_text(), filters=filters)
-        return answer_extractive(sub, hits, self.retriever.chunks, self.matcher, self.years,
+        return answer_extractive(sub, hits, self.retriever.chunks, self.matcher_in(filters), self.years,
                                  wider if wider is not sub else None)
 
-    def out_of_scope(self, q: Question) -> str:
+    def out_of_scope(self, q: Question, matcher: Matcher | None = None) -> str:
         """Why the report cannot answer this (a year, body or item it never mentions), or ''."""
         unknown_years = [y for y in q.years if y not in self.years]
         if unknown_years:
@@ -244,8 +268,9 @@ class Assistant:
             return "no subject, only digits"  # 1' OR '1'='1, {{7*7}}
         if _PERSON_NAME.search(q.norm):
             return "names of people"  # 这些特派员叫什么名字: these reports name no individuals
-        missing = self.matcher.uncovered(q)
-        strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t)
+        matcher = matcher or self.matcher
+        missing = matcher.uncovered(q)
+        strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t, matcher)
                   or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]
         if strong:
             return f"unknown {strong}"
@@ -256,11 +281,11 @@ class Assistant:
             return f"mostly unknown English words {q.unmapped}"
         return ""
 
-    def _unknown_entity(self, term: str) -> bool:
+    def _unknown_entity(self, term: str, matcher: Matcher) -> bool:
         """教育局, 差旅费: a body or item the reports never name. 增长率 is not: 增长 is there."""
         suffix = next((x for x in ENTITY_SUFFIXES if term.endswith(x)), "")
         stem = term[: len(term) - len(suffix)]
-        return bool(suffix) and (len(stem) < 2 or not self.matcher.in_corpus(stem))
+        return bool(suffix) and (len(stem) < 2 or not matcher.in_corpus(stem))
 
     def _verify(self, state: dict) -> Answer:
         draft, mode = state["draft"]
@@ -271,7 +296,7 @@ class Assistant:
             # Never reached by the extractive answerer; a last guard for any answerer.
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
             return Draft.not_found().to_answer(state["question"], mode)
-        scoped = state.get("filters") or self._department_filter(state["parsed"])
+        scoped = self._filters(state)
         if answer.citations and not scoped and len(self._reports()) > 1:
             # 总支出是多少？ with many departments stored and none named: say whose figures these are.
             owners = "；".join(f"[{i + 1}] {s.chunk.department or s.chunk.title}"

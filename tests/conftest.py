@@ -130,19 +130,29 @@ def hash_embeddings():
     return HashEmbeddings
 
 
+def _fast_assistant(data_dir: Path):
+    from assistant.core import Assistant
+    from vectorstore.hybrid import HybridRetriever
+    from vectorstore.store import ChunkStore
+
+    settings = offline_settings(data_dir)
+    store = ChunkStore(HashEmbeddings(), persist_dir=settings.store_dir)
+    return Assistant(HybridRetriever(store=store, lexical_weight=1.0), settings)
+
+
 @pytest.fixture
 def fast_assistant(tmp_path):
     """An assistant over its own empty Chroma store in tmp_path, embedding with HashEmbeddings.
 
     Hash vectors carry no meaning, so ranking is left to BM25 alone (lexical_weight=1).
     """
-    from assistant.core import Assistant
-    from vectorstore.hybrid import HybridRetriever
-    from vectorstore.store import ChunkStore
+    return _fast_assistant(tmp_path / "data")
 
-    settings = offline_settings(tmp_path / "data")
-    store = ChunkStore(HashEmbeddings(), persist_dir=settings.store_dir)
-    return Assistant(HybridRetriever(store=store, lexical_weight=1.0), settings)
+
+@pytest.fixture
+def fast_assistants(tmp_path):
+    """Factory: `fast_assistants("name")` is another such assistant, over its own store in tmp_path/name."""
+    return lambda name: _fast_assistant(tmp_path / name)
 
 
 # --- checks every answer must pass --------------------------------------------------------------

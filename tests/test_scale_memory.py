@@ -68,3 +68,25 @@ def test_a_filtered_search_ranks_the_selected_report_as_if_it_were_stored_alone(
     assert len(among_many._loaded.scopes) == 1  # one filter, built once
     among_many.refresh()
     assert among_many._loaded.scopes == {}  # a new view builds its scopes afresh
+
+
+def test_a_scoped_answer_among_many_reports_is_the_answer_the_report_gives_alone(fast_assistants, report_path,
+                                                                                  tmp_path):
+    """Term weights come from the selected report, not from 30 others of the same genre (at 1,000 reports,
+    corpus-wide weights cut 分别由…2家企业实施 from the answer to 是哪两家单位实施的)."""
+    from evals.dataset import default_dataset, load_dataset
+
+    among_many, by_itself = fast_assistants("crowded"), fast_assistants("alone")
+    among_many.ingest([_corpus(tmp_path, report_path, distractors=30)], progress=False)
+    by_itself.ingest([report_path], progress=False)
+    items = load_dataset(default_dataset())[:80]
+
+    differ = []
+    for item in items:
+        scoped = among_many.ask(item.question, history=item.history, filters=SCOPE)
+        alone = by_itself.ask(item.question, history=item.history)
+        if (scoped.text, scoped.citations) != (alone.text, alone.citations):
+            differ.append((item.question, alone.text[:80], scoped.text[:80]))
+    assert differ == []
+    assert among_many.matcher_in(SCOPE) is among_many.matcher_in(dict(SCOPE))  # built once per filter
+    assert among_many.matcher_in(None) is among_many.matcher

@@ -138,6 +138,15 @@ class HybridRetriever(BaseRetriever):
             log.info("%d chunks have no vector yet: lexical search alone can find them", len(view.unembedded))
         return _with_each_winner(fused, k or self.k, [ranked[0][0] for ranked in (lexical, dense) if ranked], view)
 
+    def scope_chunks(self, filters: dict | None) -> list[Chunk] | None:
+        """The chunks `filters` keeps, when they are few enough to get statistics of their own; else None
+        (no filter, or one that keeps nearly everything: the corpus-wide statistics serve it)."""
+        view = self._view()
+        scope = _scope(view, filters, self._tokenizer)
+        if scope.positions is None:
+            return None
+        return [view.chunks[i] for i in scope.positions]
+
     def _fuse(self, view: _Loaded, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]
               ) -> list[ScoredChunk]:
         lex, den = dict(lexical), dict(dense)
