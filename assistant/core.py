@@ -297,6 +297,11 @@ class Assistant:
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
             return Draft.not_found().to_answer(state["question"], mode)
         scoped = self._filters(state)
+        pending = self.retriever.pending(scoped)
+        if pending:  # a two-phase ingest is still embedding: those chunks were found by their words alone
+            answer.notice = " ".join(filter(None, [answer.notice,
+                                                   f"报告库正在建立语义索引：尚有 {pending} 段原文只能按关键词检索，"
+                                                   f"答案可能不完整，稍后再问会更准确。"]))
         if answer.citations and not scoped and len(self._reports()) > 1:
             # 总支出是多少？ with many departments stored and none named: say whose figures these are.
             owners = "；".join(f"[{i + 1}] {s.chunk.department or s.chunk.title}"

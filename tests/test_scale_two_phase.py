@@ -95,6 +95,28 @@ def test_lexical_search_finds_a_chunk_before_its_vector_exists(tmp_path, hash_em
     assert not any(h.lexical_only for h in retriever.search(BUDGET_QUERY))
 
 
+def test_an_answer_says_when_part_of_the_searched_reports_still_awaits_its_vectors(fast_assistant, tmp_path,
+                                                                                    report_path, report_chunks):
+    fast_assistant.ingest([report_path], progress=False)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "jyj-2022.txt").write_text(OTHER_REPORT, encoding="utf-8")
+    fast_assistant.ingest([other], progress=False, embed=False)  # 教育局: text stored, vectors still to come
+    waiting = len(fast_assistant.retriever.unembedded)
+    assert 0 < waiting < len(report_chunks)
+
+    unscoped = fast_assistant.ask("2022年总支出是多少？")
+    assert f"尚有 {waiting} 段原文只能按关键词检索" in unscoped.notice
+    education = fast_assistant.ask("教育局2022年总支出是多少？")  # names the department still embedding
+    assert "888.88万元" in education.text and f"尚有 {waiting} 段" in education.notice
+    science = fast_assistant.ask("总支出是多少？", filters={"department": "庐山市科学技术局"})
+    assert "623.97万元" in science.text and "语义索引" not in science.notice  # every vector of it is stored
+
+    fast_assistant.ingest([other], progress=False)  # the embedding catches up
+    assert fast_assistant.retriever.unembedded == frozenset()
+    assert "语义索引" not in fast_assistant.ask("教育局2022年总支出是多少？").notice
+
+
 def test_interrupted_embedding_resumes_without_duplicates_and_ends_with_the_clean_ids(tmp_path, hash_embeddings,
                                                                                    report_path):
     folder = _report_folder(tmp_path, report_path, distractors=30)

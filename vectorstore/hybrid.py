@@ -147,6 +147,16 @@ class HybridRetriever(BaseRetriever):
             return None
         return [view.chunks[i] for i in scope.positions]
 
+    def pending(self, filters: dict | None = None) -> int:
+        """How many of the chunks `filters` keeps have no vector yet (an ingest still embedding them)."""
+        view = self._view()
+        if not view.unembedded:
+            return 0
+        mask = _scope(view, filters, self._tokenizer).mask
+        if mask is None:
+            return len(view.unembedded)
+        return sum(view.chunks[i].id in view.unembedded for i in np.flatnonzero(mask))
+
     def _fuse(self, view: _Loaded, lexical: list[tuple[int, float]], dense: list[tuple[int, float]]
               ) -> list[ScoredChunk]:
         lex, den = dict(lexical), dict(dense)
