@@ -130,7 +130,8 @@ def test_table_shows_serve_memory_and_errors_of_the_largest_scale_store():
     serve = _sample_results(p50=30.0, errors_at_50=0)["serve"] | {"peak_rss_mb": 1700.0}
     latency = {"n": 170, "p50_ms": 90.0, "p95_ms": 200.0, "mean_ms": 95.0, "steps": {}}
     accuracy = {"answer_accuracy": 0.99}
-    row = {"reports": 1000, "serve": serve, "changed_vs_smallest": {"scoped": []},
+    lost = {"id": "t", "question": TOTAL.question, "now_correct": False, "answer": "", "cited": []}
+    row = {"reports": 1000, "serve": serve, "changed_vs_alone": {"scoped": [lost]}, "same_scoped_answers": "169/170",
            "ingest": {"chunks": 23009, "ingest_s": 2000.0, "chunks_per_s": 11.5, "embed_share": 0.96,
                       "lexical_s": 37.0, "store_mb": 190.0},
            "latency": {"unfiltered": latency, "filtered": latency},
@@ -142,6 +143,8 @@ def test_table_shows_serve_memory_and_errors_of_the_largest_scale_store():
         in table
     assert "1000 reports: 50 concurrent HTTP client(s)" in table
     assert "BM25 finds every chunk after 37.0 s" in table and "| embedder ≥ 90% | yes |" in table
+    assert "1 question(s) wrong that the report alone answers right, 169/170 answers identical" in table
+    assert table.rstrip().endswith("| no drop (scoped) | **no** |")
 
 
 def test_bench_subcommand_is_registered_with_its_options(capsys):

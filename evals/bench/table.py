@@ -115,8 +115,10 @@ def _scale(r: dict) -> list[tuple]:
                      _met(u["p50_ms"] <= SCALE_P50_MS) if n == SCALE_TARGET_REPORTS else ""))
         if s := row.get("serve"):
             rows += _serve_rows(s, f"{n} reports: ")
-        drops = sum(1 for c in row["changed_vs_smallest"].get("scoped", []) if not c["now_correct"])
+        drops = sum(1 for c in row["changed_vs_alone"].get("scoped", []) if not c["now_correct"])
         rows.append((f"{n} report(s): answer accuracy scoped / unscoped",
-                     f"{acc['scoped']['answer_accuracy']:.1%} / {acc['unscoped']['answer_accuracy']:.1%} "
-                     f"({drops} scoped question(s) newly wrong)", "no drop (scoped)", _met(drops == 0)))
+                     f"{acc['scoped']['answer_accuracy']:.1%} / {acc['unscoped']['answer_accuracy']:.1%}; scoped: "
+                     f"{drops} question(s) wrong that the report alone answers right, "
+                     f"{row['same_scoped_answers']} answers identical to the report alone's",
+                     "no drop (scoped)", _met(drops == 0)))
     return rows
