@@ -46,6 +46,9 @@ class Assistant:
         self._years: set[int] = set()
         self._findings: list | None = None
         self._refresh_lock = threading.Lock()
+        self._reloader: threading.Thread | None = None  # a reload after another process's ingest, if running
+        self._reloader_guard = threading.Lock()
+        self._load_s = 0.0  # how long the last load of the stored reports took
         self.chain = self._build_chain()
 
     @classmethod
@@ -84,14 +87,40 @@ class Assistant:
     def refresh(self) -> None:
         """Reload the served chunks, BM25 and the matcher (after an ingest, here or in another process)."""
         with self._refresh_lock:  # two desk requests may find the corpus stale at once: load it once
-            self.retriever.refresh()
-            chunks = self.retriever.chunks
+            started = time.perf_counter()
+            view = self.retriever.load()  # questions meanwhile are answered from the loaded corpus
+            chunks = view.chunks
             matcher = Matcher(chunks, names=self.retriever.tokenizer.names)
-            self._years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | \
-                          {c.year for c in chunks if c.year}
-            self._matcher = matcher
-            self._scoped = {}
+            years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | {c.year for c in chunks if c.year}
+            self.retriever.install(view)
+            self._matcher, self._years, self._scoped = matcher, years, {}
             self._findings = None  # re-audit after an ingest
+            self._load_s = time.perf_counter() - started
+
+    @property
+    def reloading(self) -> bool:
+        """Whether newly ingested reports are being loaded in the background (not yet answered from)."""
+        reloader = self._reloader
+        return reloader is not None and reloader.is_alive()
+
+    def _reload_in_background(self) -> None:
+        """Another process ingested: load its reports on a thread. The question that noticed waits up to
+        `reload_wait_s` for them, unless the last load took longer than that (at 1,000 reports it takes 10 s
+        and more); later questions do not wait."""
+        with self._reloader_guard:
+            if self.reloading:
+                return
+            self._reloader = threading.Thread(target=self._reload, name="report-qa-reload", daemon=True)
+            self._reloader.start()
+            reloader = self._reloader
+        if self._load_s <= self.settings.reload_wait_s:
+            reloader.join(self.settings.reload_wait_s)
+
+    def _reload(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # the store still reads stale, so the next check (within 2 s) tries again
+            log.exception("reloading the stored reports failed; answering from those loaded before")
 
     @property
     def findings(self) -> list:
@@ -102,8 +131,10 @@ class Assistant:
 
     @property
     def matcher(self) -> Matcher:
-        if self._matcher is None or self.retriever.stale():  # another process may have ingested meanwhile
+        if self._matcher is None:
             self.refresh()
+        elif self.retriever.stale():  # another process ingested meanwhile
+            self._reload_in_background()
         return self._matcher
 
     def matcher_in(self, filters: dict | None) -> Matcher:
@@ -297,6 +328,8 @@ class Assistant:
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
             return Draft.not_found().to_answer(state["question"], mode)
         scoped = self._filters(state)
+        if self.reloading:
+            answer.notice = " ".join(filter(None, [answer.notice, "报告库正在载入新入库的报告，本次回答尚未包含它们，请稍后再问。"]))
         pending = self.retriever.pending(scoped)
         if pending:  # a two-phase ingest is still embedding: those chunks were found by their words alone
             answer.notice = " ".join(filter(None, [answer.notice,

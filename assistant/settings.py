@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 12  # web chat: questions per client IP
     queue_size: int = 64  # web chat: waiting requests before new ones are refused
     concurrency: int = 2  # web chat: questions answered at the same time
+    # After another process ingests, the question that notices waits this long for the reload (seconds); past it,
+    # questions are answered from the reports already loaded while the reload finishes in the background.
+    reload_wait_s: float = Field(default=2.0, ge=0.0)
 
     llm_base_url: str | None = None  # any OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
     llm_model: str = "local"

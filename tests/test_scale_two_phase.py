@@ -204,6 +204,40 @@ def test_a_worker_sees_a_report_that_another_process_ingested(fast_assistant, tm
     assert {c.source for c in answer.citations} == {other.name}
 
 
+def test_a_slow_reload_runs_in_the_background_while_questions_are_answered_from_the_loaded_reports(
+        fast_assistant, tmp_path, report_path, subprocess_env):
+    """At 1,000 reports a reload takes 10 s and more: the question that notices waits only `reload_wait_s`."""
+    import threading
+
+    fast_assistant.ingest([report_path], progress=False)
+    fast_assistant.retriever.check_every_s = 0.0
+    fast_assistant.settings.reload_wait_s = 0.2
+    other = tmp_path / "jyj-2022.txt"
+    other.write_text(OTHER_REPORT, encoding="utf-8")
+    loading, release = threading.Event(), threading.Event()
+    load = fast_assistant.retriever.load
+
+    def slow_load():
+        loading.set()
+        assert release.wait(60), "the test never released the reload"
+        return load()
+
+    fast_assistant.retriever.__dict__["load"] = slow_load  # a pydantic model: set past its field checks
+    _ingest_elsewhere(fast_assistant, other, subprocess_env, "embed")
+
+    during = fast_assistant.ask("教育局2022年总支出是多少？")
+    assert loading.is_set() and fast_assistant.reloading
+    assert "888.88" not in during.text and "正在载入新入库的报告" in during.notice
+    budget = fast_assistant.ask("总支出是多少？", filters={"department": "庐山市科学技术局"})
+    assert "623.97万元" in budget.text  # the loaded report still answers meanwhile
+
+    release.set()
+    fast_assistant._reloader.join(60)
+    after = fast_assistant.ask("教育局2022年总支出是多少？")
+    assert "888.88" in after.text and "正在载入" not in after.notice
+    assert not fast_assistant.reloading
+
+
 def test_a_worker_finds_by_vector_what_another_process_embedded_after_it_loaded(fast_assistant, tmp_path,
                                                                                report_path, subprocess_env):
     fast_assistant.ingest([report_path], progress=False)

@@ -73,11 +73,20 @@ class HybridRetriever(BaseRetriever):
 
     def refresh(self) -> None:
         """(Re)load every served chunk and rebuild the BM25 index."""
+        self.install(self.load())
+
+    def load(self) -> _Loaded:
+        """Read every served chunk and build their BM25 index, without serving them yet: searches meanwhile
+        read the view already installed."""
         generation = self.store.catch_up()  # read first: a write during the load makes the next check stale
         chunks = self.store.all_chunks()
         lexical = LexicalIndex(chunks, self._tokenizer)
-        self._loaded = _Loaded(chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, generation,
-                               frozenset(self.store.unembedded_ids()))
+        return _Loaded(chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, generation,
+                       frozenset(self.store.unembedded_ids()))
+
+    def install(self, view: _Loaded) -> None:
+        """Serve `view` from the next search on."""
+        self._loaded = view
         self._checked = time.monotonic()
         release_freed_memory()
 
