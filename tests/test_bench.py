@@ -131,7 +131,10 @@ def test_table_shows_serve_memory_and_errors_of_the_largest_scale_store():
     latency = {"n": 170, "p50_ms": 90.0, "p95_ms": 200.0, "mean_ms": 95.0, "steps": {}}
     accuracy = {"answer_accuracy": 0.99}
     lost = {"id": "t", "question": TOTAL.question, "now_correct": False, "answer": "", "cited": []}
+    reload = {"first_question_ms": 395.0, "said_loading": True, "meanwhile": {"p50_ms": 90.0},
+              "new_report_answered_s": 10.9}
     row = {"reports": 1000, "serve": serve, "changed_vs_alone": {"scoped": [lost]}, "same_scoped_answers": "169/170",
+           "reload": reload,
            "ingest": {"chunks": 23009, "ingest_s": 2000.0, "chunks_per_s": 11.5, "embed_share": 0.96,
                       "lexical_s": 37.0, "store_mb": 190.0},
            "latency": {"unfiltered": latency, "filtered": latency},
@@ -145,6 +148,7 @@ def test_table_shows_serve_memory_and_errors_of_the_largest_scale_store():
     assert "BM25 finds every chunk after 37.0 s" in table and "| embedder ≥ 90% | yes |" in table
     assert "1 question(s) wrong that the report alone answers right, 169/170 answers identical" in table
     assert table.rstrip().endswith("| no drop (scoped) | **no** |")
+    assert "notices answers in 395.0 ms (with a loading notice)" in table and "answered after 10.9 s" in table
 
 
 def test_bench_subcommand_is_registered_with_its_options(capsys):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from evals.bench.latency import asker, instrumented, measure_ingest, warm_latency
 from evals.bench.procs import rss_mb
-from evals.bench.startup import serve_session
+from evals.bench.startup import reload_after_other_ingest, serve_session
 from evals.bench.stats import StepProfiler
 from evals.dataset import EvalItem
 from evals.runner import ItemResult, run, score
@@ -65,6 +65,8 @@ def run_scale(sizes: list[int], work_dir: Path, bundled: Path, items: list[EvalI
             questions = [i.question for i in items if not i.history]
             row["serve"] = serve_session(assistant.settings.data_dir, work_dir / f"serve-{n}.log", questions,
                                          serve_clients)
+        if n == max(sizes) > 1:  # last: it adds a report to the store
+            row["reload"] = reload_after_other_ingest(assistant, work_dir, items[0].question)
         row["changed_vs_alone"] = changed(baseline, results)
         row["same_scoped_answers"] = same_answers(baseline["scoped"], results["scoped"])
         rows.append(row)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from evals.bench.http_load import ask_http, run_load
 from evals.bench.procs import LOOPBACK, clean_env, free_port, peak_rss_mb, rss_mb, start, stop, tool, wait_until
+from evals.bench.stats import summary_ms
 
 log = logging.getLogger(__name__)
 SERVE_START_TIMEOUT_S = 300
@@ -74,3 +75,36 @@ def _answers(url: str, question: str) -> bool:
         return "answer" in ask_http(url, question, timeout_s=60)
     except OSError:  # not listening yet
         return False
+
+
+# One more report, as another process would ingest it; its figure appears in no generated report.
+LATE_REPORT = ("部门整体支出绩效自评报告\n庐山市基准测试局\n一、部门概况\n"
+               "2022年总支出777.77万元，其中基本支出500.00万元。\n")
+LATE_QUESTION, LATE_FIGURE = "基准测试局2022年总支出是多少？", "777.77"
+
+
+def reload_after_other_ingest(assistant, work_dir: Path, during: str, timeout_s: float = 600.0) -> dict:
+    """Another process ingests one report into `assistant`'s store: how long the question that notices waits,
+    how fast questions are answered while the reload runs, and when the new report is first answered from."""
+    late = work_dir / "late-report"
+    late.mkdir(parents=True, exist_ok=True)
+    (late / "jcj-2022.txt").write_text(LATE_REPORT, encoding="utf-8")
+    began = time.perf_counter()
+    subprocess.run([*report_qa(), "--data-dir", str(assistant.settings.data_dir), "ingest", str(late)],
+                   env=clean_env(), capture_output=True, text=True, timeout=timeout_s, check=True)
+    ingest_s = time.perf_counter() - began
+    time.sleep(assistant.retriever.check_every_s + 0.1)  # the store is asked at most this often whether it changed
+    began = time.perf_counter()
+    first = assistant.ask(LATE_QUESTION)
+    first_ms = (time.perf_counter() - began) * 1000
+    meanwhile, answered = [], LATE_FIGURE in first.text
+    while not answered and time.perf_counter() - began < timeout_s:
+        asked = time.perf_counter()
+        assistant.ask(during)
+        meanwhile.append((time.perf_counter() - asked) * 1000)
+        time.sleep(0.5)
+        answered = not assistant.reloading and LATE_FIGURE in assistant.ask(LATE_QUESTION).text
+    return {"other_ingest_s": round(ingest_s, 1), "first_question_ms": round(first_ms, 1),
+            "first_answered_new": LATE_FIGURE in first.text, "said_loading": "正在载入" in first.notice,
+            "new_report_answered_s": round(time.perf_counter() - began, 1) if answered else None,
+            "meanwhile": summary_ms(meanwhile)}

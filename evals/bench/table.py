@@ -115,6 +115,8 @@ def _scale(r: dict) -> list[tuple]:
                      _met(u["p50_ms"] <= SCALE_P50_MS) if n == SCALE_TARGET_REPORTS else ""))
         if s := row.get("serve"):
             rows += _serve_rows(s, f"{n} reports: ")
+        if r := row.get("reload"):
+            rows.append((f"{n} reports: another process ingests a report", _reload_figure(r), "", ""))
         drops = sum(1 for c in row["changed_vs_alone"].get("scoped", []) if not c["now_correct"])
         rows.append((f"{n} report(s): answer accuracy scoped / unscoped",
                      f"{acc['scoped']['answer_accuracy']:.1%} / {acc['unscoped']['answer_accuracy']:.1%}; scoped: "
@@ -122,3 +124,12 @@ def _scale(r: dict) -> list[tuple]:
                      f"{row['same_scoped_answers']} answers identical to the report alone's",
                      "no drop (scoped)", _met(drops == 0)))
     return rows
+
+
+def _reload_figure(r: dict) -> str:
+    if r.get("first_answered_new"):
+        return f"the question that notices waits for the reload and answers from the new report in " \
+               f"{r['first_question_ms']} ms"
+    return (f"the question that notices answers in {r['first_question_ms']} ms"
+            f"{' (with a loading notice)' if r['said_loading'] else ''}; questions meanwhile p50 "
+            f"{r['meanwhile'].get('p50_ms', 0.0)} ms; the new report is answered after {r['new_report_answered_s']} s")
