@@ -15,6 +15,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant.audit import audit_chunks, audit_notes
 from assistant.draft import Draft
 from assistant.extractive import answer_extractive
+from assistant.glossary import departments_named
 from assistant.indexing import IngestReport, ingest_paths
 from assistant.lexicon import ENTITY_SUFFIXES, OUT_OF_SCOPE_SUFFIXES
 from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
@@ -32,6 +33,7 @@ from vectorstore.store import ChunkStore
 log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}[省市县区]")
 
 
 class Assistant:
@@ -238,10 +240,29 @@ class Assistant:
     def _department_filter(self, q: Question) -> dict | None:
         """With several departments stored, a question that names some of them (科技局) searches only those."""
         departments = {d for d, _ in self._reports() if d}
-        named = [d for d in departments if any(alias in q.norm for alias in department_aliases(d))]
+        text = "|".join([q.norm, *departments_named(q.text.lower())]) if q.english else q.norm
+        named = [d for d in departments if self._names_department(text, d)]
         if not named or len(named) == len(departments):
             return None
         return {"department": sorted(named)}
+
+    def _names_department(self, text: str, department: str) -> bool:
+        """Whether `text` names `department`: 科技局 names 庐山市科学技术局, but 九江市统计局 and 国家统计局,
+        third parties in the report, name other bodies than 庐山市统计局."""
+        own = re.match(r"^(.{2,4}?[省市县区])", department)
+        for alias in department_aliases(department):
+            for m in re.finditer(re.escape(alias), text):
+                before = text[: m.start()]
+                if (own and before.endswith(own.group(1))) or not self._other_place_ends(before):
+                    return True
+        return False
+
+    def _other_place_ends(self, text: str) -> bool:
+        """Whether `text` ends in a body's place or level (国家, 省, 九江市: a place the reports mention)."""
+        if text.endswith(("国家", "中央", "省")):
+            return True
+        places = (text[-k - 1:] for k in (2, 3, 4) if len(text) > k)
+        return any(_PLACE.fullmatch(p) and self.matcher.in_corpus(p) for p in places)
 
     def _answer(self, state: dict) -> tuple[Draft, Mode]:
         q: Question = state["parsed"]

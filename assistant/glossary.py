@@ -168,3 +168,37 @@ def phrases_in(norm: str) -> list[tuple[str, tuple[str, ...]]]:
             taken.append((m.start(), m.end()))
             found.append((phrase, PHRASES[phrase]))
     return found
+
+
+# English names of a city's or county's departments (X Bureau, Bureau of X), for telling whose report an English
+# question asks about. Not subject terms: they only select departments.
+_DEPARTMENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "science and technology": ("科学技术局", "科技局"), "education": ("教育局",), "finance": ("财政局",),
+    "statistics": ("统计局",), "civil affairs": ("民政局",), "public security": ("公安局",), "justice": ("司法局",),
+    "agriculture and rural affairs": ("农业农村局",), "agriculture": ("农业农村局", "农业局"),
+    "human resources and social security": ("人力资源和社会保障局", "人社局"),
+    "natural resources": ("自然资源局",), "ecology and environment": ("生态环境局",),
+    "housing and urban-rural development": ("住房和城乡建设局", "住建局"), "transport": ("交通运输局",),
+    "transportation": ("交通运输局",), "water resources": ("水利局",), "commerce": ("商务局",),
+    "culture and tourism": ("文化广电新闻出版旅游局", "文旅局"), "tourism": ("文化广电新闻出版旅游局", "旅游局"),
+    "emergency management": ("应急管理局",), "audit": ("审计局",), "forestry": ("林业局",),
+    "market supervision": ("市场监督管理局", "市场监管局"), "market regulation": ("市场监督管理局", "市场监管局"),
+    "industry and information technology": ("工业和信息化局", "工信局"), "veterans affairs": ("退役军人事务局",),
+    "medical security": ("医疗保障局", "医保局"), "healthcare security": ("医疗保障局", "医保局"),
+    "sports": ("体育局",), "meteorological": ("气象局",), "taxation": ("税务局",),
+}
+_COMMISSIONS: dict[str, tuple[str, ...]] = {
+    "health commission": ("卫生健康委员会", "卫健委"), "health and wellness commission": ("卫生健康委员会", "卫健委"),
+    "development and reform commission": ("发展和改革委员会", "发改委"),
+}
+
+
+def departments_named(norm: str) -> list[str]:
+    """The Chinese names of the departments an English question names (Science and Technology Bureau → 科技局)."""
+    found = []
+    for field, forms in _DEPARTMENT_FIELDS.items():
+        f = re.escape(field)
+        if re.search(rf"(?<![a-z]){f}(?: \w+)? bureau|bureau of {f}(?![a-z])", norm):
+            found += forms
+    return found + [f for name, forms in _COMMISSIONS.items() if re.search(rf"(?<![a-z]){re.escape(name)}", norm)
+                    for f in forms]

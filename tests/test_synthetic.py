@@ -106,3 +106,44 @@ def test_bundled_answers_survive_synthetic_distractors(fast_assistant, report_pa
     assert director.abstained
     for answer in (total, personnel, director):
         assert_grounded(answer)
+
+
+STATISTICS_REPORT = ("部门整体支出绩效自评报告\n庐山市统计局\n一、部门概况\n"
+                     "2022年总支出456.78万元，其中基本支出300.00万元。\n")
+
+
+def test_a_department_is_named_by_its_own_name_not_by_a_third_party_of_the_same_kind(fast_assistant, report_path,
+                                                                                     tmp_path, assert_grounded):
+    """The bundled report cites 九江市统计局 and 国家统计局; neither is the stored 庐山市统计局."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(report_path, folder / report_path.name)
+    (folder / "tjj-2022.txt").write_text(STATISTICS_REPORT, encoding="utf-8")
+    fast_assistant.ingest([folder], progress=False)
+
+    checked = fast_assistant.ask("九江市统计局初审后核定了多少家填报企业？")
+    national = fast_assistant.ask("国家统计局最终认定2021年庐山市全社会研发投入是多少？")
+    own = fast_assistant.ask("统计局2022年总支出是多少？")
+    own_full = fast_assistant.ask("庐山市统计局2022年总支出是多少？")
+
+    assert "41家" in checked.text and "7800万元" in national.text
+    assert {c.source for c in checked.citations + national.citations} == {report_path.name}
+    for answer in (own, own_full):
+        assert "456.78万元" in answer.text and {c.source for c in answer.citations} == {"tjj-2022.txt"}
+    assert_grounded(checked)
+    assert_grounded(national)
+
+
+def test_an_english_department_name_selects_that_department(fast_assistant, report_path, tmp_path):
+    folder = tmp_path / "reports"
+    generate_corpus(20, seed=0, out_dir=folder)
+    shutil.copy(report_path, folder / report_path.name)
+    fast_assistant.ingest([folder], progress=False)
+
+    answer = fast_assistant.ask("What was the Lushan Science and Technology Bureau's total expenditure in 2022?")
+    other = fast_assistant.ask("How much did the Bureau of Finance spend in total?")
+
+    assert "623.97" in answer.text and {c.source for c in answer.citations} == {report_path.name}
+    assert "问题未指明部门" not in answer.notice  # the question named it: no list of owners
+    finance = {c.source for c in other.citations}
+    assert finance and all("-czj-" in source for source in finance), finance
