@@ -32,7 +32,6 @@ from vectorstore.store import ChunkStore
 
 log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}[省市县区]")
 
 
@@ -45,7 +44,6 @@ class Assistant:
         self.llm = llm
         self._matcher: Matcher | None = None
         self._scoped: dict[tuple, Matcher] = {}  # per department/year filter, cleared on every refresh
-        self._years: set[int] = set()
         self._findings: list | None = None
         self._refresh_lock = threading.Lock()
         self._reloader: threading.Thread | None = None  # a reload after another process's ingest, if running
@@ -93,9 +91,8 @@ class Assistant:
             view = self.retriever.load()  # questions meanwhile are answered from the loaded corpus
             chunks = view.chunks
             matcher = Matcher(chunks, names=self.retriever.tokenizer.names)
-            years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | {c.year for c in chunks if c.year}
             self.retriever.install(view)
-            self._matcher, self._years, self._scoped = matcher, years, {}
+            self._matcher, self._scoped = matcher, {}
             self._findings = None  # re-audit after an ingest
             self._load_s = time.perf_counter() - started
 
@@ -164,9 +161,7 @@ class Assistant:
     @property
     def years(self) -> set[int]:
         """Every year the stored reports mention."""
-        if self._matcher is None:
-            self.refresh()
-        return self._years
+        return self.matcher.years
 
     def facets(self) -> list[tuple[str, int | None]]:
         """(department, year) pairs of the stored reports, for a selector."""
@@ -294,8 +289,8 @@ class Assistant:
             return compare_drafts(drafts, compared, q.compare)
         parts = split_question(q.text) if q.intent is Intent.FIGURE else []
         if len(parts) < 2:
-            return answer_extractive(q, state["hits"], self.retriever.chunks, self.matcher_in(self._filters(state)),
-                                     self.years)
+            matcher = self.matcher_in(self._filters(state))
+            return answer_extractive(q, state["hits"], self.retriever.chunks, matcher, matcher.years)
         return merge([self._answer_part(part.ask, q, state, part.search) for part in parts])
 
     def _answer_part(self, part: str, whole: Question, state: dict, search: str = "") -> Draft:
@@ -308,19 +303,20 @@ class Assistant:
             sub.intent = Intent.FIGURE
         filters = self._filters(state)  # 科技局…各有几个人: the whole question's departments, for all parts
         hits = self.retriever.search(wider.norm, lexical_query=wider.search_text(), filters=filters)
-        return answer_extractive(sub, hits, self.retriever.chunks, self.matcher_in(filters), self.years,
+        matcher = self.matcher_in(filters)
+        return answer_extractive(sub, hits, self.retriever.chunks, matcher, matcher.years,
                                  wider if wider is not sub else None)
 
     def out_of_scope(self, q: Question, matcher: Matcher | None = None) -> str:
         """Why the report cannot answer this (a year, body or item it never mentions), or ''."""
-        unknown_years = [y for y in q.years if y not in self.years]
+        matcher = matcher or self.matcher
+        unknown_years = [y for y in q.years if y not in matcher.years]
         if unknown_years:
             return f"year {unknown_years}"
         if q.terms and all(t.isdigit() for t in q.terms) and not q.years:
             return "no subject, only digits"  # 1' OR '1'='1, {{7*7}}
         if _PERSON_NAME.search(q.norm):
             return "names of people"  # 这些特派员叫什么名字: these reports name no individuals
-        matcher = matcher or self.matcher
         missing = matcher.uncovered(q)
         strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t, matcher)
                   or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]

@@ -147,3 +147,20 @@ def test_an_english_department_name_selects_that_department(fast_assistant, repo
     assert "问题未指明部门" not in answer.notice  # the question named it: no list of owners
     finance = {c.source for c in other.citations}
     assert finance and all("-czj-" in source for source in finance), finance
+
+
+def test_a_year_only_other_reports_mention_is_out_of_the_selected_reports_scope(fast_assistant, report_path,
+                                                                                tmp_path):
+    folder = tmp_path / "reports"
+    generate_corpus(20, seed=0, out_dir=folder)
+    shutil.copy(report_path, folder / report_path.name)
+    fast_assistant.ingest([folder], progress=False)
+    scope = {"department": "庐山市科学技术局", "year": 2022}
+    assert 2024 in fast_assistant.years  # other reports are of 2024
+    assert 2024 not in {int(y) for y in re.findall(r"20\d\d", report_path.read_text(encoding="utf-8"))}
+
+    for question in ("2024年存在哪些问题？", "2024年科技局有什么工作计划？", "2024年总支出是多少？"):
+        answer = fast_assistant.ask(question, filters=scope)
+        assert answer.abstained and not answer.citations, (question, answer.text)
+    assert "623.97" in fast_assistant.ask("2022年总支出是多少？", filters=scope).text
+    assert not fast_assistant.ask("2022年存在哪些问题？", filters=scope).abstained
