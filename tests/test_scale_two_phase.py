@@ -265,3 +265,39 @@ def _ingest_elsewhere(assistant, path: Path, env: dict, mode: str) -> str:
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.split()[-1]
+
+
+def test_reads_on_other_threads_survive_the_store_being_reopened_under_them(tmp_path, hash_embeddings, report_path,
+                                                                            report_chunks):
+    """A background reload reopens the embedded client (to see another process's vectors) while desk questions
+    search it. No read may fail for that: it is retried on the reopened client."""
+    import threading
+
+    store = ChunkStore(hash_embeddings(), persist_dir=tmp_path / "chroma")
+    ingest_paths([report_path], store, progress=False)
+    retriever = HybridRetriever(store=store, lexical_weight=0.5)
+    expected = [h.chunk.id for h in retriever.search(BUDGET_QUERY)]
+    vector = hash_embeddings().embed_query(BUDGET_QUERY)
+    failures, done = [], threading.Event()
+
+    def ask_repeatedly():
+        try:
+            for _ in range(60):
+                store.forget_cache()  # every read goes to the client: the manifest too
+                assert store.generation()
+                assert store.dense_search(vector, 5)
+                assert [h.chunk.id for h in retriever.search(BUDGET_QUERY)] == expected
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            failures.append(repr(exc))
+        finally:
+            done.set()
+
+    reader = threading.Thread(target=ask_repeatedly)
+    reader.start()
+    reopened = 0
+    while not done.is_set():
+        store.reopen(store.collection)
+        reopened += 1
+    reader.join(60)
+    assert failures == [] and reopened > 1
+    assert store.count() == store.collection.count() == len(report_chunks)  # nothing lost on the way

@@ -10,6 +10,7 @@ A changed file is replaced crash-safely: its new chunks stay hidden until a one-
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -74,6 +75,24 @@ def _all_of(*clauses: dict | None) -> dict | None:
     return items[0] if len(items) == 1 else {"$and": items}
 
 
+def _survives_reopen(read):
+    """A read that another thread's `reopen` may close the embedded client under (a background reload, or a
+    search that found vectors another process wrote): it is run once more, on the reopened client."""
+    @functools.wraps(read)
+    def reading(self, *args, **kwargs):
+        client = self.client
+        try:
+            return read(self, *args, **kwargs)
+        except Exception:
+            with self._reopening:  # a reopen under way finishes first
+                replaced = self.client is not client
+            if not replaced:
+                raise
+            log.info("the store was reopened during %s: reading again", read.__name__)
+            return read(self, *args, **kwargs)
+    return reading
+
+
 class ChunkStore:
     """Stores chunks with their embeddings, and answers dense queries over them."""
 
@@ -110,6 +129,7 @@ class ChunkStore:
                 " query it with the same model, or re-ingest into another collection or data directory.")
         return collection
 
+    @_survives_reopen
     def count(self) -> int:
         """How many chunks are served, with a vector or not yet (a half-written new version is not counted)."""
         self.forget_cache()
@@ -118,6 +138,7 @@ class ChunkStore:
             return self.collection.count()
         return len(_ids(self.collection, visible) | _ids(self.staged, visible))
 
+    @_survives_reopen
     def unembedded_ids(self) -> set[str]:
         """Served chunks whose vector is not written yet: lexical search finds them, dense search not yet."""
         if self.staged.count() == 0:
@@ -125,6 +146,7 @@ class ChunkStore:
         staged = _ids(self.staged, self._visible_where())
         return staged - set(self.collection.get(ids=sorted(staged), include=[])["ids"]) if staged else set()
 
+    @_survives_reopen
     def generation(self) -> str:
         """A token that changes whenever the served chunks change (by this process or by another)."""
         got = self.manifest.get(ids=[GENERATION_ID], include=["metadatas"])
@@ -313,6 +335,7 @@ class ChunkStore:
             self.staged.delete(ids=batch)
         self._visible = None
 
+    @_survives_reopen
     def _visible_where(self) -> dict | None:
         """A `where` that hides the chunks of files caught mid-replacement; None when no file is."""
         if self._visible is None:
@@ -323,6 +346,7 @@ class ChunkStore:
         return self._visible[0]
 
     # --- reading -------------------------------------------------------------------------------------
+    @_survives_reopen
     def all_chunks(self, filters: dict | None = None) -> list[Chunk]:
         """Every served chunk, with a vector or not yet, in (source, start) order; read in pages."""
         self.forget_cache()
@@ -334,6 +358,7 @@ class ChunkStore:
                               for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
         return sorted(chunks.values(), key=lambda c: (c.source, c.start))
 
+    @_survives_reopen
     def dense_search(self, query_vector: list[float], k: int, filters: dict | None = None
                      ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the k nearest chunks that have a vector."""
