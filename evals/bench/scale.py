@@ -61,20 +61,26 @@ def run_scale(sizes: list[int], work_dir: Path, bundled: Path, items: list[EvalI
         assistant = make_assistant(work_dir / f"data-{n}")
         row, results = measure_size(assistant, corpus, bundled, items)
         row["reports"] = n
+        row["changed_vs_alone"] = changed(baseline, results)
+        row["same_scoped_answers"] = same_answers(baseline["scoped"], results["scoped"])
+        _keep(work_dir, n, row)
         if serve_clients and n == max(sizes) > 1:
             questions = [i.question for i in items if not i.history]
             row["serve"] = serve_session(assistant.settings.data_dir, work_dir / f"serve-{n}.log", questions,
                                          serve_clients)
+            _keep(work_dir, n, row)
         if n == max(sizes) > 1:  # last: it adds a report to the store
             row["reload"] = reload_after_other_ingest(assistant, work_dir, items[0].question)
-        row["changed_vs_alone"] = changed(baseline, results)
-        row["same_scoped_answers"] = same_answers(baseline["scoped"], results["scoped"])
+            _keep(work_dir, n, row)
         rows.append(row)
-        # A long run (1,000 reports: up to an hour) keeps what it measured even if it is stopped later.
-        (work_dir / f"scale-{n}.json").write_text(json.dumps(row, ensure_ascii=False, indent=1, default=str),
-                                                   encoding="utf-8")
         log.info("scale %d: %s", n, {k: v for k, v in row.items() if k != "changed_vs_alone"})
     return rows
+
+
+def _keep(work_dir: Path, n: int, row: dict) -> None:
+    """A long run (1,000 reports: up to an hour) keeps what it measured even if a later step fails."""
+    (work_dir / f"scale-{n}.json").write_text(json.dumps(row, ensure_ascii=False, indent=1, default=str),
+                                               encoding="utf-8")
 
 
 def alone_results(alone, bundled: Path, items: list[EvalItem]) -> dict[str, list[ItemResult]]:
