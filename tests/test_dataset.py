@@ -158,7 +158,7 @@ def test_fact_alternatives_in_report(report, items):
     assert not missing, missing
 
 
-OTHER_SETS = ["holdout.jsonl", "blind2.jsonl", "blind3.jsonl", "blind4.jsonl", "blind5.jsonl"]
+OTHER_SETS = ["holdout.jsonl", "blind2.jsonl", "blind3.jsonl", "blind4.jsonl", "blind5.jsonl", "blind6.jsonl"]
 
 
 @pytest.mark.parametrize("name", OTHER_SETS)
