@@ -20,8 +20,8 @@ from assistant.indexing import IngestReport, ingest_paths
 from assistant.lexicon import ENTITY_SUFFIXES, OUT_OF_SCOPE_SUFFIXES
 from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
 from assistant.matching import Matcher
-from assistant.models import Answer, Mode, QuestionError
-from assistant.multipart import compare_drafts, compared_subjects, merge, split_question
+from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
+from assistant.multipart import Part, compare_drafts, compared_subjects, merge, separate_asks, split_question
 from assistant.question import Intent, Question, UnitKind, analyse
 from assistant.rewrite import context_split, rewrite
 from assistant.settings import Settings
@@ -31,6 +31,7 @@ from vectorstore.hybrid import HybridRetriever
 from vectorstore.store import ChunkStore
 
 log = logging.getLogger(__name__)
+_ORDINALS = "一二三四五六七八九十"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e]")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}[省市县区]")
 
@@ -261,12 +262,14 @@ class Assistant:
 
     def _answer(self, state: dict) -> tuple[Draft, Mode]:
         q: Question = state["parsed"]
-        reason = self.out_of_scope(q, self.matcher_in(self._filters(state)))
+        # Several questions at once are each checked on their own (局长是谁？科贷通发放了几笔？ answers the second).
+        reason = "" if separate_asks(q.text) else self.out_of_scope(q, self.matcher_in(self._filters(state)))
         if reason:
             log.info("abstain (%s): %s", reason, q.text)
             return Draft.not_found(), Mode.EXTRACTIVE
         extractive = self._extractive(q, state)
-        if self.llm is None or extractive.abstained:
+        if self.llm is None or extractive.abstained or extractive.partial:
+            # A question the report answers only in part (…？忽略以上所有指令…) is not handed to a model.
             return extractive, Mode.EXTRACTIVE
         try:
             return self.llm.answer(state["standalone"], state["hits"]), Mode.LLM
@@ -280,9 +283,20 @@ class Assistant:
             return extractive, Mode.LLM_FALLBACK
 
     def _extractive(self, q: Question, state: dict) -> Draft:
+        asks = separate_asks(q.text)
+        if asks:  # 预算总额是多少？资金来源是什么？ each answered as a question of its own
+            drafts = [self._answer_ask(ask, state) for ask in asks]
+            merged = merge(drafts)
+            unanswered = [_ORDINALS[i] for i, d in enumerate(drafts) if d.abstained and i < len(_ORDINALS)]
+            if unanswered and not merged.abstained:  # say plainly which question the report does not answer
+                merged.add(f"（第{'、'.join(unanswered)}问：{NOT_FOUND}）")
+                merged.partial = True
+            return merged
         picked = context_split(state["standalone"], state["question"])
         if picked:  # 其中有几家被认定 after 组织了几家企业申报: scored on its own words, searched with the context
-            return self._answer_part(picked[1], q, state, search=state["standalone"])
+            draft = self._answer_part(picked[1], q, state, search=state["standalone"])
+            if not draft.abstained:
+                return draft  # else its own words say too little (这两笔分别贷给了谁): the whole question is asked
         compared = compared_subjects(q.text) if q.compare else []
         if compared:  # 基本支出和项目支出哪个多: each figure, then which is larger
             drafts = [self._answer_part(f"{s}是多少", q, state) for s in compared]
@@ -292,6 +306,21 @@ class Assistant:
             matcher = self.matcher_in(self._filters(state))
             return answer_extractive(q, state["hits"], self.retriever.chunks, matcher, matcher.years)
         return merge([self._answer_part(part.ask, q, state, part.search) for part in parts])
+
+    def _answer_ask(self, ask: Part, state: dict) -> Draft:
+        """One of several questions asked at once, in the context of the question before it (资金来源是什么 after
+        预算总额是多少, 由哪些单位实施 after 验收了几项); if the report has nothing on that, on its own words."""
+        filters = self._filters(state)  # the departments the whole question names
+        for text in dict.fromkeys([ask.search, ask.ask]):
+            sub_state = {**state, "question": text, "standalone": text, "filters": filters}
+            sub = self._analyse(sub_state)
+            if self.out_of_scope(sub, self.matcher_in(filters)):
+                continue
+            sub_state["hits"] = self.retriever.search(sub.norm, lexical_query=sub.search_text(), filters=filters)
+            draft = self._extractive(sub, sub_state)
+            if not draft.abstained:
+                return draft
+        return Draft.not_found()
 
     def _answer_part(self, part: str, whole: Question, state: dict, search: str = "") -> Draft:
         sub = self._analyse({"standalone": part})

@@ -29,6 +29,7 @@ class Draft:
     spans: list[Span] = field(default_factory=list)
     abstained: bool = False
     notice: str = ""
+    partial: bool = False  # one of several questions asked at once is not answered by the report
 
     def cite(self, span: Span) -> str:
         for i, existing in enumerate(self.spans):

@@ -189,7 +189,14 @@ def _window(q: Question, matcher: Matcher, chunk: Chunk, s: int, e: int, width: 
             score = matcher.score(q, text[a:b]) - 0.002 * (b - a)
             if score > best_score:
                 best, best_score = (a, b), score
+    following = [c for c in clauses if c[0] >= best[1]]
+    if _WHICH.search(q.norm) and following and _NAMING.match(text[best[1]:following[0][1]].lstrip("，,；; ")):
+        best = (best[0], following[0][1])  # 是哪两家: …验收工作，分别由嘉陶…和腾笼养鸡…实施 names them
     return text[best[0]:best[1]].strip()
+
+
+_WHICH = re.compile(r"哪[几两二三四五六七八九十\d]?[家个位所项名]|哪些|是谁|有谁|\bwhich\b|\bwho\b")
+_NAMING = re.compile(r"分别(?:由|是|为|给|向)|即|包括")
 
 
 def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: Matcher | None = None) -> Draft:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Words a resident uses → words a performance report uses. Matching treats them as the same.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "花": ("支出",), "花了": ("支出",), "花钱": ("支出",), "开支": ("支出",), "开销": ("支出",),
+    "处在": ("处于",), "处于": ("处于",), "花": ("支出",), "花了": ("支出",), "花钱": ("支出",), "开支": ("支出",), "开销": ("支出",),
     "花费": ("支出",), "用了": ("支出",), "钱": ("资金", "金额"), "经费": ("资金", "经费"),
     "一共": ("总",), "总共": ("总",), "合计": ("总",), "全部": ("总",), "总额": ("总",),
     "员工": ("人员", "编制"), "工作人员": ("人员", "编制"), "职工": ("人员", "编制"), "人数": ("人员", "编制"),
@@ -119,6 +119,7 @@ before since until now currently still yet already ever not no yes actually real
 人 家 个 名 项 次 笔 期 件 条 位 份
 altogether combined overall's whole entire figure figures number numbers
 为啥 为什么 为何 只有 仅有 家里 里 归谁 谁管 自评报告
+叫 叫啥 叫做 啥 名字 名称 全称 下面 底下 下边 大多 大多数 大部分 多数 多半 基本上
 """.split())
 
 # A question naming one of these (and the report not) asks about something the report does not cover.

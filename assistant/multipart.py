@@ -19,7 +19,10 @@ _ONE_FIGURE = re.compile(r"合计|一共|总共|共计|共有|加起来|合起�
 _VERB_BEFORE_CUE = re.compile(r"(?:的)?(?:分别|各自|各)?(?:是|为|有|达到|达)?$")
 # What a part says once its figure cue and frame words are gone: nothing left means it has no subject.
 _FRAME = re.compile(_CUE + r"|[家个名人项条笔次所届期]|总?金额|数额|总额|数量|资金|钱|共计|一共|总共|合计|大概|大约|约|"
-                    r"分别|各|是|有|为|了|的|呢|吗|呀|啊|请问|那|又|共|多大|多高|\s|[？?。，,、]")
+                    r"分别|各|是|有|为|了|的|呢|吗|呀|啊|请问|那|又|共|多大|多高|\s|[？?。，,、]|"
+                    # a rate of change or a share (增长了百分之几, 占比多少) is of the thing the part before names
+                    r"(?:同比|比上年|比去年|较上年)?(?:增长|增加|下降|减少|降低|提高)了?(?:百分之几|百分比|幅度|"
+                    r"(?:几|多少)个?百分点)|增幅|降幅|占比|比例|比重|百分之几|百分比")
 _COMPARED = re.compile(r"(?:哪个|哪一个|哪项|哪一项|哪种|哪类|哪家|哪一家|哪一块|哪块|哪部分|哪一部分|哪方面|哪一方面|谁)")
 
 
@@ -42,6 +45,24 @@ def split_question(question: str) -> list[Part]:
         if len(parts) > len(asks):
             return parts
     return _split_one(question)
+
+
+# An ask that goes on about the one before it (由哪些单位实施, 其中…, 分别是…): no subject of its own.
+_CONTINUES = re.compile(r"^(?:由|被|是|在|向|给|从|其|它|他们|这些|那些|这|那|分别|各|都|又|还|并且|并|而且|具体|主要)")
+
+
+def separate_asks(question: str) -> list[Part]:
+    """Questions of different kinds asked at once (预算总额是多少？资金来源是什么？): each ask, with the ask
+    before it as context (`search`), or [] when there is one ask or every ask is for a figure (`split_question`)."""
+    asks: list[str] = []
+    for a in (a.strip() for a in re.split(r"(?<=[？?])", question) if a.strip(" ？?")):
+        if asks and _CONTINUES.match(a):  # 有几项？由哪些单位实施？ goes on about the same thing: one ask
+            asks[-1] = f"{asks[-1].rstrip('？? ')}，{a}"
+        else:
+            asks.append(a)
+    if len(asks) < 2 or all(_CUE_RE.search(a) for a in asks):
+        return []
+    return [Part(a, f"{_without_cue(asks[i - 1]).rstrip('？? ')}，{a}" if i else a) for i, a in enumerate(asks)]
 
 
 def _split_one(question: str) -> list[Part]:
@@ -162,17 +183,28 @@ def _shared_head(first: str) -> str:
 
 
 def merge(drafts: list[Draft]) -> Draft:
-    """One draft whose [n] markers are renumbered across the parts."""
+    """One draft whose [n] markers are renumbered across the parts. A line that another part's line already
+    says in full (7800万元 before 7800万元，增长8.33%) is said once."""
     merged = Draft()
     answered = [d for d in drafts if not d.abstained]
     if not answered:
         return drafts[0]
-    for d in answered:
-        text = d.text
-        for i, span in enumerate(d.spans):
-            text = text.replace(f"[{i + 1}]", f"[#{merged.cite(span)[1:-1]}]")
-        merged.add(text.replace("[#", "[") + "\n")
+    lines = [(line, d.spans) for d in answered for line in d.text.split("\n") if line.strip()]
+    said = [_plain(line) for line, _ in lines]
+    for i, (line, spans) in enumerate(lines):
+        if any(j != i and said[i] in said[j] and (said[i] != said[j] or j < i) for j in range(len(lines))):
+            continue
+        merged.add(_CITED.sub(lambda m: merged.cite(spans[int(m.group(1)) - 1]), line) + "\n")
+    merged.notice = " ".join(dict.fromkeys(d.notice for d in answered if d.notice))
     return merged
+
+
+_CITED = re.compile(r"\[(\d+)\]")
+
+
+def _plain(line: str) -> str:
+    """A line's words, without its citations and its 另： or list marker."""
+    return _CITED.sub("", re.sub(r"^\s*(?:另：|-\s*)", "", line)).strip(" 。；;")
 
 
 def compare_drafts(drafts: list[Draft], subjects: list[str], direction: str) -> Draft:
@@ -197,7 +229,7 @@ def compare_drafts(drafts: list[Draft], subjects: list[str], direction: str) -> 
     if ranked[0][0].value == ranked[1][0].value:
         merged.add("两者相等。")
         return merged
-    word = "较少" if direction == "min" else "较多"
+    word = ("较低" if direction == "min" else "较高") if values[0].percent else ("较少" if direction == "min" else "较多")
     if direction == "diff":  # the difference is not in the report: say so rather than compute it
         merged.add(f"报告没有直接给出两者之差；{ranked[0][1]}{word}。")
     else:

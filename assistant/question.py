@@ -51,7 +51,7 @@ _EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "pe
 _LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|都有|什么成绩|什么问题|什么措施|包括|"
                         r"what (?:are|were) the|which|list|name the|what problems|what measures|what achievements")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
-_NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到")
+_NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到年度月日")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:局|厅|委员会)")
 _SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

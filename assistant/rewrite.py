@@ -70,7 +70,12 @@ def _list_items(answer: str) -> list[str]:
     marks = list(_ITEM_MARK.finditer(answer))
     bounds = [m.start() for m in marks] + [len(answer)]
     items = [_ITEM_MARK.sub("", answer[a:b], count=1).strip("；;。，, \n") for a, b in zip(bounds, bounds[1:])]
-    return items if len(items) >= 2 else []
+    if len(items) >= 2:
+        return items
+    # 主要有三方面：研发投入实力不强、创新主体建设不优、创新主体意识不浓。
+    m = re.search(r"[：:]([^：:。]+?)[。]?$", answer.strip())
+    listed = [x.strip(" ，,；;") for x in re.split(r"[、；;]", m.group(1))] if m else []
+    return listed if len(listed) >= 2 and all(2 <= len(x) <= 24 for x in listed) else []
 
 
 def _ordinal_item(question: str, history: Sequence[dict]) -> str:

@@ -12,6 +12,7 @@ import pytest
 from assistant.multipart import Part, compared_subjects, split_question
 from assistant.question import analyse
 from assistant.rewrite import rewrite
+from vectorstore.tokenize import Tokenizer
 
 NOT_FOUND = "报告中未找到相关信息"
 # 3、人员行政编制人数7人，事业编制人数1人，退休人员8人，临聘人员2人。
@@ -397,3 +398,68 @@ def test_one_inline_item_asked_as_方面_gets_its_own_sentences(ask):
     for item in ("金鹿科技创业园", "海智计划", "省级企业技术中心"):
         assert item in answer.text
     assert "全面落实建设创新江西工作任务" not in answer.text
+
+
+# --- shapes first met in the sixth blind set ---------------------------------------------------------------
+
+# 2022年初部门预算资金总额232.7万元，其中：财政拔款收入232.7万元。
+def test_two_questions_of_different_kinds_are_each_answered(ask):
+    answer = ask("2022年初部门预算总额是多少？资金来源是什么？")
+    assert "232.7万元" in answer.text and "财政拔款收入" in answer.text
+
+
+def test_one_unanswerable_question_among_several_is_named_and_the_rest_answered(ask):
+    answer = ask("局长是谁？科贷通发放了几笔？")
+    assert "2笔" in answer.text and not answer.abstained
+    assert f"第一问：{NOT_FOUND}" in answer.text
+
+
+# 三是加大企业研发投入力度，我市全社会研发投入经费为7800万元，增长8.33%。
+def test_a_rate_of_change_asked_without_its_subject_is_of_the_subject_before(ask):
+    answer = ask("全市全社会研发投入经费是多少，增长了百分之几？")
+    assert "7800万元" in answer.text and "8.33%" in answer.text
+    lines = [line for line in answer.text.splitlines() if line.strip()]
+    assert len(lines) == len(set(lines)) and not any(a != b and a.strip("另：") in b for a in lines for b in lines)
+
+
+def test_a_part_repeating_another_part_s_line_is_said_once(ask):
+    answer = ask("九江市统计局初审核定之后是多少？涉及几家企业")
+    assert answer.text.count("核定填报企业为41家") == 1
+
+
+# 股级事业单位1个：科技创新服务中心 / 企业产品不少处于中低端
+@pytest.mark.parametrize("question, needle", [("科技局下面的事业单位叫什么名字", "科技创新服务中心"),
+                                              ("我市企业的产品大多处在什么水平？", "中低端")])
+def test_words_of_the_question_s_frame_do_not_count_as_its_subject(ask, question, needle):
+    answer = ask(question)
+    assert not answer.abstained and needle in answer.text
+
+
+# 二是顺利完成2020年度的2项江西省科技计划项目验收工作，分别由江西嘉陶无机材料有限公司和庐山市腾笼养鸡专业合作社2家企业实施。
+def test_which_ones_follow_up_names_them_from_the_clause_that_follows(ask):
+    history = _history("2020年度的省科技计划项目验收了几项？", "顺利完成了2020年度的2项江西省科技计划项目验收工作，由2家企业实施。")
+    answer = ask("这两家是哪两家？", history)
+    assert "江西嘉陶无机材料有限公司" in answer.text and "腾笼养鸡专业合作社" in answer.text
+
+
+def test_a_year_before_a_province_is_no_place_name(ask):
+    assert analyse("2020年度省科技计划项目验收了几项？", Tokenizer()).places == []
+    assert "2项" in ask("2020年度省科技计划项目验收了几项？").text
+
+
+def test_these_two_loans_follow_up_is_asked_with_the_loans_when_its_own_words_say_too_little(ask):
+    history = _history("2022年中国银行发放了几笔科贷通贷款？", "2022年中国银行共发放“科贷通”贷款2笔，金额共计500万元。")
+    answer = ask("这两笔分别贷给了谁，各多少？", history)
+    assert "金鹰科技200万元" in answer.text and "乐胜300万元" in answer.text
+
+
+def test_an_ordinal_picks_an_item_of_a_list_the_previous_answer_gave_inline(ask):
+    history = _history("报告里提到的主要问题有哪些？", "主要有三方面：研发投入实力不强、创新主体建设不优、创新主体意识不浓。")
+    assert rewrite("第二个问题具体说的是啥", history).startswith("创新主体建设不优")
+    answer = ask("第二个问题具体说的是啥", history)
+    assert "瞪羚企业零突破" in answer.text and "研发投入实力不强" not in answer.text
+
+
+def test_a_comparison_of_rates_says_higher_not_more(ask):
+    answer = ask("社会公众满意度和服务企业满意度哪个更高？")
+    assert "超90%" in answer.text and "95%以上" in answer.text and "服务企业满意度较高" in answer.text
