@@ -24,6 +24,7 @@ GATES = [
     ("blind3.jsonl", 0.97, 0.95, 0.95, 0.95),
     ("blind4.jsonl", 0.97, 0.95, 0.95, 0.95),
     ("blind5.jsonl", 0.95, 0.93, 0.95, 0.95),
+    ("blind6.jsonl", 0.95, 0.95, 0.92, 0.95),  # 13 of 14 abstentions: f-080 asks a total the report never states
 ]
 
 
