@@ -92,10 +92,7 @@ def test_a_corpus_larger_than_the_slots_is_refused(tmp_path):
 
 
 def test_bundled_answers_survive_synthetic_distractors(fast_assistant, report_path, tmp_path, assert_grounded):
-    folder = tmp_path / "reports"
-    generate_corpus(20, seed=0, out_dir=folder)
-    shutil.copy(report_path, folder / report_path.name)
-    fast_assistant.ingest([folder], progress=False)
+    _with_distractors(fast_assistant, report_path, tmp_path, 20)
     scope = {"department": "庐山市科学技术局", "year": 2022}
 
     total = fast_assistant.ask("2022年科技局总支出是多少？")
@@ -135,10 +132,7 @@ def test_a_department_is_named_by_its_own_name_not_by_a_third_party_of_the_same_
 
 
 def test_an_english_department_name_selects_that_department(fast_assistant, report_path, tmp_path):
-    folder = tmp_path / "reports"
-    generate_corpus(20, seed=0, out_dir=folder)
-    shutil.copy(report_path, folder / report_path.name)
-    fast_assistant.ingest([folder], progress=False)
+    _with_distractors(fast_assistant, report_path, tmp_path, 20)
 
     answer = fast_assistant.ask("What was the Lushan Science and Technology Bureau's total expenditure in 2022?")
     other = fast_assistant.ask("How much did the Bureau of Finance spend in total?")
@@ -151,10 +145,7 @@ def test_an_english_department_name_selects_that_department(fast_assistant, repo
 
 def test_a_year_only_other_reports_mention_is_out_of_the_selected_reports_scope(fast_assistant, report_path,
                                                                                 tmp_path):
-    folder = tmp_path / "reports"
-    generate_corpus(20, seed=0, out_dir=folder)
-    shutil.copy(report_path, folder / report_path.name)
-    fast_assistant.ingest([folder], progress=False)
+    _with_distractors(fast_assistant, report_path, tmp_path, 20)
     scope = {"department": "庐山市科学技术局", "year": 2022}
     assert 2024 in fast_assistant.years  # other reports are of 2024
     assert 2024 not in {int(y) for y in re.findall(r"20\d\d", report_path.read_text(encoding="utf-8"))}
@@ -164,3 +155,11 @@ def test_a_year_only_other_reports_mention_is_out_of_the_selected_reports_scope(
         assert answer.abstained and not answer.citations, (question, answer.text)
     assert "623.97" in fast_assistant.ask("2022年总支出是多少？", filters=scope).text
     assert not fast_assistant.ask("2022年存在哪些问题？", filters=scope).abstained
+
+
+def _with_distractors(assistant, report_path, tmp_path, n: int) -> None:
+    """Ingest the bundled report with `n` synthetic reports of other departments (seed 0)."""
+    folder = tmp_path / "reports"
+    generate_corpus(n, seed=0, out_dir=folder)
+    shutil.copy(report_path, folder / report_path.name)
+    assistant.ingest([folder], progress=False)
