@@ -79,8 +79,34 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     if sentences and sentences[0].score >= MIN_SENTENCE_SCORE:
         if q.intent is Intent.LIST:
             return _sentence_draft([_whole_paragraph(sentences[0])])
+        owner = _duty_owner(sentences[0], corpus) if _WHO_IN_CHARGE.search(q.norm) else None
+        if owner is not None:  # 科研诚信这块归谁管: the body whose duties these are, then the duty
+            draft = Draft()
+            draft.add(f"{owner.quote}{draft.cite(owner)}，{clean_lead(sentences[0].lead)}{draft.cite(sentences[0].span)}。")
+            return draft
         return _sentence_draft(sentences, q, matcher)
     return Draft.not_found()
+
+
+_WHO_IN_CHARGE = re.compile(r"归谁|谁管|谁负责|由谁|哪个(?:部门|单位|机构)|哪(?:一)?家(?:部门|单位)|\bwho\b.*\bresponsible\b|"
+                            r"\bwhich\s+(?:department|body|office|unit)\b")
+# 市科技局是主管科技工作的政府组成部门: the sentence that says whose duties a duties paragraph lists.
+_OWNER = re.compile(r"[^。，；\n]{0,12}?(?:局|委员会|委|办公室|中心)是[^。，；\n]{2,24}?(?:部门|机构|单位)")
+
+
+def _duty_owner(best: Candidate, corpus: list[Chunk]) -> Span | None:
+    """The body a duty belongs to, from the opening of its duties section (…局是主管…的部门), or None when the
+    sentence already names a body or its section is no list of duties."""
+    chunk = best.span.chunk
+    if "职责" not in chunk.section or _OWNER.search(best.lead):
+        return None
+    for other in (c for c in corpus if c.source == chunk.source and c.section == chunk.section):
+        m = _OWNER.search(other.text)
+        if m:
+            owner = Span(other, other.start + m.start(), other.start + m.end())
+            inside = other is chunk and best.span.start <= owner.start < best.span.end
+            return None if inside else owner  # the answer's own sentence already names it
+    return None
 
 
 def _item_detail(q: Question, item: ListItem, sentences: list[Candidate]) -> Candidate | None:

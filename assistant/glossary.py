@@ -26,6 +26,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "industrial park": ("工业园", "产业园"), "science park": ("科技园", "科创园区"), "tech park": ("科技园",),
     "digital industrial park": ("数字产业园",), "digital industry park": ("数字产业园",),
     "national bureau of statistics": ("国家统计局",), "statistics bureau": ("统计局",),
+    "in charge of": ("负责",), "research integrity": ("科研诚信",), "scientific integrity": ("科研诚信",),
+    "technology security": ("科技安全",), "technology confidentiality": ("科技保密",),
     "natural science foundation": ("自然基金",), "natural science fund": ("自然基金",),
     "botanical garden": ("植物园",), "poyang lake": ("鄱湖",), "double thousand": ("双千计划",),
     "leading group": ("领导小组",), "research institutes": ("科研院所",), "research institute": ("科研院所",),

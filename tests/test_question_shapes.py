@@ -463,3 +463,11 @@ def test_an_ordinal_picks_an_item_of_a_list_the_previous_answer_gave_inline(ask)
 def test_a_comparison_of_rates_says_higher_not_more(ask):
     answer = ask("社会公众满意度和服务企业满意度哪个更高？")
     assert "超90%" in answer.text and "95%以上" in answer.text and "服务企业满意度较高" in answer.text
+
+
+# 1、部门主要职责: 市科技局是主管科技工作的政府组成部门，主要职责是：…负责科技统计、科研诚信、科技安全和科技保密等工作…
+@pytest.mark.parametrize("question", ["科研诚信和科技保密这块归谁管？", "Who is responsible for research integrity?"])
+def test_who_is_in_charge_of_a_listed_duty_names_the_body_whose_duties_they_are(ask, question):
+    answer = ask(question)
+    assert answer.text.startswith("市科技局是主管科技工作的政府组成部门[1]") and "科研诚信" in answer.text
+    assert [c.quote for c in answer.citations][0] == "市科技局是主管科技工作的政府组成部门"
