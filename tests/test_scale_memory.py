@@ -90,3 +90,27 @@ def test_a_scoped_answer_among_many_reports_is_the_answer_the_report_gives_alone
     assert differ == []
     assert among_many.matcher_in(SCOPE) is among_many.matcher_in(dict(SCOPE))  # built once per filter
     assert among_many.matcher_in(None) is among_many.matcher
+
+
+def test_a_filtered_dense_ranking_is_exact_and_needs_no_vector_index(tmp_path, hash_embeddings, report_path,
+                                                                    monkeypatch):
+    """Chroma's vector index answers a selective filter approximately: on the real 1,000-report store it returned
+    none of the selected report's chunks for some questions. A few selected reports are ranked by their own
+    stored vectors instead, exactly as if the report were stored alone."""
+    from assistant.indexing import ingest_paths
+
+    crowded = ChunkStore(hash_embeddings(), persist_dir=tmp_path / "crowded")
+    alone = ChunkStore(hash_embeddings(), persist_dir=tmp_path / "alone")
+    ingest_paths([_corpus(tmp_path, report_path, distractors=30)], crowded, progress=False)
+    ingest_paths([report_path], alone, progress=False)
+    among_many = HybridRetriever(store=crowded, lexical_weight=0.0)  # dense ranking alone
+    by_itself = HybridRetriever(store=alone, lexical_weight=0.0)
+
+    def ranking(retriever, query, filters=None):
+        return [(h.chunk.id, round(h.dense, 5)) for h in retriever.search(query, filters=filters)]
+
+    expected = {query: ranking(by_itself, query) for query in QUERIES}
+    assert all(expected.values())
+    monkeypatch.setattr(crowded, "dense_search", lambda *a, **k: [])  # an index that finds nothing in the filter
+    for query in QUERIES:
+        assert ranking(among_many, query, SCOPE) == expected[query], query

@@ -359,6 +359,15 @@ class ChunkStore:
         return sorted(chunks.values(), key=lambda c: (c.source, c.start))
 
     @_survives_reopen
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of these chunks (those that have one), read in pages."""
+        out: dict[str, list[float]] = {}
+        for batch in _batches(list(ids), READ_PAGE):
+            got = self.collection.get(ids=list(batch), include=["embeddings"])
+            out.update((str(i), list(map(float, v))) for i, v in zip(got["ids"], got["embeddings"]))
+        return out
+
+    @_survives_reopen
     def dense_search(self, query_vector: list[float], k: int, filters: dict | None = None
                      ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the k nearest chunks that have a vector."""
