@@ -211,8 +211,10 @@ class Assistant:
         return rewrite(state["question"], state["history"])
 
     def _analyse(self, state: dict) -> Question:
-        self.matcher  # loads the corpus first: the tokenizer learns the reports' names from it
-        return analyse(state["standalone"], self.retriever.tokenizer, self.matcher.in_corpus, self._own_names())
+        # The matcher loads the corpus first: the tokenizer learns the reports' names from it. Which words the
+        # reports know is read inside the desk's selection, so a selected report is read as if stored alone.
+        known = self.matcher_in(state.get("filters")).in_corpus
+        return analyse(state["standalone"], self.retriever.tokenizer, known, self._own_names())
 
     def _own_names(self) -> tuple[str, ...]:
         """The stored reports' own department names and places (庐山市, 科技局): whose report, not what about."""
@@ -323,8 +325,8 @@ class Assistant:
         return Draft.not_found()
 
     def _answer_part(self, part: str, whole: Question, state: dict, search: str = "") -> Draft:
-        sub = self._analyse({"standalone": part})
-        wider = self._analyse({"standalone": search}) if search and search != part else sub
+        sub = self._analyse({"standalone": part, "filters": state.get("filters")})
+        wider = self._analyse({"standalone": search, "filters": state.get("filters")}) if search and search != part else sub
         if sub.unit is UnitKind.ANY:  # 基本支出里面人员…各占多少: the part asks for what the whole asks for
             sub.unit = wider.unit if wider.unit is not UnitKind.ANY else whole.unit
         sub.per_unit = sub.per_unit or whole.per_unit  # 每家奖励多少钱，标准具体是多少
