@@ -75,22 +75,61 @@ def _all_of(*clauses: dict | None) -> dict | None:
     return items[0] if len(items) == 1 else {"$and": items}
 
 
-def _survives_reopen(read):
-    """A read that another thread's `reopen` may close the embedded client under (a background reload, or a
-    search that found vectors another process wrote): it is run once more, on the reopened client."""
-    @functools.wraps(read)
-    def reading(self, *args, **kwargs):
-        client = self.client
+class _SharedLock:
+    """Many readers at once, or one writer: reads of the embedded client, or a reopen that replaces it."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._changed:  # a nested read on the same thread never waits: only a running reopen blocks
+            while self._writing:
+                self._changed.wait()
+            self._readers += 1
         try:
-            return read(self, *args, **kwargs)
-        except Exception:
-            with self._reopening:  # a reopen under way finishes first
-                replaced = self.client is not client
-            if not replaced:
-                raise
-            log.info("the store was reopened during %s: reading again", read.__name__)
-            return read(self, *args, **kwargs)
-    return reading
+            yield
+        finally:
+            with self._changed:
+                self._readers -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._changed:
+            while self._writing or self._readers:
+                self._changed.wait()
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()
+
+
+def _survives_reopen(read=None, *, reopen_on_error: bool = False):
+    """A read of the client that another thread's `reopen` (a background reload; a search that found vectors
+    another process wrote) must not close under it: the two take turns. With `reopen_on_error`, a failed read
+    reopens the client and is run once more (the embedded index misses vectors another process wrote)."""
+    def wrap(read):
+        @functools.wraps(read)
+        def reading(self, *args, **kwargs):
+            collection = self.collection
+            try:
+                with self._use.reading():
+                    return read(self, *args, **kwargs)
+            except Exception as exc:  # Chroma raises several types; the retry raises what is real
+                if not reopen_on_error:
+                    raise
+                log.info("%s failed (%s): asking a reopened store", read.__name__, exc)
+            self.reopen(collection)  # outside the read: a reopen waits for every read to finish
+            with self._use.reading():
+                return read(self, *args, **kwargs)
+        return reading
+    return wrap(read) if read is not None else wrap
 
 
 class ChunkStore:
@@ -103,6 +142,7 @@ class ChunkStore:
         self._address = (persist_dir, host, port, collection)
         self._open()
         self._reopening = threading.Lock()
+        self._use = _SharedLock()
         # Writers on one directory take turns; a Chroma server serialises writes itself.
         self._lock_path = None if host else Path(persist_dir) / LOCK_FILE
         self._visible: tuple[dict | None] | None = None  # (`_visible_where()`,) cached for searches
@@ -175,8 +215,9 @@ class ChunkStore:
             if self._lock_path is None or self.collection is not seen_failing:
                 return
             log.info("another process wrote to the store: reopening it")
-            self.client.close()
-            self._open()
+            with self._use.writing():  # no read is using the client it closes
+                self.client.close()
+                self._open()
 
     # --- crash-safe replacement of a file's chunks ---------------------------------------------------
     @contextmanager
@@ -367,22 +408,15 @@ class ChunkStore:
             out.update((str(i), list(map(float, v))) for i, v in zip(got["ids"], got["embeddings"]))
         return out
 
-    @_survives_reopen
+    @_survives_reopen(reopen_on_error=True)
     def dense_search(self, query_vector: list[float], k: int, filters: dict | None = None
                      ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the k nearest chunks that have a vector."""
         where = _all_of(where_clause(filters), self._visible_where())
-        collection = self.collection
-        try:
-            got = collection.query(query_embeddings=[list(query_vector)], n_results=k, include=["distances"],
-                                   where=where)
-        except Exception as exc:  # Chroma raises several types; the retry below raises what is real
-            # Vectors another process wrote are missing from the embedded client's index ("Error finding
-            # id"), or another thread reopened the client under this search: ask a current client once more.
-            log.info("dense search failed (%s): asking a reopened store", exc)
-            self.reopen(collection)
-            got = self.collection.query(query_embeddings=[list(query_vector)], n_results=k, include=["distances"],
-                                        where=where)
+        # Vectors another process wrote may be missing from the embedded client's index ("Error finding id"):
+        # the decorator then reopens the client and asks once more.
+        got = self.collection.query(query_embeddings=[list(query_vector)], n_results=k, include=["distances"],
+                                    where=where)
         return [(str(i), 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
 
