@@ -27,7 +27,7 @@ from assistant.rewrite import context_split, rewrite
 from assistant.settings import Settings
 from assistant.verify import unsupported_numbers
 from vectorstore.embeddings import make_embeddings
-from vectorstore.hybrid import HybridRetriever
+from vectorstore.hybrid import HybridRetriever, scope_key
 from vectorstore.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -146,8 +146,7 @@ class Assistant:
         chunks = self.retriever.scope_chunks(filters) if filters else None
         if chunks is None:
             return matcher
-        key = repr(sorted((k, sorted(map(repr, v)) if isinstance(v, (list, tuple, set)) else repr(v))
-                          for k, v in filters.items()))
+        key = scope_key(filters)
         scoped = self._scoped.get(key)
         if scoped is None:
             if len(self._scoped) >= 64:

@@ -250,15 +250,24 @@ class _Scope:
         return [(int(self.positions[i]), s) for i, s in self.index.search(query, k)]
 
 
+def _active(filters: dict | None) -> dict[str, set]:
+    return {k: (set(v) if isinstance(v, (list, tuple, set)) else {v})
+            for k, v in (filters or {}).items() if v not in (None, "", [], ())}
+
+
+def scope_key(filters: dict | None) -> tuple:
+    """One key per filter, whatever the order of its fields and values; () for no filter."""
+    return tuple(sorted((k, tuple(sorted(map(repr, v)))) for k, v in _active(filters).items()))
+
+
 def _scope(view: _Loaded, filters: dict | None, tokenizer: Tokenizer) -> _Scope:
     """Built once per filter and view. A few selected reports get their own BM25 statistics: with 100 other
     reports stored, a term that every report uses (总支出) weighed almost nothing and the scope's own name
     (科技) weighed most, which moved the asked paragraph down inside the scope."""
-    active = {k: (set(v) if isinstance(v, (list, tuple, set)) else {v})
-              for k, v in (filters or {}).items() if v not in (None, "", [], ())}
+    active = _active(filters)
     if not active:
         return _Scope(None, view.lexical, None)
-    key = tuple(sorted((k, tuple(sorted(map(repr, v)))) for k, v in active.items()))
+    key = scope_key(filters)
     scope = view.scopes.get(key)
     if scope is None:
         if len(view.scopes) >= MAX_SCOPES:
