@@ -155,7 +155,10 @@ class Assistant:
         return scoped
 
     def _filters(self, state: dict) -> dict | None:
-        """The desk's department/year selection, else the departments the question names (科技局), else None."""
+        """The desk's department/year selection, else the departments the question names (科技局), else None.
+        Worked out once per question, by the chain's `scope` step."""
+        if "scope" in state:
+            return state["scope"]
         return state.get("filters") or self._department_filter(state["parsed"])
 
     @property
@@ -202,7 +205,7 @@ class Assistant:
 
     def _build_chain(self) -> Runnable:
         """question → rewrite → analyse → retrieve → answer → verify. Steps run in sequence, on one thread."""
-        return (_step("standalone", self._rewrite) | _step("parsed", self._analyse)
+        return (_step("standalone", self._rewrite) | _step("parsed", self._analyse) | _step("scope", self._filters)
                 | _step("hits", self._retrieve) | _step("draft", self._answer)
                 | RunnableLambda(self._verify, name="verify"))
 

@@ -7,13 +7,12 @@ import re
 from functools import lru_cache
 
 from assistant.lexicon import QUANTIFIERS
-from assistant.question import Question
+from assistant.question import YEAR, Question
 from ingest.models import Chunk
 from vectorstore.tokenize import bigrams, normalise
 
 QUANTIFIER_WEIGHT = 0.5
 _NOISE = re.compile(r"[\s\u3000]+")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def norm_text(text: str) -> str:
@@ -32,7 +31,7 @@ class Matcher:
         self._n = max(len(self._texts), 1)
         self._idf = lru_cache(maxsize=4096)(self._idf_uncached)
         # Every year the reports mention, and their own years.
-        self.years = {int(y) for c in chunks for y in _YEAR.findall(c.text)} | {c.year for c in chunks if c.year}
+        self.years = {int(y) for c in chunks for y in YEAR.findall(c.text)} | {c.year for c in chunks if c.year}
 
     def _idf_uncached(self, form: str) -> float:
         df = sum(form in t for t in self._texts)

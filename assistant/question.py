@@ -54,7 +54,7 @@ _PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
 _NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到年度月日")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:局|厅|委员会)")
 _SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # a year as written: 2022
 _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条笔次])")
 # Question words and the frame of a question (哪几个方面, 由哪两部分组成): they name no subject.
 _QUESTION_WORD = re.compile(r"^(?:哪|几|多少)|^(?:方面|部分|组成|构成|包括|包含|分为|内容|由|"
@@ -116,7 +116,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
         subject = subject.replace(name, " ")
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
-                    unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in _YEAR.findall(norm)],
+                    unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
                     terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm), bodies=_bodies(norm, tokenizer),
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
@@ -255,7 +255,7 @@ def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str]
             norm = norm.replace(phrase, " ")
     words = _join_single_characters(tokenizer.words(norm), known) if known else tokenizer.words(norm)
     for word in words:
-        if word in GENERIC or _YEAR.fullmatch(word) or _QUESTION_WORD.search(word) or word in terms:
+        if word in GENERIC or YEAR.fullmatch(word) or _QUESTION_WORD.search(word) or word in terms:
             continue
         if english and word.isascii():
             forms = ENGLISH.get(word) or ENGLISH.get(word.rstrip("s")) or glossary.lookup(word, ENGLISH) \
