@@ -53,9 +53,10 @@ class Assistant:
         self.chain = self._build_chain()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "Assistant":
+    def from_settings(cls, settings: Settings | None = None, embeddings=None) -> "Assistant":
+        """`embeddings` lets several assistants share one loaded model (evals over many stores)."""
         settings = settings or Settings()
-        embeddings = make_embeddings(settings.embedder, settings.st_model, settings.embed_threads)
+        embeddings = embeddings or make_embeddings(settings.embedder, settings.st_model, settings.embed_threads)
         store = ChunkStore(embeddings, persist_dir=settings.store_dir, host=settings.chroma_host,
                            port=settings.chroma_port, collection=settings.collection)
         retriever = HybridRetriever(store=store, k=settings.top_k, fetch_k=settings.fetch_k,

@@ -25,6 +25,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also run in LLM mode (REPORT_QA_LLM_BASE_URL or --llm-url), beside the default mode")
     p.add_argument("--llm-url", help="the OpenAI-compatible base URL for --llm, e.g. http://127.0.0.1:8080/v1")
     p.add_argument("--limit", type=int, default=None, help="score only this many items, spread evenly over the set")
+    p.add_argument("--real", choices=["dev", "blind"],
+                   help="the real reports of other bodies (evals/real/): each alone, then all in one store")
     p.add_argument("--failures", type=int, default=None, help="list at most this many failures")
 
 
@@ -36,8 +38,10 @@ def cmd_eval(args) -> int:
     from evals.report import as_json, failures, llm_markdown, markdown
     from evals.runner import run
 
-    items = spread(load_dataset(args.dataset or default_dataset()), args.limit)
     settings = settings_from(args)
+    if args.real:
+        return cmd_real(args, settings)
+    items = spread(load_dataset(args.dataset or default_dataset()), args.limit)
     if args.llm:
         llm_settings = settings.model_copy(update={"llm_base_url": args.llm_url or settings.llm_base_url})
         if not llm_settings.llm_enabled:
@@ -61,6 +65,34 @@ def cmd_eval(args) -> int:
         print(failures(runs[name], args.failures, title=name if args.llm else ""))
     if args.out:
         args.out.write_text(json.dumps(as_json(runs), ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def cmd_real(args, settings) -> int:
+    from assistant import Assistant
+    from evals.dataset import load_dataset
+    from evals.real import SETS, markdown, report_files, run_alone, run_together
+    from evals.report import failures
+    from vectorstore.embeddings import make_embeddings
+
+    items = spread(load_dataset(args.dataset or SETS[args.real]), args.limit)
+    embeddings = make_embeddings(settings.embedder, settings.st_model, settings.embed_threads)
+
+    def make(data_dir: Path):
+        return Assistant.from_settings(settings.model_copy(update={"data_dir": data_dir, "chroma_host": None}),
+                                       embeddings=embeddings)
+
+    files = report_files()
+    runs = [run_alone(items, make, files), run_together(items, make, files, extra=[settings.corpus_dir])]
+    print(markdown(runs))
+    for r in runs:
+        print()
+        print(failures(r.results, args.failures, title=r.mode))
+        if r.foreign:
+            print(f"foreign citations ({r.mode}): {r.foreign}")
+    if args.out:
+        args.out.write_text(json.dumps([{k: v for k, v in r.summary().items() if k != "scores"} for r in runs],
+                                       ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 

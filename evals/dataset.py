@@ -19,6 +19,7 @@ class EvalItem:
     facts: list[list[str]]
     evidence: str
     history: list[dict] = field(default_factory=list)
+    report: str = ""  # which report the item is about, in a multi-report set (evals/real/): its file's prefix
 
 
 def default_dataset() -> Path:
@@ -43,7 +44,8 @@ def load_dataset(path: Path) -> list[EvalItem]:
             raise ValueError(f"{path}:{lineno}: 缺少字段 (missing keys) {sorted(missing)}")
         items.append(EvalItem(id=str(obj["id"]), category=str(obj["category"]), question=str(obj["question"]),
                               answerable=bool(obj["answerable"]), facts=[list(g) for g in obj["facts"]],
-                              evidence=str(obj["evidence"]), history=list(obj.get("history") or [])))
+                              evidence=str(obj["evidence"]), history=list(obj.get("history") or []),
+                              report=str(obj.get("report") or "")))
     return items
 
 
