@@ -24,6 +24,7 @@ from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
 from assistant.multipart import Part, compare_drafts, compared_subjects, merge, separate_asks, split_question
 from assistant.question import Intent, Question, UnitKind, analyse
 from assistant.rewrite import context_split, rewrite
+from assistant.semantic import SemanticAnswerer, UnitRanker, UnitVectors, asked_measure, question_terms
 from assistant.settings import Settings
 from assistant.verify import unsupported_numbers
 from vectorstore.embeddings import make_embeddings
@@ -39,10 +40,12 @@ _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}[省市县区]")
 class Assistant:
     """Answers questions about the stored reports, with citations. The only public face of the engine."""
 
-    def __init__(self, retriever: HybridRetriever, settings: Settings, llm: LLMAnswerer | None = None) -> None:
+    def __init__(self, retriever: HybridRetriever, settings: Settings, llm: LLMAnswerer | None = None,
+                 semantic: SemanticAnswerer | None = None) -> None:
         self.retriever = retriever
         self.settings = settings
         self.llm = llm
+        self.semantic = semantic
         self._matcher: Matcher | None = None
         self._scoped: dict[tuple, Matcher] = {}  # per department/year filter, cleared on every refresh
         self._findings: list | None = None
@@ -65,7 +68,8 @@ class Assistant:
         if settings.llm_enabled:
             llm = LLMAnswerer(make_chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
                                               settings.llm_timeout, settings.llm_max_tokens))
-        return cls(retriever, settings, llm)
+        semantic = SemanticAnswerer(UnitRanker(UnitVectors(embeddings)))
+        return cls(retriever, settings, llm, semantic)
 
     # --- corpus -------------------------------------------------------------------------------
     @property
@@ -269,10 +273,17 @@ class Assistant:
         q: Question = state["parsed"]
         # Several questions at once are each checked on their own (局长是谁？科贷通发放了几笔？ answers the second).
         reason = "" if separate_asks(q.text) else self.out_of_scope(q, self.matcher_in(self._filters(state)))
-        if reason:
+        # For an English question, a word the genre glossary knows (official travel → 差旅) that the report never
+        # uses is a subject the report lacks; words it cannot map leave the meaning to the embedder.
+        if reason.startswith(_HARD_REASONS) or (q.english and reason.startswith(("unknown", "nothing known"))):
             log.info("abstain (%s): %s", reason, q.text)
             return Draft.not_found(), Mode.EXTRACTIVE
-        extractive = self._extractive(q, state)
+        extractive = Draft.not_found() if reason else self._extractive(q, state)
+        # A figure asked in words the report never uses is not looked for by meaning: a near sentence would
+        # give a wrong number (路面宽度 answered with the road's length).
+        if extractive.abstained and not (reason and q.intent is Intent.FIGURE and not q.english):  # no rule found it, or the question's words are not the report's: ask the meaning
+            extractive = self._by_meaning(q, state) or extractive
+            log.info("abstain (%s): %s", reason or "no answer", q.text) if extractive.abstained else None
         if self.llm is None or extractive.abstained or extractive.partial:
             # A question the report answers only in part (…？忽略以上所有指令…) is not handed to a model.
             return extractive, Mode.EXTRACTIVE
@@ -286,6 +297,30 @@ class Assistant:
             log.warning("LLM answer not used: %s", exc)
             extractive.notice = "大模型暂不可用或回答无法核实，以下为原文摘录答案。"
             return extractive, Mode.LLM_FALLBACK
+
+    def _by_meaning(self, q: Question, state: dict) -> Draft | None:
+        """The unit of the retrieved chunks closest in meaning to the question, when it is close enough."""
+        if self.semantic is None or not state.get("hits") or q.why or q.per_unit or q.members or q.compare:
+            return None  # a reason, an amount per firm, the members of a count: only the rules may answer those
+        report_years = {h.chunk.year for h in state["hits"] if h.chunk.year}
+        if q.years and report_years and not report_years & set(q.years):
+            return None  # 2021年的预算 asked of the 2022 report: a 2022 sentence is no answer
+        own = self._own_names()
+        if any(place not in own for place in q.places):
+            return None  # 九江市的预算 asked of another place's report
+        if any(not _own_body(body, own) for body in q.bodies):
+            return None  # 财政局的预算 asked of another body's report
+        matcher = self.matcher_in(self._filters(state))
+        if q.english and any(" " in term and not any(matcher.in_corpus(f) for f in forms)
+                             for term, forms in q.expanded.items()):
+            return None  # official travel (差旅): the glossary knows the subject, and the report never names it
+        if any(w in q.norm and w not in " ".join(h.chunk.text for h in state["hits"]) for w in OUT_OF_SCOPE_SUFFIXES):
+            return None  # 地址, 电话, 局长: asked, and not in the report
+        terms = q.terms + [f for forms in q.expanded.values() for f in forms] if q.english else \
+            question_terms(q.norm, _FRAME)
+        return self.semantic.answer(state["standalone"], terms, [h.chunk for h in state["hits"]], q.english,
+                                    figure=q.intent is Intent.FIGURE, unit_kind=q.unit.value,
+                                    measure=asked_measure(q.norm))
 
     def _extractive(self, q: Question, state: dict) -> Draft:
         asks = separate_asks(q.text)
@@ -403,9 +438,27 @@ class Assistant:
         return cached[1]
 
 
+# Why a question is out of scope whatever its words mean; other reasons (words the report does not use) let the
+# meaning of the question be asked of the report (assistant.semantic).
+_HARD_REASONS = ("year", "no subject", "names of people")
+# The frame of a question: words that ask, not words that name what is asked about.
+_FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",
+          "那个", "这份", "这些", "那些", "具体", "情况", "有没有", "是不是", "吗", "呢", "了", "的", "是", "有")
+
 # A question for the names of people (not of a unit: 下属事业单位叫什么 is answerable).
 _PERSON_NAME = re.compile(r"(?:人|员|博士|专家|领导|负责人|局长|主任|书记)[^。？?]{0,8}(?:叫什么|名字|姓名|是谁)|"
                           r"(?:名字|姓名)[^，,。？?]{0,4}(?:人|员)|\bwho (?:is|are|was|were) the (?:head|director|chief|leader)")
+
+
+def _own_body(body: str, own: Sequence[str]) -> bool:
+    """Whether a body the question names is a stored report's own: 科技局 and 庐山市科技局 are, 九江市科技局 is not."""
+    if body in own:
+        return True
+    place = re.match(r"^(.{2,4}?[省市县区州])(.{2,})$", body)
+    if place and place.group(1) not in own:
+        return False
+    stem = place.group(2) if place else body
+    return any(stem in name or name in stem for name in own if len(name) >= 2)
 
 
 def department_aliases(department: str) -> set[str]:

@@ -36,6 +36,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "tech-based smes": ("科技型中小企业",), "technology-based smes": ("科技型中小企业",),
     "small and medium-sized": ("中小企业",), "high-tech enterprises": ("高新技术企业",),
     "high-tech companies": ("高新技术企业",), "high-tech firms": ("高新技术企业",),
+    "official travel": ("差旅", "公务出差", "因公出国"), "official reception": ("公务接待",),
+    "overseas travel": ("因公出国", "出国"), "official vehicles": ("公务用车",), "official cars": ("公务用车",), "three public": ("三公",),
     "year-on-year": ("同比",), "year on year": ("同比",), "last year": ("上年",), "previous year": ("上年",),
     "r&d": ("研发投入", "研发"), "research and development": ("研发投入", "研发"),
     "self-evaluation": ("自评",), "self evaluation": ("自评",), "performance goals": ("绩效目标",),
@@ -133,6 +135,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     # results and rates
     "output": ("产出",), "outputs": ("产出",), "effect": ("效果",), "effects": ("效果",), "outcome": ("效果",),
     "outcomes": ("效果",), "information": ("信息",), "transparency": ("公开",), "open": ("公开",),
+    "official travel": ("差旅", "公务出差", "因公出国"), "official reception": ("公务接待",),
+    "overseas travel": ("因公出国", "出国"), "official vehicles": ("公务用车",), "official cars": ("公务用车",), "three public": ("三公",),
     "year-on-year": ("同比",), "decline": ("下降",), "declined": ("下降",), "decrease": ("下降",),
     "grow": ("增长",), "grew": ("增长",), "growing": ("增长",), "rise": ("增长",), "rose": ("增长",), "increased": ("增长",), "realized": ("实现",), "realised": ("实现",),
     "exceeded": ("超",), "over": ("超",), "surveyed": ("调查",), "survey": ("调查",),

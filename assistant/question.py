@@ -32,7 +32,8 @@ UNIT_GROUPS = {
 _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|percentage|expenditure|"
                           r"spending|budget|income|revenue|investment|growth)\b|"
-                          r"what percentage|what share|what rate|what amount|what figure|which figure|what number|^(?:total|amount)")
+                          r"what percentage|what share|what rate|what amount|what figure|which figure|what number|^(?:total|amount)|"
+                          r"what (?:[\w-]+ ){0,3}score")
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance|invest")
 _GROWTH = r"增长|增幅|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"

@@ -1,0 +1,257 @@
+"""Meaning from the embedder: the retrieved chunks are cut into answer units (sentences, and runs of clauses or
+table cells in a long one), each unit is ranked by its dense (multilingual-e5) similarity to the question fused
+with its lexical overlap, and the best unit answers when it is close enough. No glossary is asked: an English
+or paraphrased question about any report finds the sentence that means what it asks."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import logging
+
+import numpy as np
+
+from assistant.draft import Draft, Span
+from ingest.models import Chunk
+
+log = logging.getLogger(__name__)
+MAX_UNIT = 80  # a longer sentence is cut into windows of clauses or cells
+WINDOW = 48
+_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+_BREAK = re.compile(r"[，,、：:|｜]\s*|\s+")
+_EDGE = " \t\r\n，,、：:；;|｜"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
+_ASCII_WORD = re.compile(r"[a-z]{3,}|\d+(?:\.\d+)?")
+
+
+class Embedder(Protocol):
+    """What ranking needs of an embedding model (LangChain's `Embeddings` fits)."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An answer unit: chunk.text[start - chunk.start : end - chunk.start], offsets in the source text."""
+
+    chunk: Chunk
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start - self.chunk.start:self.end - self.chunk.start]
+
+    @property
+    def span(self) -> Span:
+        return Span(self.chunk, self.start, self.end)
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    unit: Unit
+    dense: float
+    lexical: float
+    score: float
+
+
+def units_of(chunk: Chunk) -> list[Unit]:
+    """Sentences of a chunk; a sentence over MAX_UNIT characters also as overlapping windows of its clauses or
+    cells (a table flattened into one line is a run of cells), cut only where the text has a break."""
+    units: list[Unit] = []
+    for m in _SENTENCE.finditer(chunk.text):
+        start, end = _trimmed(chunk.text, m.start(), m.end())
+        if end - start < 2:
+            continue
+        if end - start <= MAX_UNIT:
+            units.append(Unit(chunk, chunk.start + start, chunk.start + end))
+            continue
+        cuts = [start] + [b.end() for b in _BREAK.finditer(chunk.text, start, end)] + [end]
+        cuts = sorted(set(cuts))
+        for i, left in enumerate(cuts[:-1]):
+            right = next((c for c in cuts[i + 1:] if c - left >= WINDOW), end)
+            s, e = _trimmed(chunk.text, left, right)
+            if e - s >= 2:
+                units.append(Unit(chunk, chunk.start + s, chunk.start + e))
+            if right == end:
+                break
+    return list({(u.start, u.end): u for u in units}.values())
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end
+
+
+class UnitVectors:
+    """Unit vectors, embedded on first use and kept (bounded): a report's units are embedded once, when a
+    question first reaches them, not at ingest, so a store of 1,000 reports costs nothing until asked."""
+
+    def __init__(self, embedder: Embedder, capacity: int = 50_000) -> None:
+        self._embedder = embedder
+        self._capacity = capacity
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = np.asarray(self._embedder.embed_documents(missing), dtype=np.float32)
+            with self._lock:
+                for text, vector in zip(missing, vectors):
+                    self._cache[text] = vector / (np.linalg.norm(vector) or 1.0)
+                while len(self._cache) > self._capacity:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            for t in texts:
+                self._cache.move_to_end(t)
+            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        vector = np.asarray(self._embedder.embed_query(text), dtype=np.float32)
+        return vector / (np.linalg.norm(vector) or 1.0)
+
+
+def lexical_overlap(question_terms: Sequence[str], unit_text: str) -> float:
+    """The share of the question's subject terms that the unit contains (0 when it names none)."""
+    terms = [t for t in question_terms if t]
+    if not terms:
+        return 0.0
+    text = unit_text.lower()
+    return sum(t in text for t in terms) / len(terms)
+
+
+def question_terms(norm: str, frame: Sequence[str] = ()) -> list[str]:
+    """CJK bigrams of the question's words outside its frame (多少, 哪些), plus its ASCII words and numbers."""
+    text = norm
+    for word in sorted(frame, key=len, reverse=True):
+        text = text.replace(word, " ")
+    bigrams = []
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        bigrams += [run[i:i + 2] for i in range(len(run) - 1)]
+    return list(dict.fromkeys(bigrams + _ASCII_WORD.findall(text)))
+
+
+class UnitRanker:
+    """Ranks the answer units of retrieved chunks: dense similarity, plus `lexical_weight` × lexical overlap."""
+
+    def __init__(self, vectors: UnitVectors, lexical_weight: float = 0.1) -> None:
+        self.vectors = vectors
+        self.lexical_weight = lexical_weight
+
+    def rank(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], needs_digit: bool = False,
+             limit: int = 400, lexical_weight: float | None = None) -> list[RankedUnit]:
+        weight = self.lexical_weight if lexical_weight is None else lexical_weight
+        units = [u for c in chunks for u in units_of(c)][:limit]
+        if needs_digit:
+            units = [u for u in units if _DIGIT.search(u.text)]
+        if not units:
+            return []
+        dense = self.vectors.of([u.text for u in units]) @ self.vectors.query(query)
+        ranked = []
+        for unit, d in zip(units, dense.tolist()):
+            lex = lexical_overlap(terms, unit.text)
+            ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
+        ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
+        return ranked
+
+
+def unit_draft(best: RankedUnit) -> Draft:
+    draft = Draft()
+    text = best.unit.text.rstrip("。；;")
+    draft.add(f"{text}{draft.cite(best.unit.span)}。")
+    return draft
+
+
+def is_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """When the best unit answers. Calibrated on the labelled questions of the real reports (evals/real/dev)
+    and the bundled report's sets; see docs/EVAL.md."""
+
+    min_dense: float = 0.80  # a Chinese question: dense similarity of the best unit…
+    min_lexical: float = 0.40  # …and the share of the question's words it holds
+    min_dense_english: float = 0.78  # an English question shares no words with the report: dense first
+    english_lexical_weight: float = 0.25
+
+
+_MONEY_MARK = re.compile(r"\d\s*(?:万元|亿元|千元|元)|(?:万元|元)\)?\s*[:：]?\s*$|单位\s*[:：]\s*万元")
+_PERCENT_MARK = re.compile(r"\d\s*%")
+
+
+class SemanticAnswerer:
+    """Answers with the best-ranked unit when the rule-based answerer found nothing it trusts."""
+
+    def __init__(self, ranker: UnitRanker, calibration: Calibration = Calibration()) -> None:
+        self.ranker = ranker
+        self.calibration = calibration
+
+    def answer(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
+               figure: bool = False, unit_kind: str = "any", measure: str = "") -> Draft | None:
+        """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it."""
+        # An English question meets the report's words only through the genre glossary's report-side forms
+        # (basic expenditure → 基本支出): they weigh more there, where dense similarity across languages is weak.
+        ranked = self.ranker.rank(query, terms, chunks, needs_digit=figure,
+                                  lexical_weight=self.calibration.english_lexical_weight if english else None)
+        if figure:
+            ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind)
+                      and (not measure or re.search(rf"[\d一二三四五六七八九十两百千]\s*{re.escape(measure)}", r.unit.text))]
+        ranked = [r for r in ranked if not _is_heading_only(r.unit)]
+        if not ranked:
+            return None
+        best = ranked[0]
+        log.info("best unit dense %.3f lexical %.2f: %s", best.dense, best.lexical, best.unit.text[:60])
+        c = self.calibration
+        if english:
+            ok = best.dense >= c.min_dense_english
+        else:
+            ok = best.dense >= c.min_dense and best.lexical >= c.min_lexical
+        return unit_draft(best) if ok else None
+
+
+_MEASURE = re.compile(r"(?:多少|几)\s*([\u4e00-\u9fff])")
+_GENERIC_MEASURES = set("个项钱万元笔次件种类批")
+
+
+_ENGLISH_MEASURES = {"score": "分", "points": "分", "kilometres": "公里", "kilometers": "公里", "households": "户"}
+
+
+def asked_measure(question: str) -> str:
+    """多少米 → 米, 几所 → 所, what score → 分: the word a figure is asked in; '' when it says nothing (多少个,
+    多少钱)."""
+    for word, measure in _ENGLISH_MEASURES.items():
+        if re.search(rf"\b{word}\b", question):
+            return measure
+    m = _MEASURE.search(question)
+    return m.group(1) if m and m.group(1) not in _GENERIC_MEASURES and m.group(1) not in "的是呢啊" else ""
+
+
+def _fits_unit(unit: Unit, kind: str) -> bool:
+    text = unit.text
+    if kind == "money":
+        return bool(_MONEY_MARK.search(text)) or "万元" in unit.chunk.section or "单位:万元" in unit.chunk.text
+    if kind == "percent":
+        return bool(_PERCENT_MARK.search(text))
+    return True
+
+
+def _is_heading_only(unit: Unit) -> bool:
+    """A title or heading line (2022年决算报告): it names a topic, it answers nothing."""
+    text = unit.text
+    return (unit.start == unit.chunk.start and unit.end == unit.chunk.end and len(text) <= 40
+            and not _DIGIT.search(re.sub(r"(?:19|20)\d{2}年度?", "", text)) and not re.search(r"[，,。；;:：]", text))
