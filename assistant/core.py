@@ -23,7 +23,7 @@ from assistant.matching import Matcher
 from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
 from assistant.multipart import Part, compare_drafts, compared_subjects, merge, separate_asks, split_question
 from assistant.question import Intent, Question, UnitKind, analyse
-from assistant.rewrite import context_split, rewrite
+from assistant.rewrite import context_split, last_user_question, rewrite
 from assistant.semantic import SemanticAnswerer, UnitRanker, UnitVectors, asked_measure, question_terms
 from assistant.settings import Settings
 from assistant.verify import unsupported_numbers
@@ -224,7 +224,7 @@ class Assistant:
         return analyse(state["standalone"], self.retriever.tokenizer, known, self._own_names())
 
     def _own_names(self) -> tuple[str, ...]:
-        """The stored reports' own department names and places (庐山市, 科技局): whose report, not what about."""
+        """The stored reports' own department names and places (某市, 科技局): whose report, not what about."""
         reports = self._reports()
         cached = getattr(self, "_own_names_cache", None)
         if cached is None or cached[0] is not reports:
@@ -252,8 +252,8 @@ class Assistant:
         return {"department": sorted(named)}
 
     def _names_department(self, text: str, department: str) -> bool:
-        """Whether `text` names `department`: 科技局 names 庐山市科学技术局, but 九江市统计局 and 国家统计局,
-        third parties in the report, name other bodies than 庐山市统计局."""
+        """Whether `text` names `department`: 科技局 names 某市科学技术局, but 另一市统计局 and 国家统计局,
+        third parties in the report, name other bodies than 某市统计局."""
         own = re.match(r"^(.{2,4}?[省市县区])", department)
         for alias in department_aliases(department):
             for m in re.finditer(re.escape(alias), text):
@@ -263,7 +263,7 @@ class Assistant:
         return False
 
     def _other_place_ends(self, text: str) -> bool:
-        """Whether `text` ends in a body's place or level (国家, 省, 九江市: a place the reports mention)."""
+        """Whether `text` ends in a body's place or level (国家, 省, 另一市: a place the reports mention)."""
         if text.endswith(("国家", "中央", "省")):
             return True
         places = (text[-k - 1:] for k in (2, 3, 4) if len(text) > k)
@@ -271,7 +271,7 @@ class Assistant:
 
     def _answer(self, state: dict) -> tuple[Draft, Mode]:
         q: Question = state["parsed"]
-        # Several questions at once are each checked on their own (局长是谁？科贷通发放了几笔？ answers the second).
+        # Several questions at once are each checked on their own (局长是谁？某贷款产品发放了几笔？ answers the second).
         reason = "" if separate_asks(q.text) else self.out_of_scope(q, self.matcher_in(self._filters(state)))
         # For an English question, a word the genre glossary knows (official travel → 差旅) that the report never
         # uses is a subject the report lacks; words it cannot map leave the meaning to the embedder.
@@ -307,7 +307,7 @@ class Assistant:
             return None  # 2021年的预算 asked of the 2022 report: a 2022 sentence is no answer
         own = self._own_names()
         if any(place not in own for place in q.places):
-            return None  # 九江市的预算 asked of another place's report
+            return None  # 另一市的预算 asked of another place's report
         if any(not _own_body(body, own) for body in q.bodies):
             return None  # 财政局的预算 asked of another body's report
         matcher = self.matcher_in(self._filters(state))
@@ -318,7 +318,11 @@ class Assistant:
             return None  # 地址, 电话, 局长: asked, and not in the report
         terms = q.terms + [f for forms in q.expanded.values() for f in forms] if q.english else \
             question_terms(q.norm, _FRAME)
-        return self.semantic.answer(state["standalone"], terms, [h.chunk for h in state["hits"]], q.english,
+        query = state["standalone"]
+        previous = last_user_question(state.get("history") or [])
+        if previous and query == state["question"] and _FOLLOW_UP_EN.match(query):
+            query = f"{previous} {query}"  # What about the national-level ones…? means within the question before
+        return self.semantic.answer(query, terms, [h.chunk for h in state["hits"]], q.english,
                                     figure=q.intent is Intent.FIGURE, unit_kind=q.unit.value,
                                     measure=asked_measure(q.norm))
 
@@ -441,6 +445,7 @@ class Assistant:
 # Why a question is out of scope whatever its words mean; other reasons (words the report does not use) let the
 # meaning of the question be asked of the report (assistant.semantic).
 _HARD_REASONS = ("year", "no subject", "names of people")
+_FOLLOW_UP_EN = re.compile(r"^\s*(?:what about|how about|and\b|and what|what of)", re.IGNORECASE)
 # The frame of a question: words that ask, not words that name what is asked about.
 _FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",
           "那个", "这份", "这些", "那些", "具体", "情况", "有没有", "是不是", "吗", "呢", "了", "的", "是", "有")
@@ -451,7 +456,7 @@ _PERSON_NAME = re.compile(r"(?:人|员|博士|专家|领导|负责人|局长|主
 
 
 def _own_body(body: str, own: Sequence[str]) -> bool:
-    """Whether a body the question names is a stored report's own: 科技局 and 庐山市科技局 are, 九江市科技局 is not."""
+    """Whether a body the question names is a stored report's own: 科技局 and 某市科技局 are, 另一市科技局 is not."""
     if body in own:
         return True
     place = re.match(r"^(.{2,4}?[省市县区州])(.{2,})$", body)
@@ -462,7 +467,7 @@ def _own_body(body: str, own: Sequence[str]) -> bool:
 
 
 def department_aliases(department: str) -> set[str]:
-    """庐山市科学技术局 → itself, 庐山市科技局, 科学技术局, 科技局."""
+    """某市科学技术局 → itself, 某市科技局, 科学技术局, 科技局."""
     names = {department, department.replace("科学技术", "科技")}
     place = re.match(r"^(.{2,4}?[省市县区])(.{2,})$", department)
     if place:

@@ -217,7 +217,7 @@ def _window(q: Question, matcher: Matcher, chunk: Chunk, s: int, e: int, width: 
                 best, best_score = (a, b), score
     following = [c for c in clauses if c[0] >= best[1]]
     if _WHICH.search(q.norm) and following and _NAMING.match(text[best[1]:following[0][1]].lstrip("，,；; ")):
-        best = (best[0], following[0][1])  # 是哪两家: …验收工作，分别由嘉陶…和腾笼养鸡…实施 names them
+        best = (best[0], following[0][1])  # 是哪两家: …验收工作，分别由戊公司…和己项目…实施 names them
     return text[best[0]:best[1]].strip()
 
 

@@ -107,7 +107,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             if rarest and rarest not in norm_text(context):
-                # 乐胜拿到的贷款是多少: a figure of some other firm does not answer for 乐胜.
+                # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
             if any(t not in norm_text(sentence) for t in labelled):
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
@@ -145,7 +145,7 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     end = stop
     while end < s_end - base and text[end] not in _LEAD_STOP and not (end == stop and _next_figure(text, end, s_end - base)):
         end += 1
-    if end < s_end - base and text[end] in "（(":  # 2家企业（新恒机械、捷豹药械）被认定: the clause goes on
+    if end < s_end - base and text[end] in "（(":  # 2家企业（丙公司、丁公司）被认定: the clause goes on
         close = closing(text, end, s_end - base)
         if close is not None and close < s_end - base and text[close] not in _LEAD_STOP:
             end = close
@@ -164,7 +164,7 @@ def _named_after_colon(chunk: Chunk, fact: Fact, lead_end: int, s_end: int) -> i
 
 
 def _next_figure(text: str, pos: int, limit: int) -> bool:
-    """At a 、 that starts another figure's item (金鹰科技200万元、乐胜300万元): the lead ends here."""
+    """At a 、 that starts another figure's item (甲公司200万元、乙公司300万元): the lead ends here."""
     if text[pos] != "、":
         return False
     end = pos + 1
@@ -174,11 +174,11 @@ def _next_figure(text: str, pos: int, limit: int) -> bool:
 
 
 def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int) -> str:
-    """The lead, widened past an enclosing bracket: 金鹰科技200万元 sits in （…） after 科贷通贷款…500万元."""
+    """The lead, widened past an enclosing bracket: 甲公司200万元 sits in （…） after 某贷款产品贷款…500万元."""
     text, base = chunk.text, chunk.start
     opened = text.rfind("（", s_start - base, lead_start - base)
     closed = text.rfind("）", s_start - base, lead_start - base)
-    if opened == -1 or closed > opened:  # the whole clause: 九江新恒机械有限公司获得“科贷通”贴息贷款2万元
+    if opened == -1 or closed > opened:  # the whole clause: 另一市丙公司有限公司获得“某贷款产品”贴息贷款2万元
         return text[clause_start(text, s_start - base, lead_start - base):lead_end - base]
     start = clause_start(text, s_start - base, opened)
     if _MEASURE_WORDS.match(norm_text(text[start:opened])):  # 金额共计500万元（…）: what it is the total of

@@ -29,7 +29,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "in charge of": ("负责",), "research integrity": ("科研诚信",), "scientific integrity": ("科研诚信",),
     "technology security": ("科技安全",), "technology confidentiality": ("科技保密",),
     "natural science foundation": ("自然基金",), "natural science fund": ("自然基金",),
-    "botanical garden": ("植物园",), "poyang lake": ("鄱湖",), "double thousand": ("双千计划",),
     "leading group": ("领导小组",), "research institutes": ("科研院所",), "research institute": ("科研院所",),
     "higher education": ("高校", "院校"), "science and technology commissioners": ("科技特派员",),
     "sci-tech commissioners": ("科技特派员",), "technology commissioners": ("科技特派员",),
@@ -69,7 +68,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "responsible": ("负责", "职责"), "mandate": ("职责",), "formulating": ("拟订",), "drafting": ("拟订",),
     "foreign": ("国外",), "intelligence": ("智力",), "expertise": ("智力",),
     "lend": ("贷款", "放款", "发放"), "lent": ("贷款", "放款", "发放"), "lending": ("贷款", "放款"),
-    "borrow": ("贷款",), "borrowed": ("贷款",), "credit": ("贷款", "科贷通"),
+    "borrow": ("贷款",), "borrowed": ("贷款",), "credit": ("贷款",),
     # enterprises and certifications
     "certification": ("认定",), "certifications": ("认定",), "certify": ("认定",), "recognition": ("认定",),
     "identified": ("认定",), "designated": ("认定",), "qualified": ("认定",), "rated": ("认定",),
@@ -140,11 +139,6 @@ WORDS: dict[str, tuple[str, ...]] = {
     "year-on-year": ("同比",), "decline": ("下降",), "declined": ("下降",), "decrease": ("下降",),
     "grow": ("增长",), "grew": ("增长",), "growing": ("增长",), "rise": ("增长",), "rose": ("增长",), "increased": ("增长",), "realized": ("实现",), "realised": ("实现",),
     "exceeded": ("超",), "over": ("超",), "surveyed": ("调查",), "survey": ("调查",),
-    # names in pinyin
-    "kedaitong": ("科贷通",), "huiqitong": ("惠企通",), "jinying": ("金鹰",), "lesheng": ("乐胜",),
-    "xinheng": ("新恒",), "jiebao": ("捷豹",), "jinlu": ("金鹿",), "haizhi": ("海智计划",),
-    "shuangqian": ("双千计划",), "jiujiang": ("九江",), "jiangxi": ("江西",), "poyang": ("鄱",),
-    "donglin": ("东林",), "shenzhoutong": ("神州通",), "hailu": ("海庐",), "yunwu": ("云雾",),
 }
 
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""),

@@ -14,7 +14,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "拨款": ("拔款", "拨款"), "财政拨款": ("财政拔款",), "收入": ("收入",),
     "高企": ("高新技术企业",), "高新企业": ("高新技术企业",), "高新技术": ("高新技术企业",),
     "科技型企业": ("科技型中小企业",), "中小企业": ("科技型中小企业",),
-    "贷款": ("科贷通", "贷款", "放款"), "银行": ("中国银行",), "借": ("贷款",),
+    "贷款": ("贷款", "放款"), "银行": ("中国银行",), "借": ("贷款",),
     "研发": ("研发投入", "研发"), "r&d": ("研发投入",), "研究经费": ("研发投入", "研发经费"),
     "成绩": ("完成", "成效", "效果"), "成果": ("完成", "成效"), "成效": ("效果", "完成"),
     "亮点": ("完成", "成效"), "业绩": ("完成",), "做了": ("完成", "履职"), "干了": ("完成", "履职"),
@@ -65,7 +65,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "science": ("科技", "科学"), "scientific": ("科技",), "innovation": ("创新",), "innovative": ("创新",),
     "high-tech": ("高新技术企业",), "hightech": ("高新技术企业",), "certified": ("认定",), "recognized": ("认定",),
     "recognised": ("认定",), "accredited": ("认定",), "registered": ("入库", "注册"), "database": ("入库",),
-    "loan": ("贷款", "科贷通"), "loans": ("贷款", "科贷通"), "bank": ("银行",), "credit": ("科贷通",),
+    "loan": ("贷款",), "loans": ("贷款",), "bank": ("银行",), "credit": ("贷款",),
     "research": ("研发",), "r&d": ("研发投入",), "development": ("研发", "发展"), "investment": ("投入",),
     "growth": ("增长",), "increase": ("增长",), "grew": ("增长",), "rate": ("增长",), "percent": ("%",),
     "satisfaction": ("满意度",), "satisfied": ("满意度",), "residents": ("社会公众",), "public's": ("社会公众",),
@@ -85,10 +85,10 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "doctors": ("博士",), "phd": ("博士",), "phds": ("博士",), "commissioners": ("特派员",),
     "specialists": ("特派员",), "incubator": ("孵化器",), "platform": ("平台",), "platforms": ("平台",),
     "workstation": ("工作站",), "center": ("中心",), "centre": ("中心",), "natural": ("自然基金",),
-    "foundation": ("自然基金",), "botanical": ("植物园",), "garden": ("植物园",), "statistics": ("统计",),
+    "foundation": ("自然基金",), "statistics": ("统计",),
     "reported": ("填报",), "gazelle": ("瞪羚企业",), "acceptance": ("验收",), "report": ("报告",),
     "bureau": ("科技局",), "high": ("高新技术企业", "高新"), "national": ("国家",), "two": ("2",),
-    "main": ("主要",), "guidance": ("指导",), "times": ("次",), "confirmed": ("认定",), "approved": ("获批", "立项"), "lushan": ("庐山市",), "year": ("年",), "annual": ("年度",),
+    "main": ("主要",), "guidance": ("指导",), "times": ("次",), "confirmed": ("认定",), "approved": ("获批", "立项"), "year": ("年",), "annual": ("年度",),
 }
 
 # "In total": it asks for a sum of the subject named beside it (项目一共花了多少), and names 总 only
@@ -97,9 +97,9 @@ QUANTIFIERS = frozenset({"一共", "总共", "合计", "全部", "总额"})
 
 # Words that carry no subject of their own in a question about this report.
 GENERIC = frozenset("""
-lushan bureau bureau's report report's reports document
+bureau bureau's report report's reports document
 
-科技局 科学技术局 庐山 庐山市 庐山市科学技术局 局里 本局 我局 贵局 单位 部门 报告 文件 这份 该 年 年度 年度的
+局里 本局 我局 贵局 单位 部门 报告 文件 这份 该 年 年度 年度的
 多少 多少钱 金额 数额 数量 数字 数 总数 一共 总共 合计 分别 各 各是 各自 大概 大约 具体 情况 怎么样 如何 哪 哪些 哪个 哪家 哪几家 几 几家 几个
 什么 是什么 有什么 有哪些 介绍 说说 讲讲 请问 一下 呢 吗 啊 了 的 得 是 有 在 对 为 和 与 及 或 还 又 都 也 那 那么 这 这个 这些 它 它们 其
 做 做了 进行 开展 情况如何 多大 多高 怎样 怎么 为什么 哪里 取得 获得 得到 达到 主要 相关 具体 方面 现在 目前

@@ -110,7 +110,7 @@ class Matcher:
         return any(len(f) >= 2 and h.endswith(f) for forms, _ in self.units_cached(q) for f in forms)
 
     def names_in(self, q: Question, text: str) -> float:
-        """1.0 when `text` holds every name (乐胜, 鄱湖站, 科贷通) the question mentions; 0 when it has none."""
+        """1.0 when `text` holds every name (乙公司, 某站, 某贷款产品) the question mentions; 0 when it has none."""
         names = [n for n in self.names if n in q.norm] + [norm_text(p) for p in q.proper]
         if not names:
             return 0.0
@@ -118,7 +118,7 @@ class Matcher:
         return sum(n in t for n in names) / len(names)
 
     def rarest_name(self, q: Question) -> str:
-        """The most specific name the question mentions (乐胜 rather than 科贷通), or ''."""
+        """The most specific name the question mentions (乙公司 rather than 某贷款产品), or ''."""
         names = [n for n in self.names if n in q.norm] + [norm_text(p) for p in q.proper]
         return max(names, key=lambda n: (self._idf(n), len(n)), default="")
 

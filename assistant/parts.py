@@ -19,7 +19,7 @@ def members_draft(q: Question, figures: list[Candidate]) -> Draft:
         if bounds is not None and bounds[1] < bounds[2]:
             chunk = cand.span.chunk
             draft = Draft()
-            end = max(bounds[2], cand.lead_end)  # …（新恒机械、捷豹药械）被认定
+            end = max(bounds[2], cand.lead_end)  # …（丙公司、丁公司）被认定
             draft.add(f"{clean_lead(chunk.text[bounds[0] - chunk.start:end - chunk.start])}{draft.cite(cand.span)}。")
             return draft
     draft = Draft.not_found()
@@ -33,7 +33,7 @@ def _parts_span(cand: Candidate) -> tuple[int, int, int] | None:
 
     项目支出…万元（其中：本级…123.9万元，…325.44万元）: the figure and its bracket. 总支出623.97万元，其中：
     基本支出…，项目支出…: the figure to the end of its sentence. An item inside such a bracket
-    (金鹰科技200万元) stands for the bracket and the total before it.
+    (甲公司200万元) stands for the bracket and the total before it.
     """
     chunk, base = cand.span.chunk, cand.span.chunk.start
     text = chunk.text
@@ -46,7 +46,7 @@ def _parts_span(cand: Candidate) -> tuple[int, int, int] | None:
         close = closing(text, opened, s_end)
         return (clause_start(text, s_start, opened) + base, opened + base, close + base) if close else None
     after = cand.fact.end - base if cand.fact else end
-    named = re.match(r"[^，,。；;：:（(）)]{0,6}[（(]", text[after:s_end])  # 2家企业（新恒机械、捷豹药械）
+    named = re.match(r"[^，,。；;：:（(）)]{0,6}[（(]", text[after:s_end])  # 2家企业（丙公司、丁公司）
     if named:
         opened = after + named.end() - 1
         close = closing(text, opened, s_end)

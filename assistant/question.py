@@ -82,13 +82,13 @@ class Question:
     count_unit: str = ""  # e.g. 家 for 几家
     years: list[int] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
-    bodies: list[str] = field(default_factory=list)  # 财政局, 统计局: bodies named in the question  # 九江市, 江西省: a place other than the report's own narrows it
+    bodies: list[str] = field(default_factory=list)  # 财政局, 统计局: bodies named in the question  # 另一市, 江西省: a place other than the report's own narrows it
     terms: list[str] = field(default_factory=list)  # subject words, generic words removed
     expanded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term → report-side forms
     unmapped: list[str] = field(default_factory=list)  # English content words with no report-side form
     breakdown: bool = False  # 由哪几部分组成 / 各是多少: the parts a figure is split into
     compare: str = ""  # "max", "min" or "diff": 哪个多 / 哪家最少 / 差多少 compares figures
-    proper: list[str] = field(default_factory=list)  # names the tokenizer did not know (鄱湖站), joined
+    proper: list[str] = field(default_factory=list)  # names the tokenizer did not know (某站), joined
     asked: str = ""  # the noun a 什么/哪种 question asks for (按什么模式 → 模式): the answer must speak of it
     members: str = ""  # 入库的31家企业是哪些: the count (31家) whose members are asked for
     per_unit: bool = False  # 每家奖励多少 asks for an amount per firm, not a total
@@ -100,14 +100,14 @@ class Question:
         return " ".join([self.norm, *extra])
 
 
-_BUREAU_EN = re.compile(r"(?:the\s+)?(?:lushan(?:\s+city)?(?:'s)?\s+)?(?:science\s+and\s+technology|sci-tech|s&t)\s+bureau(?:'s)?",
+_BUREAU_EN = re.compile(r"(?:the\s+)?(?:science\s+and\s+technology|sci-tech|s&t)\s+bureau(?:'s)?",
                         re.IGNORECASE)
 
 
 def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None = None,
             context: Sequence[str] = ()) -> Question:
     """`known` tells whether the reports contain a word: 鄱/湖/站, split by the tokenizer, is then one term.
-    `context` are names that say whose report is meant (庐山市科技局): they narrow the search, but are
+    `context` are names that say whose report is meant (某市科技局): they narrow the search, but are
     no subject of their own."""
     norm = _CN_COUNT.sub(lambda m: _CN_NUM[m.group(1)] + m.group(2), normalise(text.strip()))
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
@@ -126,7 +126,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
 
 
 def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> list[str]:
-    """鄱 湖 站 → 鄱湖站 when the reports contain it: a name the tokenizer does not know stays one term."""
+    """鄱 湖 站 → 某站 when the reports contain it: a name the tokenizer does not know stays one term."""
     out, run = [], []
 
     def flush() -> None:
@@ -191,18 +191,18 @@ def _compare(norm: str) -> str:
 
 
 def _places(norm: str) -> list[str]:
-    """Proper place names (九江市, 江西省), not 全省 or 项目支出中省."""
+    """Proper place names (另一市, 江西省), not 全省 or 项目支出中省."""
     return [p for p in _PLACE.findall(norm) if not set(p[:2]) & _NOT_IN_PLACE]
 
 
 def _bodies(norm: str, tokenizer: Tokenizer) -> list[str]:
-    """Government bodies the question names, without their place: 庐山市财政局 → 财政局."""
+    """Government bodies the question names, without their place: 某市财政局 → 财政局."""
     out = []
     for m in _BODY.finditer(norm):
         if any(m.group(0).endswith(own) for own in _SELF_BODIES):  # 2022年该局: the report's own body
             continue
         name = re.sub(r"^(?:请问|问一下|想问|我想知道|那么|那|的)+", "", m.group(0))  # 请问局里… names no body
-        name = re.sub(r"^.{2,3}?[省市县区](?=.{3,}$)", "", name)  # 庐山市工信局 → 工信局
+        name = re.sub(r"^.{2,3}?[省市县区](?=.{3,}$)", "", name)  # 某市工信局 → 工信局
         words = [w for w in tokenizer.words(name) if len(w) >= 3]
         name = words[-1] if words and words[-1].endswith(("局", "厅", "委员会")) else name
         if name.endswith(("局", "厅", "委员会")) and len(name) >= 3 and name not in _SELF_BODIES:

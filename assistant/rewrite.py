@@ -25,7 +25,9 @@ _EN_TAIL = re.compile(r"^(what (?:was|is|were|are) the|how much (?:was|is|were) 
                       re.IGNORECASE)
 
 
-_CONTEXT = r"(?:19|20)\d{2}年(?:度)?|科技局|庐山市"
+# A year, a place and a body (2022年, 某市, 某局): whose report and which year a question is about.
+_CONTEXT = (r"(?:19|20)\d{2}年(?:度)?|[\u4e00-\u9fff]{2,4}?[省市县区](?=[\u4e00-\u9fff]{0,10}?(?:局|厅|委|中心|政府))"
+            r"|(?<![\u4e00-\u9fff局厅委])[\u4e00-\u9fff]{2,6}?(?:局|厅|委员会)")
 # A follow-up subject that is itself a quantity (那公用经费呢？) replaces the quantity asked about.
 _MEASURE_END = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)$"
 
@@ -131,7 +133,7 @@ def _substitute(previous: str, subject: str) -> str:
     tail = _TAIL.search(previous)
     if _TAIL.search(subject):  # 那基本支出是多少？ already asks in full; it only lacks the context
         head = previous[:tail.start()] if tail else previous
-        context = "".join(re.findall(r"(?:19|20)\d{2}年(?:度)?|科技局|庐山市", head))
+        context = "".join(re.findall(_CONTEXT, head))
         return f"{context}{subject}？"
     if not tail:
         return f"{subject}，{previous}"
@@ -141,7 +143,7 @@ def _substitute(previous: str, subject: str) -> str:
     rest = re.sub(_CONTEXT, "", head).strip("，,的 ")
     owner = re.match(r"^(.{2,10}?)的(.{2,})$", rest) or (re.match(_ENTITY, rest) if re.search(_ENTITY_END, subject) else None)
     if owner and not re.search(_MEASURE_END, subject) and owner.group(1) != subject:
-        # 植物园(的)自然基金项目批了几个？那鄱湖站呢？ The new subject stands in for the owner, not the thing owned.
+        # 某园(的)自然基金项目批了几个？那某站呢？ The new subject stands in for the owner, not the thing owned.
         joiner = "的" if "的" in rest[len(owner.group(1)):len(owner.group(1)) + 1] else ""
         return f"{context}{subject}{joiner}{owner.group(2).lstrip('的')}{tail.group(0)}"
     asked = re.match(r"(是多少|有多少|多少|有几[家个名人项]?|几[家个名人项]?)(.+?)[？?]?$", tail.group(0))
@@ -153,7 +155,7 @@ def _substitute(previous: str, subject: str) -> str:
 
 def context_split(standalone: str, question: str) -> tuple[str, str] | None:
     """(context, own question) when the rewrite put the previous subject before a question that picks
-    out part of it (科贷通贷款放了，这两家里贷得多的是哪家): the own question is what is asked."""
+    out part of it (某贷款产品贷款放了，这两家里贷得多的是哪家): the own question is what is asked."""
     own = re.sub(r"^(?:那么|那)", "", question.strip())
     pronoun = _PRONOUN.search(own)
     if standalone == question or not standalone.endswith(f"，{own}"):

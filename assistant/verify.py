@@ -95,7 +95,7 @@ _GLUE = tuple(sorted(set(_DETERMINERS) | set("""
 依托 联合 会同 走访 引导 鼓励 发放 给予 拨付 下达 落实 涉及 还有 另有 并 且 一是 二是 三是 四是 五是 首先 其次
 最后 分别是 分别为 省级 市级 国家级
 """.split()), key=len, reverse=True))
-_AFTER = re.compile(r"(?:[\u4e00-\u9fff][省市县区]|\d年)$")  # 庐山市金鹿科技创业园, 2022年科技局
+_AFTER = re.compile(r"(?:[\u4e00-\u9fff][省市县区]|\d年)$")  # 某市某创业园, 2022年科技局
 _NAMED = re.compile(r"[\u4e00-\u9fff]{0,16}(?:" + "|".join(NAME_SUFFIXES) + ")")
 _TITLED = re.compile(r"[《“\"「]([^》”\"」]{2,40})[》”\"」]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 class SourceDocument:
     """One report file, decoded to text, with its document-level metadata."""
 
-    source: str  # file name, e.g. lushan-kjj-2022-performance-self-evaluation.txt
+    source: str  # file name, e.g. report.txt
     text: str  # the decoded text that every offset points into
     sha256: str  # of the raw file bytes
     title: str = ""

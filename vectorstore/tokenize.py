@@ -44,7 +44,7 @@ class Tokenizer:
         return tok
 
     def add_terms_from(self, text: str) -> None:
-        """Quoted names (“科贷通”, “海智计划”) and bracketed name lists (（新恒机械、捷豹药械）) become words."""
+        """Quoted names (“某贷款产品”, “某引智计划”) and bracketed name lists (（丙公司、丁公司）) become words."""
         listed = [re.sub(r"[\d.]+\s*(?:万元|亿元|元|家|个|名|人|%)?", "", name).strip()
                   for group in _BRACKETED.findall(text) for name in group.split("、")]
         for term in _QUOTED.findall(text) + [n for n in listed if _NAME.fullmatch(n)]:
