@@ -40,7 +40,8 @@ class Figure:
     @property
     def value(self) -> Decimal | None:
         """None when the number is malformed, e.g. 449.34.34."""
-        return Decimal(self.fact.value) if _WELL_FORMED.fullmatch(self.fact.value) else None
+        value = self.fact.value.replace(",", "")  # 27,080 is written with a thousands separator
+        return Decimal(value) if _WELL_FORMED.fullmatch(value) else None
 
     @property
     def family(self) -> str:
@@ -415,6 +416,9 @@ def _rate_base(a: Figure, b: Figure, anchors: dict) -> str:
 
 def _rounding(x: str, y: str) -> str:
     """8.33 and 8.3: the longer one, rounded to the shorter one's decimals, gives the shorter one."""
+    x, y = x.replace(",", ""), y.replace(",", "")  # 27,080 is written with a thousands separator
+    if not (_WELL_FORMED.fullmatch(x) and _WELL_FORMED.fullmatch(y)):
+        return ""
     (short, long_) = sorted((x, y), key=lambda s: len(s.partition(".")[2]))
     places = len(short.partition(".")[2])
     if Decimal(long_).quantize(Decimal(1).scaleb(-places)) == Decimal(short):

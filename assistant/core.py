@@ -13,6 +13,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.audit import audit_chunks, audit_notes
+from assistant.departments import abbreviates, aliases
 from assistant.draft import Draft
 from assistant.extractive import answer_extractive
 from assistant.glossary import departments_named
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 _ORDINALS = "一二三四五六七八九十"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e]")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}[省市县区]")
+_BODY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:委员会|局|厅|委|中心)")
 
 
 class Assistant:
@@ -221,7 +223,11 @@ class Assistant:
         # The matcher loads the corpus first: the tokenizer learns the reports' names from it. Which words the
         # reports know is read inside the desk's selection, so a selected report is read as if stored alone.
         known = self.matcher_in(state.get("filters")).in_corpus
-        return analyse(state["standalone"], self.retriever.tokenizer, known, self._own_names())
+        own = self._own_names()
+        # A stored body named by a short form of its own (西平县交通局 for 西平县交通运输局) is context too.
+        departments = {d for d, _ in self._reports() if d}
+        short = [b for b in _BODY.findall(state["standalone"]) for d in departments if abbreviates(b, d)]
+        return analyse(state["standalone"], self.retriever.tokenizer, known, (*own, *short))
 
     def _own_names(self) -> tuple[str, ...]:
         """The stored reports' own department names and places (某市, 科技局): whose report, not what about."""
@@ -260,7 +266,9 @@ class Assistant:
                 before = text[: m.start()]
                 if (own and before.endswith(own.group(1))) or not self._other_place_ends(before):
                     return True
-        return False
+        # 发改局 for 发展和改革局, 西平县交通局 for 西平县交通运输局: a short form by the general rules.
+        return any(abbreviates(m.group(), department) and not self._other_place_ends(text[: m.start()])
+                   for m in _BODY.finditer(text))
 
     def _other_place_ends(self, text: str) -> bool:
         """Whether `text` ends in a body's place or level (国家, 省, 另一市: a place the reports mention)."""
@@ -308,7 +316,8 @@ class Assistant:
         own = self._own_names()
         if any(place not in own for place in q.places):
             return None  # 另一市的预算 asked of another place's report
-        if any(not _own_body(body, own) for body in q.bodies):
+        departments = {d for d, _ in self._reports() if d}
+        if any(not _own_body(body, own) and not any(abbreviates(body, d) for d in departments) for body in q.bodies):
             return None  # 财政局的预算 asked of another body's report
         matcher = self.matcher_in(self._filters(state))
         if q.english and any(" " in term and not any(matcher.in_corpus(f) for f in forms)
@@ -316,15 +325,23 @@ class Assistant:
             return None  # official travel (差旅): the glossary knows the subject, and the report never names it
         if any(w in q.norm and w not in " ".join(h.chunk.text for h in state["hits"]) for w in OUT_OF_SCOPE_SUFFIXES):
             return None  # 地址, 电话, 局长: asked, and not in the report
-        terms = q.terms + [f for forms in q.expanded.values() for f in forms] if q.english else \
-            question_terms(q.norm, _FRAME)
+        context = (*_FRAME, *self._own_names(), *q.bodies, *q.places)  # whose report is asked: not what about
+        terms = [f for forms in q.expanded.values() for f in forms] if q.english else \
+            question_terms(q.norm, context)
+        if q.intent is Intent.FIGURE and not q.english and any(not matcher.in_corpus(t) for t in q.terms):
+            return None  # “三公”经费是多少 of a report that never says 三公: no figure of it is there to give
+        quoted = _QUOTED.findall(q.text)  # a name in quotes or 《》 is what is asked about: the answer must name it
+        # `worded`: an English question with two words or more that have report-side forms, and at most two
+        # lower-case content words without (a capitalised word unknown to the glossary is a name).
         query = state["standalone"]
         previous = last_user_question(state.get("history") or [])
         if previous and query == state["question"] and _FOLLOW_UP_EN.match(query):
             query = f"{previous} {query}"  # What about the national-level ones…? means within the question before
         return self.semantic.answer(query, terms, [h.chunk for h in state["hits"]], q.english,
                                     figure=q.intent is Intent.FIGURE, unit_kind=q.unit.value,
-                                    measure=asked_measure(q.norm))
+                                    measure=asked_measure(q.norm), required=quoted,
+                                    worded=len(q.expanded) >= 2
+                                    and len([w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]) <= 2)
 
     def _extractive(self, q: Question, state: dict) -> Draft:
         asks = separate_asks(q.text)
@@ -445,6 +462,7 @@ class Assistant:
 # Why a question is out of scope whatever its words mean; other reasons (words the report does not use) let the
 # meaning of the question be asked of the report (assistant.semantic).
 _HARD_REASONS = ("year", "no subject", "names of people")
+_QUOTED = re.compile(r"[“\"《「]([^”\"》」]{1,30})[”\"》」]")
 _FOLLOW_UP_EN = re.compile(r"^\s*(?:what about|how about|and\b|and what|what of)", re.IGNORECASE)
 # The frame of a question: words that ask, not words that name what is asked about.
 _FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",
@@ -467,12 +485,8 @@ def _own_body(body: str, own: Sequence[str]) -> bool:
 
 
 def department_aliases(department: str) -> set[str]:
-    """某市科学技术局 → itself, 某市科技局, 科学技术局, 科技局."""
-    names = {department, department.replace("科学技术", "科技")}
-    place = re.match(r"^(.{2,4}?[省市县区])(.{2,})$", department)
-    if place:
-        names |= {n[len(place.group(1)):] for n in names}
-    return {n for n in names if len(n) >= 2}
+    """某市科学技术局 → itself, 某市科技局, 科学技术局, 科技局; 发展和改革局 → 发改局 (assistant.departments)."""
+    return aliases(department) | {department.replace("科学技术", "科技")}
 
 
 def _step(key: str, fn) -> Runnable:

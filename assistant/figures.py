@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from assistant.draft import Draft, Span
 from assistant.matching import Matcher, norm_text
+from assistant.departments import abbreviates
 from assistant.question import UNIT_GROUPS, Question, UnitKind
 from ingest.models import Chunk, Fact
 from ingest.sentences import sentence_spans
@@ -56,7 +57,7 @@ def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
     other = [y for y in q.years if y != chunk.year]
     places = [p for p in q.places if p not in chunk.department and p not in chunk.title]
     own = {chunk.department, chunk.department.replace("科学技术", "科技")}
-    bodies = [b for b in q.bodies if not any(o.endswith(b) for o in own)]
+    bodies = [b for b in q.bodies if not any(o.endswith(b) for o in own) and not abbreviates(b, chunk.department)]
     return all(str(y) in text for y in other) and all(p in text for p in places + bodies)
 
 

@@ -27,7 +27,7 @@ _EN_TAIL = re.compile(r"^(what (?:was|is|were|are) the|how much (?:was|is|were) 
 
 # A year, a place and a body (2022年, 某市, 某局): whose report and which year a question is about.
 _CONTEXT = (r"(?:19|20)\d{2}年(?:度)?|[\u4e00-\u9fff]{2,4}?[省市县区](?=[\u4e00-\u9fff]{0,10}?(?:局|厅|委|中心|政府))"
-            r"|(?<![\u4e00-\u9fff局厅委])[\u4e00-\u9fff]{2,6}?(?:局|厅|委员会)")
+            r"|(?:(?<=[年度省市县区州])|(?<![\u4e00-\u9fff]))[\u4e00-\u9fff]{2,6}?(?:局|厅|委员会)")
 # A follow-up subject that is itself a quantity (那公用经费呢？) replaces the quantity asked about.
 _MEASURE_END = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)$"
 

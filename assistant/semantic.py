@@ -188,6 +188,8 @@ class Calibration:
     min_lexical: float = 0.40  # …and the share of the question's words it holds
     min_dense_english: float = 0.78  # an English question shares no words with the report: dense first
     english_lexical_weight: float = 0.25
+    min_dense_english_worded: float = 0.72  # …or lower, when the unit holds most of the glossary's forms of its words
+    min_lexical_english: float = 0.6
 
 
 _MONEY_MARK = re.compile(r"\d\s*(?:万元|亿元|千元|元)|(?:万元|元)\)?\s*[:：]?\s*$|单位\s*[:：]\s*万元")
@@ -202,8 +204,11 @@ class SemanticAnswerer:
         self.calibration = calibration
 
     def answer(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
-               figure: bool = False, unit_kind: str = "any", measure: str = "") -> Draft | None:
-        """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it."""
+               figure: bool = False, unit_kind: str = "any", measure: str = "",
+               required: Sequence[str] = (), worded: bool = False) -> Draft | None:
+        """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
+        `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
+        content word of an English question has report-side forms, so their overlap may stand in for similarity."""
         # An English question meets the report's words only through the genre glossary's report-side forms
         # (basic expenditure → 基本支出): they weigh more there, where dense similarity across languages is weak.
         ranked = self.ranker.rank(query, terms, chunks, needs_digit=figure,
@@ -211,14 +216,15 @@ class SemanticAnswerer:
         if figure:
             ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind)
                       and (not measure or re.search(rf"[\d一二三四五六七八九十两百千]\s*{re.escape(measure)}", r.unit.text))]
-        ranked = [r for r in ranked if not _is_heading_only(r.unit)]
+        ranked = [r for r in ranked if not _is_heading_only(r.unit) and all(n in r.unit.text for n in required)]
         if not ranked:
             return None
         best = ranked[0]
         log.info("best unit dense %.3f lexical %.2f: %s", best.dense, best.lexical, best.unit.text[:60])
         c = self.calibration
         if english:
-            ok = best.dense >= c.min_dense_english
+            ok = best.dense >= c.min_dense_english or (worded and best.dense >= c.min_dense_english_worded
+                                                       and best.lexical >= c.min_lexical_english)
         else:
             ok = best.dense >= c.min_dense and best.lexical >= c.min_lexical
         return unit_draft(best) if ok else None

@@ -9,7 +9,8 @@ from ingest.sentences import sentence_spans
 
 UNITS = ("万元", "亿元", "千元", "元", "万人", "万", "亿", "%", "％", "家", "人", "名", "个", "项",
          "条", "次", "笔", "届", "期", "所", "座", "件", "篇", "批", "户", "天")
-NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")")
+# 27,080元 and 1,867.48万元 carry thousands separators; 449.34.34万元 (malformed) stays one number.
+NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")")
 _DELIMS = "，,：:；;（）()“”《》。！？\n"
 _FILLER_HEAD = re.compile(r"^(?:\d{1,2}[、.．]|其中|包含|包括|含|共计|共|合计|总计|累计|目前已有|目前|已有|有|为|达到|达|约|超过|超|是|即"
                           r"|[一二三四五六七八九十]是)+")
@@ -17,8 +18,56 @@ _FILLER_TAIL = re.compile(r"(?:共计|共|合计|为|达到|达|约|超过|超|�
 _JUNK = re.compile(r"[\s\u3000]+")
 
 
+# A table flattened into text: cells apart by spaces or |, a label cell then its number (财政拨款 108292.73), under
+# the sheet's unit (单位:万元).
+_SHEET_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)|[（(](万元|亿元|元)[）)]")
+_CELL = re.compile(r"[^\s|｜]+")
+_LABEL_CELL = re.compile(r"[\u4e00-\u9fff（）()“”\"、]{2,24}")
+_BARE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_PERCENT_CELL = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+_CODE = re.compile(r"0\d{5,}")  # a telephone number or a code, never an amount
+_GARBLED_LABEL = re.compile(r"\d{5,}|\d+\.\d+")
+
+
 def extract_facts(text: str, start: int, end: int) -> list[Fact]:
-    """Every number-with-unit in text[start:end], labelled by the words that name it."""
+    """Every number-with-unit in text[start:end], labelled by the words that name it, and every label cell
+    followed by a number cell in a table flattened into the text."""
+    facts = [f for f in _sentence_facts(text, start, end) if not _GARBLED_LABEL.search(f.label)]
+    return facts + table_cells(text, start, end)
+
+
+def sheet_unit(text: str, end: int) -> str:
+    """The unit a sheet declares (单位:万元) last before `end`, or ''."""
+    found = [m.group(1) or m.group(2) for m in _SHEET_UNIT.finditer(text, 0, end)]
+    return found[-1] if found else ""
+
+
+def table_cells(text: str, start: int, end: int) -> list[Fact]:
+    """财政拨款 108292.73 → (财政拨款, 108292.73, 万元) under 单位:万元; 基本支出 93199.91 75.99% also gives
+    (基本支出, 75.99, %). Only a label cell directly followed by a bare number cell counts."""
+    unit = sheet_unit(text, end)
+    if not unit:
+        return []
+    cells = list(_CELL.finditer(text, start, end))
+    facts: list[Fact] = []
+    for i, cell in enumerate(cells[:-1]):
+        if not _LABEL_CELL.fullmatch(cell.group()):
+            continue
+        number = cells[i + 1]
+        if (not _BARE_NUMBER.fullmatch(number.group()) or _CODE.fullmatch(number.group())
+                or (i + 2 < len(cells) and cells[i + 2].group().startswith("年"))):
+            continue
+        facts.append(Fact(label=cell.group(), value=number.group(), unit=unit, start=cell.start(), end=number.end(),
+                          clause=text[cell.start():number.end()]))
+        share = cells[i + 2] if i + 2 < len(cells) else None
+        pct = _PERCENT_CELL.fullmatch(share.group()) if share else None
+        if pct:
+            facts.append(Fact(label=cell.group(), value=pct.group(1), unit="%", start=cell.start(), end=share.end(),
+                              clause=text[cell.start():share.end()]))
+    return facts
+
+
+def _sentence_facts(text: str, start: int, end: int) -> list[Fact]:
     facts: list[Fact] = []
     for s_start, s_end in sentence_spans(text, start, end):
         sentence = text[s_start:s_end]

