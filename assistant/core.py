@@ -443,11 +443,27 @@ class Assistant:
                                                    f"报告库正在建立语义索引：尚有 {pending} 段原文只能按关键词检索，"
                                                    f"答案可能不完整，稍后再问会更准确。"]))
         if answer.citations and not scoped and len(self._reports()) > 1:
+            bodies = self._bodies_answering(state["parsed"], draft)
+            if len(bodies) > 1:  # several bodies' reports speak of it: never pick or mix one; ask which is meant
+                return _which_report(state["question"], mode, bodies, len({d for d, _ in self._reports()}))
             # 总支出是多少？ with many departments stored and none named: say whose figures these are.
             owners = "；".join(f"[{i + 1}] {s.chunk.department or s.chunk.title}"
                               f"{f'（{s.chunk.year}年）' if s.chunk.year else ''}" for i, s in enumerate(draft.spans))
             answer.notice = " ".join(filter(None, [answer.notice, f"问题未指明部门，以下引文分别出自：{owners}。"]))
         return answer
+
+    def _bodies_answering(self, q: Question, draft: Draft) -> list[str]:
+        """The bodies whose reports could answer an unscoped question: those cited, and every other body whose
+        report holds all of the question's subject terms (总支出 is in every report; 某贷款产品 in one)."""
+        cited = list(dict.fromkeys(s.chunk.department or s.chunk.title for s in draft.spans))
+        terms = [t for t in q.terms if not t.isascii()] or [f for forms in q.expanded.values() for f in forms[:1]]
+        if not terms:  # 存在哪些问题？ names no subject of its own: every report answers it
+            return list(dict.fromkeys(cited + sorted({d or "" for d, _ in self._reports()} - {""})))
+        holding: dict[str, set[str]] = {}
+        for chunk in self.retriever.chunks:
+            found = holding.setdefault(chunk.department or chunk.title, set())
+            found.update(t for t in terms if t in chunk.text)
+        return list(dict.fromkeys(cited + sorted(b for b, found in holding.items() if len(found) == len(terms))))
 
     def _reports(self) -> set[tuple[str, int | None]]:
         """The (department, year) pairs stored, cached per loaded corpus."""
@@ -471,6 +487,16 @@ _FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", 
 # A question for the names of people (not of a unit: 下属事业单位叫什么 is answerable).
 _PERSON_NAME = re.compile(r"(?:人|员|博士|专家|领导|负责人|局长|主任|书记)[^。？?]{0,8}(?:叫什么|名字|姓名|是谁)|"
                           r"(?:名字|姓名)[^，,。？?]{0,4}(?:人|员)|\bwho (?:is|are|was|were) the (?:head|director|chief|leader)")
+
+
+def _which_report(question: str, mode: Mode, bodies: list[str], stored: int) -> Answer:
+    """A question that names no body, answered from several bodies' reports: ask which one is meant."""
+    listed = "、".join(bodies[:5])
+    more = f"等（库中共 {stored} 个单位的报告）" if stored > len(bodies[:5]) else ""
+    text = (f"库中有多个单位的报告，这个问题在{listed}{more}的报告里都有相关内容。请问您问的是哪个单位？"
+            f"可在问题中写明单位名称（如“{bodies[0]}……”），或在上方选择报告后再问。")
+    return Answer(question=question, text=text, abstained=True, mode=mode,
+                  notice="问题未指明部门，为免混淆不同单位的数字，请先指明单位。")
 
 
 def _own_body(body: str, own: Sequence[str]) -> bool:
