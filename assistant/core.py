@@ -18,7 +18,7 @@ from assistant.draft import Draft
 from assistant.extractive import answer_extractive
 from assistant.glossary import departments_named
 from assistant.indexing import IngestReport, ingest_paths
-from assistant.lexicon import ENTITY_SUFFIXES, OUT_OF_SCOPE_SUFFIXES
+from assistant import lexicon
 from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
 from assistant.matching import Matcher
 from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
@@ -323,7 +323,8 @@ class Assistant:
         if q.english and any(" " in term and not any(matcher.in_corpus(f) for f in forms)
                              for term, forms in q.expanded.items()):
             return None  # official travel (差旅): the glossary knows the subject, and the report never names it
-        if any(w in q.norm and w not in " ".join(h.chunk.text for h in state["hits"]) for w in OUT_OF_SCOPE_SUFFIXES):
+        cited_text = " ".join(h.chunk.text for h in state["hits"])
+        if any(w in q.norm and w not in cited_text for w in lexicon.OUT_OF_SCOPE_SUFFIXES):
             return None  # 地址, 电话, 局长: asked, and not in the report
         context = (*_FRAME, *self._own_names(), *q.bodies, *q.places)  # whose report is asked: not what about
         terms = [f for forms in q.expanded.values() for f in forms] if q.english else \
@@ -408,7 +409,7 @@ class Assistant:
         if _PERSON_NAME.search(q.norm):
             return "names of people"  # 这些特派员叫什么名字: these reports name no individuals
         missing = matcher.uncovered(q)
-        strong = [t for t in missing if t.endswith(OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t, matcher)
+        strong = [t for t in missing if t.endswith(lexicon.OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t, matcher)
                   or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]
         if strong:
             return f"unknown {strong}"
@@ -421,7 +422,7 @@ class Assistant:
 
     def _unknown_entity(self, term: str, matcher: Matcher) -> bool:
         """教育局, 差旅费: a body or item the reports never name. 增长率 is not: 增长 is there."""
-        suffix = next((x for x in ENTITY_SUFFIXES if term.endswith(x)), "")
+        suffix = next((x for x in lexicon.ENTITY_SUFFIXES if term.endswith(x)), "")
         stem = term[: len(term) - len(suffix)]
         return bool(suffix) and (len(stem) < 2 or not matcher.in_corpus(stem))
 

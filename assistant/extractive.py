@@ -8,7 +8,7 @@ import re
 from assistant.draft import Draft, Span
 from assistant.figures import (MIN_FIGURE_SCORE, Candidate, clean_lead, dedupe, figure_candidates, figure_draft,
                                with_source_chunks, year_ok)
-from assistant.lexicon import SYNONYMS
+from assistant import lexicon
 from assistant.lists import ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.parts import members_draft, parts_draft
@@ -131,7 +131,7 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
                          ) -> list[Candidate]:
     out: list[Candidate] = []
     top = hits[0].score or 1.0
-    asked_forms = [norm_text(f) for f in (q.asked, *SYNONYMS.get(q.asked, ()))] if q.asked else []
+    asked_forms = [norm_text(f) for f in (q.asked, *lexicon.SYNONYMS.get(q.asked, ()))] if q.asked else []
     for hit in hits:
         chunk = hit.chunk
         if chunk.kind == "title":

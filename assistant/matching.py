@@ -6,7 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from assistant.lexicon import QUANTIFIERS
+from assistant import lexicon
 from assistant.question import YEAR, Question
 from ingest.models import Chunk
 from vectorstore.tokenize import bigrams, normalise
@@ -56,7 +56,7 @@ class Matcher:
             # A subject the reports never name weighs as much as the rarest word: it must not be ignored.
             idf = max((self._idf(f) for f in present), default=math.log(1 + self._n))
             weight = idf * math.sqrt(max(len(forms[0]), 1))
-            out.append((forms, weight * QUANTIFIER_WEIGHT if term in QUANTIFIERS else weight))
+            out.append((forms, weight * QUANTIFIER_WEIGHT if term in lexicon.QUANTIFIERS else weight))
         return out
 
     def coverage(self, q: Question, text: str) -> float:

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from collections.abc import Callable, Sequence
 
-from assistant import glossary
-from assistant.lexicon import ENGLISH, GENERIC, SYNONYMS
+from assistant import glossary, lexicon
 from vectorstore.tokenize import Tokenizer, normalise
 
 
@@ -138,7 +137,7 @@ def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> l
         run.clear()
 
     for word in words:
-        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and word not in GENERIC:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and word not in lexicon.GENERIC:
             run.append(word)
             continue
         flush()
@@ -172,7 +171,7 @@ def _asked_noun(norm: str, tokenizer: Tokenizer) -> str:
         return ""
     words = tokenizer.words(m.group(1))
     noun = words[0] if words else ""
-    return noun if len(noun) >= 2 and noun not in GENERIC and not _QUESTION_WORD.search(noun) else ""
+    return noun if len(noun) >= 2 and noun not in lexicon.GENERIC and not _QUESTION_WORD.search(noun) else ""
 
 
 _DIFFERENCE = re.compile(r"相差|差额|之差|差距|差多少|差了多少|多出多少|少了多少|\bdifference\b|\bgap\b")
@@ -256,10 +255,10 @@ def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str]
             norm = norm.replace(phrase, " ")
     words = _join_single_characters(tokenizer.words(norm), known) if known else tokenizer.words(norm)
     for word in words:
-        if word in GENERIC or YEAR.fullmatch(word) or _QUESTION_WORD.search(word) or word in terms:
+        if word in lexicon.GENERIC or YEAR.fullmatch(word) or _QUESTION_WORD.search(word) or word in terms:
             continue
         if english and word.isascii():
-            forms = ENGLISH.get(word) or ENGLISH.get(word.rstrip("s")) or glossary.lookup(word, ENGLISH) \
+            forms = lexicon.ENGLISH.get(word) or lexicon.ENGLISH.get(word.rstrip("s")) or glossary.lookup(word, lexicon.ENGLISH) \
                 or glossary.lookup(word, glossary.WORDS)
             if forms:
                 expanded[word] = forms
@@ -268,9 +267,9 @@ def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str]
                 unmapped.append(word)
             continue
         terms.append(word)
-        if word in SYNONYMS:
-            expanded[word] = SYNONYMS[word]
-    for phrase, forms in SYNONYMS.items():  # multi-word colloquialisms jieba splits (花了, 多少人)
+        if word in lexicon.SYNONYMS:
+            expanded[word] = lexicon.SYNONYMS[word]
+    for phrase, forms in lexicon.SYNONYMS.items():  # multi-word colloquialisms jieba splits (花了, 多少人)
         if len(phrase) > 1 and phrase in norm and phrase not in expanded:
             expanded[phrase] = forms
     return terms, expanded, unmapped
