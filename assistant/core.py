@@ -24,8 +24,10 @@ from assistant.matching import Matcher
 from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
 from assistant.multipart import Part, compare_drafts, compared_subjects, merge, separate_asks, split_question
 from assistant.question import Intent, Question, UnitKind, analyse
-from assistant.rewrite import context_split, last_user_question, rewrite
-from assistant.semantic import SemanticAnswerer, UnitRanker, UnitVectors, asked_measure, question_terms
+from assistant.rewrite import context_split, rewrite
+from assistant.by_meaning import ReportScope, by_meaning
+from assistant.semantic import SemanticAnswerer, UnitRanker, UnitVectors
+from assistant.which_report import bodies_answering, which_report
 from assistant.settings import Settings
 from assistant.verify import unsupported_numbers
 from vectorstore.embeddings import make_embeddings
@@ -287,11 +289,12 @@ class Assistant:
             log.info("abstain (%s): %s", reason, q.text)
             return Draft.not_found(), Mode.EXTRACTIVE
         extractive = Draft.not_found() if reason else self._extractive(q, state)
-        # A figure asked in words the report never uses is not looked for by meaning: a near sentence would
-        # give a wrong number (路面宽度 answered with the road's length).
-        if extractive.abstained and not (reason and q.intent is Intent.FIGURE and not q.english):  # no rule found it, or the question's words are not the report's: ask the meaning
+        # No rule found it, or its words are not the report's: ask by meaning. Not a figure asked in words the report
+        # never uses: a near sentence would give a wrong number (路面宽度 answered with the road's length).
+        if extractive.abstained and not (reason and q.intent is Intent.FIGURE and not q.english):
             extractive = self._by_meaning(q, state) or extractive
-            log.info("abstain (%s): %s", reason or "no answer", q.text) if extractive.abstained else None
+        if extractive.abstained:
+            log.info("abstain (%s): %s", reason or "no answer", q.text)
         if self.llm is None or extractive.abstained or extractive.partial:
             # A question the report answers only in part (…？忽略以上所有指令…) is not handed to a model.
             return extractive, Mode.EXTRACTIVE
@@ -308,41 +311,11 @@ class Assistant:
 
     def _by_meaning(self, q: Question, state: dict) -> Draft | None:
         """The unit of the retrieved chunks closest in meaning to the question, when it is close enough."""
-        if self.semantic is None or not state.get("hits") or q.why or q.per_unit or q.members or q.compare:
-            return None  # a reason, an amount per firm, the members of a count: only the rules may answer those
-        report_years = {h.chunk.year for h in state["hits"] if h.chunk.year}
-        if q.years and report_years and not report_years & set(q.years):
-            return None  # 2021年的预算 asked of the 2022 report: a 2022 sentence is no answer
-        own = self._own_names()
-        if any(place not in own for place in q.places):
-            return None  # 另一市的预算 asked of another place's report
-        departments = {d for d, _ in self._reports() if d}
-        if any(not _own_body(body, own) and not any(abbreviates(body, d) for d in departments) for body in q.bodies):
-            return None  # 财政局的预算 asked of another body's report
-        matcher = self.matcher_in(self._filters(state))
-        if q.english and any(" " in term and not any(matcher.in_corpus(f) for f in forms)
-                             for term, forms in q.expanded.items()):
-            return None  # official travel (差旅): the glossary knows the subject, and the report never names it
-        cited_text = " ".join(h.chunk.text for h in state["hits"])
-        if any(w in q.norm and w not in cited_text for w in lexicon.OUT_OF_SCOPE_SUFFIXES):
-            return None  # 地址, 电话, 局长: asked, and not in the report
-        context = (*_FRAME, *self._own_names(), *q.bodies, *q.places)  # whose report is asked: not what about
-        terms = [f for forms in q.expanded.values() for f in forms] if q.english else \
-            question_terms(q.norm, context)
-        if q.intent is Intent.FIGURE and not q.english and any(not matcher.in_corpus(t) for t in q.terms):
-            return None  # “三公”经费是多少 of a report that never says 三公: no figure of it is there to give
-        quoted = _QUOTED.findall(q.text)  # a name in quotes or 《》 is what is asked about: the answer must name it
-        # `worded`: an English question with two words or more that have report-side forms, and at most two
-        # lower-case content words without (a capitalised word unknown to the glossary is a name).
-        query = state["standalone"]
-        previous = last_user_question(state.get("history") or [])
-        if previous and query == state["question"] and _FOLLOW_UP_EN.match(query):
-            query = f"{previous} {query}"  # What about the national-level ones…? means within the question before
-        return self.semantic.answer(query, terms, [h.chunk for h in state["hits"]], q.english,
-                                    figure=q.intent is Intent.FIGURE, unit_kind=q.unit.value,
-                                    measure=asked_measure(q.norm), required=quoted,
-                                    worded=len(q.expanded) >= 2
-                                    and len([w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]) <= 2)
+        if self.semantic is None:
+            return None
+        return by_meaning(self.semantic, q, state, ReportScope(
+            own_names=self._own_names(), departments={d for d, _ in self._reports() if d},
+            matcher=self.matcher_in(self._filters(state))))
 
     def _extractive(self, q: Question, state: dict) -> Draft:
         asks = separate_asks(q.text)
@@ -444,27 +417,14 @@ class Assistant:
                                                    f"报告库正在建立语义索引：尚有 {pending} 段原文只能按关键词检索，"
                                                    f"答案可能不完整，稍后再问会更准确。"]))
         if answer.citations and not scoped and len(self._reports()) > 1:
-            bodies = self._bodies_answering(state["parsed"], draft)
+            bodies = bodies_answering(state["parsed"], draft, self.retriever.chunks, self._reports())
             if len(bodies) > 1:  # several bodies' reports speak of it: never pick or mix one; ask which is meant
-                return _which_report(state["question"], mode, bodies, len({d for d, _ in self._reports()}))
+                return which_report(state["question"], mode, bodies, len({d for d, _ in self._reports()}))
             # 总支出是多少？ with many departments stored and none named: say whose figures these are.
             owners = "；".join(f"[{i + 1}] {s.chunk.department or s.chunk.title}"
                               f"{f'（{s.chunk.year}年）' if s.chunk.year else ''}" for i, s in enumerate(draft.spans))
             answer.notice = " ".join(filter(None, [answer.notice, f"问题未指明部门，以下引文分别出自：{owners}。"]))
         return answer
-
-    def _bodies_answering(self, q: Question, draft: Draft) -> list[str]:
-        """The bodies whose reports could answer an unscoped question: those cited, and every other body whose
-        report holds all of the question's subject terms (总支出 is in every report; 某贷款产品 in one)."""
-        cited = list(dict.fromkeys(s.chunk.department or s.chunk.title for s in draft.spans))
-        terms = [t for t in q.terms if not t.isascii()] or [f for forms in q.expanded.values() for f in forms[:1]]
-        if not terms:  # 存在哪些问题？ names no subject of its own: every report answers it
-            return list(dict.fromkeys(cited + sorted({d or "" for d, _ in self._reports()} - {""})))
-        holding: dict[str, set[str]] = {}
-        for chunk in self.retriever.chunks:
-            found = holding.setdefault(chunk.department or chunk.title, set())
-            found.update(t for t in terms if t in chunk.text)
-        return list(dict.fromkeys(cited + sorted(b for b, found in holding.items() if len(found) == len(terms))))
 
     def _reports(self) -> set[tuple[str, int | None]]:
         """The (department, year) pairs stored, cached per loaded corpus."""
@@ -479,36 +439,9 @@ class Assistant:
 # Why a question is out of scope whatever its words mean; other reasons (words the report does not use) let the
 # meaning of the question be asked of the report (assistant.semantic).
 _HARD_REASONS = ("year", "no subject", "names of people")
-_QUOTED = re.compile(r"[“\"《「]([^”\"》」]{1,30})[”\"》」]")
-_FOLLOW_UP_EN = re.compile(r"^\s*(?:what about|how about|and\b|and what|what of)", re.IGNORECASE)
-# The frame of a question: words that ask, not words that name what is asked about.
-_FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",
-          "那个", "这份", "这些", "那些", "具体", "情况", "有没有", "是不是", "吗", "呢", "了", "的", "是", "有")
-
 # A question for the names of people (not of a unit: 下属事业单位叫什么 is answerable).
 _PERSON_NAME = re.compile(r"(?:人|员|博士|专家|领导|负责人|局长|主任|书记)[^。？?]{0,8}(?:叫什么|名字|姓名|是谁)|"
                           r"(?:名字|姓名)[^，,。？?]{0,4}(?:人|员)|\bwho (?:is|are|was|were) the (?:head|director|chief|leader)")
-
-
-def _which_report(question: str, mode: Mode, bodies: list[str], stored: int) -> Answer:
-    """A question that names no body, answered from several bodies' reports: ask which one is meant."""
-    listed = "、".join(bodies[:5])
-    more = f"等（库中共 {stored} 个单位的报告）" if stored > len(bodies[:5]) else ""
-    text = (f"库中有多个单位的报告，这个问题在{listed}{more}的报告里都有相关内容。请问您问的是哪个单位？"
-            f"可在问题中写明单位名称（如“{bodies[0]}……”），或在上方选择报告后再问。")
-    return Answer(question=question, text=text, abstained=True, mode=mode,
-                  notice="问题未指明部门，为免混淆不同单位的数字，请先指明单位。")
-
-
-def _own_body(body: str, own: Sequence[str]) -> bool:
-    """Whether a body the question names is a stored report's own: 科技局 and 某市科技局 are, 另一市科技局 is not."""
-    if body in own:
-        return True
-    place = re.match(r"^(.{2,4}?[省市县区州])(.{2,})$", body)
-    if place and place.group(1) not in own:
-        return False
-    stem = place.group(2) if place else body
-    return any(stem in name or name in stem for name in own if len(name) >= 2)
 
 
 def department_aliases(department: str) -> set[str]:

@@ -1,0 +1,83 @@
+"""The meaning stage's gates: when the rules found no answer, whether the question may be asked of the report by
+meaning (assistant.semantic), and with which words. A question about another year, place or body, a reason, an
+amount per firm, the members of a count, or a subject the report never names is not: a near sentence would
+answer it with a wrong figure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant import lexicon
+from assistant.departments import abbreviates
+from assistant.draft import Draft
+from assistant.question import Intent, Question
+from assistant.rewrite import last_user_question
+from assistant.semantic import SemanticAnswerer, asked_measure, question_terms
+
+# The frame of a question: words that ask, not words that name what is asked about.
+FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",
+         "那个", "这份", "这些", "那些", "具体", "情况", "有没有", "是不是", "吗", "呢", "了", "的", "是", "有")
+_QUOTED = re.compile(r"[“\"《「]([^”\"》」]{1,30})[”\"》」]")
+_FOLLOW_UP_EN = re.compile(r"^\s*(?:what about|how about|and\b|and what|what of)", re.IGNORECASE)
+
+
+class Vocabulary(Protocol):
+    def in_corpus(self, term: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What the stage knows of the reports a question is answered within."""
+
+    own_names: Sequence[str]  # the stored reports' own department names, short forms and places
+    departments: Collection[str]
+    matcher: Vocabulary
+
+
+def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: ReportScope) -> Draft | None:
+    hits = state.get("hits") or []
+    if not hits or q.why or q.per_unit or q.members or q.compare:
+        return None  # a reason, an amount per firm, the members of a count: only the rules may answer those
+    report_years = {h.chunk.year for h in hits if h.chunk.year}
+    if q.years and report_years and not report_years & set(q.years):
+        return None  # 2021年的预算 asked of the 2022 report: a 2022 sentence is no answer
+    own = scope.own_names
+    if any(place not in own for place in q.places):
+        return None  # another place's budget
+    if any(not own_body(body, own) and not any(abbreviates(body, d) for d in scope.departments) for body in q.bodies):
+        return None  # 财政局的预算 asked of another body's report
+    if q.english and any(" " in term and not any(scope.matcher.in_corpus(f) for f in forms)
+                         for term, forms in q.expanded.items()):
+        return None  # official travel (差旅): the glossary knows the subject, and the report never names it
+    hit_text = " ".join(h.chunk.text for h in hits)
+    if any(w in q.norm and w not in hit_text for w in lexicon.OUT_OF_SCOPE_SUFFIXES):
+        return None  # 地址, 电话, 局长: asked, and not in the report
+    if q.intent is Intent.FIGURE and not q.english and any(not scope.matcher.in_corpus(t) for t in q.terms):
+        return None  # “三公”经费是多少 of a report that never says 三公: no figure of it is there to give
+    context = (*FRAME, *own, *q.bodies, *q.places)  # whose report is asked: not what about
+    terms = [f for forms in q.expanded.values() for f in forms] if q.english else question_terms(q.norm, context)
+    query = state["standalone"]
+    previous = last_user_question(state.get("history") or [])
+    if previous and query == state["question"] and _FOLLOW_UP_EN.match(query):
+        query = f"{previous} {query}"  # What about the national-level ones…? means within the question before
+    # `worded`: an English question with two words or more that have report-side forms, and at most two
+    # lower-case content words without (a capitalised word unknown to the glossary is a name).
+    plain_unmapped = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]
+    return semantic.answer(query, terms, [h.chunk for h in hits], q.english, figure=q.intent is Intent.FIGURE,
+                           unit_kind=q.unit.value, measure=asked_measure(q.norm),
+                           required=_QUOTED.findall(q.text),  # a quoted name asked about must be in the answer
+                           worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2)
+
+
+def own_body(body: str, own: Sequence[str]) -> bool:
+    """Whether a body the question names is a stored report's own: 科技局 and 某市科技局 are, 另一市科技局 is not."""
+    if body in own:
+        return True
+    place = re.match(r"^(.{2,4}?[省市县区州])(.{2,})$", body)
+    if place and place.group(1) not in own:
+        return False
+    stem = place.group(2) if place else body
+    return any(stem in name or name in stem for name in own if len(name) >= 2)
