@@ -12,7 +12,7 @@ from ingest.models import Chunk
 from vectorstore.tokenize import bigrams, normalise
 
 QUANTIFIER_WEIGHT = 0.5
-_NOISE = re.compile(r"[\s\u3000]+")
+_NOISE = re.compile(r"[\s\u3000“”\"‘’「」]+")  # quote marks inside a term (“三公”经费) do not split it
 
 
 def norm_text(text: str) -> str:
