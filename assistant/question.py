@@ -177,11 +177,17 @@ def _asked_noun(norm: str, tokenizer: Tokenizer) -> str:
 _DIFFERENCE = re.compile(r"相差|差额|之差|差距|差多少|差了多少|多出多少|少了多少|\bdifference\b|\bgap\b")
 
 
+_BASELINE = re.compile(r"比(?:上年|去年|上一年|前一年|年初|预算|年初预算|同期|上年同期)")
+
+
 def _compare(norm: str) -> str:
     """哪家企业贷得多 → max; 哪项支出最少 → min; 差多少 → diff; '' when nothing is compared."""
     if _DIFFERENCE.search(norm):
         return "diff"
+    if _WHY.search(norm):
+        return ""  # 为什么比预算少 asks for a reason, not which figure is less
     text = norm.replace("多少", "＃")  # 增长多少 asks for a figure, not which is less
+    text = _BASELINE.sub("＃", text)  # 比上年减少了多少 asks for the stated change against a baseline
     if _COMPARE_MIN.search(text):
         return "min"
     if _COMPARE_MAX.search(text):
