@@ -409,6 +409,14 @@ class Assistant:
             log.error("unsupported figures %s in answer to %r", bad, state["question"])
             return Draft.not_found().to_answer(state["question"], mode)
         scoped = self._filters(state)
+        if answer.citations and not scoped and len(self._reports()) > 1:
+            bodies = bodies_answering(state["parsed"], draft, self.retriever.chunks, self._reports())
+            if len(bodies) > 1:  # several bodies' reports speak of it: never pick or mix one; ask which is meant
+                answer = which_report(state["question"], mode, bodies, len({d for d, _ in self._reports()}))
+            else:  # a subject only one body's report holds: say whose report it is
+                owners = "；".join(f"[{i + 1}] {s.chunk.department or s.chunk.title}"
+                                  f"{f'（{s.chunk.year}年）' if s.chunk.year else ''}" for i, s in enumerate(draft.spans))
+                answer.notice = " ".join(filter(None, [answer.notice, f"问题未指明部门，以下引文分别出自：{owners}。"]))
         if self.reloading:
             answer.notice = " ".join(filter(None, [answer.notice, "报告库正在载入新入库的报告，本次回答尚未包含它们，请稍后再问。"]))
         pending = self.retriever.pending(scoped)
@@ -416,14 +424,6 @@ class Assistant:
             answer.notice = " ".join(filter(None, [answer.notice,
                                                    f"报告库正在建立语义索引：尚有 {pending} 段原文只能按关键词检索，"
                                                    f"答案可能不完整，稍后再问会更准确。"]))
-        if answer.citations and not scoped and len(self._reports()) > 1:
-            bodies = bodies_answering(state["parsed"], draft, self.retriever.chunks, self._reports())
-            if len(bodies) > 1:  # several bodies' reports speak of it: never pick or mix one; ask which is meant
-                return which_report(state["question"], mode, bodies, len({d for d, _ in self._reports()}))
-            # 总支出是多少？ with many departments stored and none named: say whose figures these are.
-            owners = "；".join(f"[{i + 1}] {s.chunk.department or s.chunk.title}"
-                              f"{f'（{s.chunk.year}年）' if s.chunk.year else ''}" for i, s in enumerate(draft.spans))
-            answer.notice = " ".join(filter(None, [answer.notice, f"问题未指明部门，以下引文分别出自：{owners}。"]))
         return answer
 
     def _reports(self) -> set[tuple[str, int | None]]:

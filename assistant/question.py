@@ -182,12 +182,13 @@ _BASELINE = re.compile(r"比(?:上年|去年|上一年|前一年|年初|预算|�
 
 def _compare(norm: str) -> str:
     """哪家企业贷得多 → max; 哪项支出最少 → min; 差多少 → diff; '' when nothing is compared."""
-    if _DIFFERENCE.search(norm):
-        return "diff"
     if _WHY.search(norm):
         return ""  # 为什么比预算少 asks for a reason, not which figure is less
+    if _BASELINE.search(norm):
+        return ""  # 比上年减少了多少 asks for the change the report states against a baseline, not two subjects
+    if _DIFFERENCE.search(norm):
+        return "diff"
     text = norm.replace("多少", "＃")  # 增长多少 asks for a figure, not which is less
-    text = _BASELINE.sub("＃", text)  # 比上年减少了多少 asks for the stated change against a baseline
     if _COMPARE_MIN.search(text):
         return "min"
     if _COMPARE_MAX.search(text):
