@@ -16,11 +16,12 @@ NAIVE_CHUNK_SIZE = 300
 NAIVE_OVERLAP = 30
 
 
-def default_pipeline(assistant: Assistant) -> Pipeline:
+def default_pipeline(assistant: Assistant, filters: dict | None = None) -> Pipeline:
+    """The answer, then the retrieved texts (for hit@k), within `filters` (a department/year or a source) if given."""
     def run(item: EvalItem) -> tuple[Answer, list[str]]:
-        answer = assistant.ask(item.question, history=item.history)
+        answer = assistant.ask(item.question, history=item.history, filters=filters)
         try:
-            hits = assistant.retrieve(item.question, history=item.history)
+            hits = assistant.retrieve(item.question, history=item.history, filters=filters)
         except ValueError:
             hits = []
         return answer, [h.chunk.text for h in hits]

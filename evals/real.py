@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evals.dataset import EvalItem
-from evals.runner import ItemResult, Pipeline, run, score
+from evals.pipelines import default_pipeline
+from evals.runner import ItemResult, run, score
 
 REAL_DIR = Path(__file__).resolve().parent / "real"
 SETS = {"dev": REAL_DIR / "dev.jsonl", "blind": REAL_DIR / "blind.jsonl"}
@@ -61,17 +62,6 @@ def _share(flags) -> float:
 AssistantFactory = Callable[[Path], object]
 
 
-def scoped_pipeline(assistant, filters: dict | None) -> Pipeline:
-    def ask(item: EvalItem):
-        answer = assistant.ask(item.question, history=item.history, filters=filters)
-        try:
-            hits = assistant.retrieve(item.question, history=item.history, filters=filters)
-        except ValueError:
-            hits = []
-        return answer, [h.chunk.text for h in hits]
-    return ask
-
-
 def run_alone(items: list[EvalItem], make_assistant: AssistantFactory, files: dict[str, Path],
               progress: bool = False) -> RealRun:
     """Each report in a store of its own, with no selection: the desk holds one report."""
@@ -82,7 +72,7 @@ def run_alone(items: list[EvalItem], make_assistant: AssistantFactory, files: di
             assistant = make_assistant(Path(tmp) / rid)
             assistant.ingest([files[rid]], progress=False)
             mine = [i for i in items if i.report == rid]
-            results += run(mine, scoped_pipeline(assistant, None), progress=progress, label=rid)
+            results += run(mine, default_pipeline(assistant, None), progress=progress, label=rid)
     return RealRun("alone", results, foreign)
 
 
@@ -98,7 +88,7 @@ def run_together(items: list[EvalItem], make_assistant: AssistantFactory, files:
         for rid in sorted({i.report for i in items}):
             source = files[rid].name
             mine = [i for i in items if i.report == rid]
-            got = run(mine, scoped_pipeline(assistant, {"source": source}), progress=progress, label=rid)
+            got = run(mine, default_pipeline(assistant, {"source": source}), progress=progress, label=rid)
             foreign += [(r.item.id, c.source) for r in got for c in r.answer.citations if c.source != source]
             results += got
     return RealRun("together", results, foreign)

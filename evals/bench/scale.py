@@ -18,22 +18,11 @@ from evals.bench.procs import rss_mb
 from evals.bench.startup import reload_after_other_ingest, serve_session
 from evals.bench.stats import StepProfiler
 from evals.dataset import EvalItem
+from evals.pipelines import default_pipeline
 from evals.runner import ItemResult, run, score
 from evals.synthetic import generate_corpus
 
 log = logging.getLogger(__name__)
-
-
-def filtered_pipeline(assistant, filters: dict | None):
-    """The eval's default pipeline (answer, then the retrieved texts for hit@k), with a department/year filter."""
-    def answer(item: EvalItem):
-        result = assistant.ask(item.question, history=item.history, filters=filters)
-        try:
-            hits = assistant.retrieve(item.question, history=item.history, filters=filters)
-        except ValueError:
-            hits = []
-        return result, [h.chunk.text for h in hits]
-    return answer
 
 
 def bundled_scope(assistant, bundled: Path) -> dict:
@@ -86,8 +75,8 @@ def _keep(work_dir: Path, n: int, row: dict) -> None:
 def alone_results(alone, bundled: Path, items: list[EvalItem]) -> dict[str, list[ItemResult]]:
     """The bundled report's answers with nothing else stored: what every larger store is held to."""
     scope = bundled_scope(alone, bundled)
-    return {"scoped": run(items, filtered_pipeline(alone, scope), progress=False, label="alone, scoped"),
-            "unscoped": run(items, filtered_pipeline(alone, None), progress=False, label="alone")}
+    return {"scoped": run(items, default_pipeline(alone, scope), progress=False, label="alone, scoped"),
+            "unscoped": run(items, default_pipeline(alone, None), progress=False, label="alone")}
 
 
 def same_answers(before: list[ItemResult], after: list[ItemResult]) -> str:
@@ -104,8 +93,8 @@ def measure_size(assistant, corpus: Path, bundled: Path, items: list[EvalItem]) 
     with instrumented(assistant, profiler):
         latency = warm_latency({"unfiltered": asker(assistant), "filtered": asker(assistant, scope)}, items,
                                profiler)
-    results = {"scoped": run(items, filtered_pipeline(assistant, scope), progress=False, label="scoped"),
-               "unscoped": run(items, filtered_pipeline(assistant, None), progress=False, label="unscoped")}
+    results = {"scoped": run(items, default_pipeline(assistant, scope), progress=False, label="scoped"),
+               "unscoped": run(items, default_pipeline(assistant, None), progress=False, label="unscoped")}
     accuracy = {name: accuracy_of(rs) for name, rs in results.items()}
     row = {"ingest": ingest, "scope": scope, "latency": latency, "accuracy": accuracy,
            "bench_rss_mb": round(rss_mb(os.getpid()), 1)}
