@@ -38,21 +38,8 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
-@dataclass(frozen=True)
-class Unit:
-    """An answer unit: chunk.text[start - chunk.start : end - chunk.start], offsets in the source text."""
-
-    chunk: Chunk
-    start: int
-    end: int
-
-    @property
-    def text(self) -> str:
-        return self.chunk.text[self.start - self.chunk.start:self.end - self.chunk.start]
-
-    @property
-    def span(self) -> Span:
-        return Span(self.chunk, self.start, self.end)
+# An answer unit is a Span: chunk.text[start - chunk.start : end - chunk.start], offsets in the source text.
+Unit = Span
 
 
 @dataclass(frozen=True)
@@ -156,13 +143,13 @@ class UnitRanker:
         weight = self.lexical_weight if lexical_weight is None else lexical_weight
         units = [u for c in chunks for u in units_of(c)][:limit]
         if needs_digit:
-            units = [u for u in units if _DIGIT.search(u.text)]
+            units = [u for u in units if _DIGIT.search(u.quote)]
         if not units:
             return []
-        dense = self.vectors.of([u.text for u in units]) @ self.vectors.query(query)
+        dense = self.vectors.of([u.quote for u in units]) @ self.vectors.query(query)
         ranked = []
         for unit, d in zip(units, dense.tolist()):
-            lex = lexical_overlap(terms, unit.text)
+            lex = lexical_overlap(terms, unit.quote)
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked
@@ -170,8 +157,8 @@ class UnitRanker:
 
 def unit_draft(best: RankedUnit) -> Draft:
     draft = Draft()
-    text = best.unit.text.rstrip("。；;")
-    draft.add(f"{text}{draft.cite(best.unit.span)}。")
+    text = best.unit.quote.rstrip("。；;")
+    draft.add(f"{text}{draft.cite(best.unit)}。")
     return draft
 
 
@@ -215,12 +202,12 @@ class SemanticAnswerer:
                                   lexical_weight=self.calibration.english_lexical_weight if english else None)
         if figure:
             ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind)
-                      and (not measure or re.search(rf"[\d一二三四五六七八九十两百千]\s*{re.escape(measure)}", r.unit.text))]
-        ranked = [r for r in ranked if not _is_heading_only(r.unit) and all(n in r.unit.text for n in required)]
+                      and (not measure or re.search(rf"[\d一二三四五六七八九十两百千]\s*{re.escape(measure)}", r.unit.quote))]
+        ranked = [r for r in ranked if not _is_heading_only(r.unit) and all(n in r.unit.quote for n in required)]
         if not ranked:
             return None
         best = ranked[0]
-        log.info("best unit dense %.3f lexical %.2f: %s", best.dense, best.lexical, best.unit.text[:60])
+        log.info("best unit dense %.3f lexical %.2f: %s", best.dense, best.lexical, best.unit.quote[:60])
         c = self.calibration
         if english:
             ok = best.dense >= c.min_dense_english or (worded and best.dense >= c.min_dense_english_worded
@@ -248,7 +235,7 @@ def asked_measure(question: str) -> str:
 
 
 def _fits_unit(unit: Unit, kind: str) -> bool:
-    text = unit.text
+    text = unit.quote
     if kind == "money":
         return bool(_MONEY_MARK.search(text)) or "万元" in unit.chunk.section or "单位:万元" in unit.chunk.text
     if kind == "percent":
@@ -258,6 +245,6 @@ def _fits_unit(unit: Unit, kind: str) -> bool:
 
 def _is_heading_only(unit: Unit) -> bool:
     """A title or heading line (2022年决算报告): it names a topic, it answers nothing."""
-    text = unit.text
+    text = unit.quote
     return (unit.start == unit.chunk.start and unit.end == unit.chunk.end and len(text) <= 40
             and not _DIGIT.search(re.sub(r"(?:19|20)\d{2}年度?", "", text)) and not re.search(r"[，,。；;:：]", text))

@@ -39,11 +39,10 @@ def test_units_are_exact_spans_of_the_source_and_long_table_lines_become_windows
     chunk = _chunk(text)
     units = units_of(chunk)
     for u in units:
-        assert text[u.start - chunk.start:u.end - chunk.start] == u.text
-        assert u.span.quote == u.text
-    assert any(u.text.endswith("执行率97%") or "执行率97%" in u.text for u in units)
-    assert any("项目支出 29441.59" in u.text and len(u.text) <= 80 for u in units)
-    assert all(not u.text[0] in " ,，" for u in units)
+        assert text[u.start - chunk.start:u.end - chunk.start] == u.quote
+    assert any(u.quote.endswith("执行率97%") or "执行率97%" in u.quote for u in units)
+    assert any("项目支出 29441.59" in u.quote and len(u.quote) <= 80 for u in units)
+    assert all(not u.quote[0] in " ,，" for u in units)
 
 
 def test_unit_vectors_are_embedded_once():
