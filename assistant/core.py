@@ -227,8 +227,7 @@ class Assistant:
         known = self.matcher_in(state.get("filters")).in_corpus
         own = self._own_names()
         # A stored body named by a short form of its own (西平县交通局 for 西平县交通运输局) is context too.
-        departments = {d for d, _ in self._reports() if d}
-        short = [b for b in _BODY.findall(state["standalone"]) for d in departments if abbreviates(b, d)]
+        short = [b for b in _BODY.findall(state["standalone"]) for d in self._departments() if abbreviates(b, d)]
         return analyse(state["standalone"], self.retriever.tokenizer, known, (*own, *short))
 
     def _own_names(self) -> tuple[str, ...]:
@@ -252,14 +251,15 @@ class Assistant:
 
     def _department_filter(self, q: Question) -> dict | None:
         """With several departments stored, a question that names some of them (科技局) searches only those."""
-        departments = {d for d, _ in self._reports() if d}
+        departments = self._departments()
         text = "|".join([q.norm, *departments_named(q.text.lower())]) if q.english else q.norm
-        named = [d for d in departments if self._names_department(text, d)]
+        bodies = [(m.group(), text[: m.start()]) for m in _BODY.finditer(text)]  # read once, not per department
+        named = [d for d in departments if self._names_department(text, d, bodies)]
         if not named or len(named) == len(departments):
             return None
         return {"department": sorted(named)}
 
-    def _names_department(self, text: str, department: str) -> bool:
+    def _names_department(self, text: str, department: str, bodies: list[tuple[str, str]]) -> bool:
         """Whether `text` names `department`: 科技局 names 某市科学技术局, but 另一市统计局 and 国家统计局,
         third parties in the report, name other bodies than 某市统计局."""
         own = re.match(r"^(.{2,4}?[省市县区])", department)
@@ -269,8 +269,8 @@ class Assistant:
                 if (own and before.endswith(own.group(1))) or not self._other_place_ends(before):
                     return True
         # 发改局 for 发展和改革局, 西平县交通局 for 西平县交通运输局: a short form by the general rules.
-        return any(abbreviates(m.group(), department) and not self._other_place_ends(text[: m.start()])
-                   for m in _BODY.finditer(text))
+        # `bodies`: each body named in `text`, with the text before it.
+        return any(abbreviates(body, department) and not self._other_place_ends(before) for body, before in bodies)
 
     def _other_place_ends(self, text: str) -> bool:
         """Whether `text` ends in a body's place or level (国家, 省, 另一市: a place the reports mention)."""
@@ -314,7 +314,7 @@ class Assistant:
         if self.semantic is None:
             return None
         return by_meaning(self.semantic, q, state, ReportScope(
-            own_names=self._own_names(), departments={d for d, _ in self._reports() if d},
+            own_names=self._own_names(), departments=self._departments(),
             matcher=self.matcher_in(self._filters(state))))
 
     def _extractive(self, q: Question, state: dict) -> Draft:
@@ -425,6 +425,15 @@ class Assistant:
                                                    f"报告库正在建立语义索引：尚有 {pending} 段原文只能按关键词检索，"
                                                    f"答案可能不完整，稍后再问会更准确。"]))
         return answer
+
+    def _departments(self) -> frozenset[str]:
+        """The named departments of the stored reports, cached with `_reports`."""
+        reports = self._reports()
+        cached = getattr(self, "_departments_cache", None)
+        if cached is None or cached[0] is not reports:
+            cached = (reports, frozenset(d for d, _ in reports if d))
+            self._departments_cache = cached
+        return cached[1]
 
     def _reports(self) -> set[tuple[str, int | None]]:
         """The (department, year) pairs stored, cached per loaded corpus."""

@@ -25,7 +25,6 @@ WINDOW = 48
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 _BREAK = re.compile(r"[，,、：:|｜]\s*|\s+")
 _EDGE = " \t\r\n，,、：:；;|｜"
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
 _ASCII_WORD = re.compile(r"[a-z]{3,}|\d+(?:\.\d+)?")
 
@@ -160,10 +159,6 @@ def unit_draft(best: RankedUnit) -> Draft:
     text = best.unit.quote.rstrip("。；;")
     draft.add(f"{text}{draft.cite(best.unit)}。")
     return draft
-
-
-def is_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
 
 
 @dataclass(frozen=True)
