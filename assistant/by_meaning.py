@@ -15,7 +15,7 @@ from assistant.departments import abbreviates
 from assistant.draft import Draft
 from assistant.question import Intent, Question
 from assistant.rewrite import last_user_question
-from assistant.semantic import SemanticAnswerer, asked_measure, question_terms
+from assistant.semantic import SemanticAnswerer, question_terms
 
 # The frame of a question: words that ask, not words that name what is asked about.
 FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",
@@ -66,8 +66,9 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     # `worded`: an English question with two words or more that have report-side forms, and at most two
     # lower-case content words without (a capitalised word unknown to the glossary is a name).
     plain_unmapped = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]
-    return semantic.answer(query, terms, [h.chunk for h in hits], q.english, figure=q.intent is Intent.FIGURE,
-                           unit_kind=q.unit.value, measure=asked_measure(q.norm),
+    chunks = [h.chunk for h in state.get("meaning_hits") or hits]
+    return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE,
+                           unit_kind=q.unit.value, measure=q.measure,
                            required=_QUOTED.findall(q.text),  # a quoted name asked about must be in the answer
                            worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2)
 

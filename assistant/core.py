@@ -313,7 +313,10 @@ class Assistant:
         """The unit of the retrieved chunks closest in meaning to the question, when it is close enough."""
         if self.semantic is None:
             return None
-        return by_meaning(self.semantic, q, state, ReportScope(
+        # Wider than the rules read: a paraphrase or an English question finds its chunk less surely by words.
+        wide = self.retriever.search(q.norm, lexical_query=q.search_text(), k=self.settings.meaning_k,
+                                     filters=self._filters(state))
+        return by_meaning(self.semantic, q, {**state, "meaning_hits": wide}, ReportScope(
             own_names=self._own_names(), departments=self._departments(),
             matcher=self.matcher_in(self._filters(state))))
 
@@ -394,10 +397,10 @@ class Assistant:
         return ""
 
     def _unknown_entity(self, term: str, matcher: Matcher) -> bool:
-        """教育局, 差旅费: a body or item the reports never name. 增长率 is not: 增长 is there."""
+        """教育局, 差旅费, 公司: a body or item the reports never name. 增长率 is not: 增长 is there; nor is 内部."""
         suffix = next((x for x in lexicon.ENTITY_SUFFIXES if term.endswith(x)), "")
         stem = term[: len(term) - len(suffix)]
-        return bool(suffix) and (len(stem) < 2 or not matcher.in_corpus(stem))
+        return bool(suffix) and len(stem) != 1 and (not stem or not matcher.in_corpus(stem))
 
     def _verify(self, state: dict) -> Answer:
         draft, mode = state["draft"]

@@ -9,10 +9,10 @@ from assistant.draft import Draft, Span
 from assistant.figures import (MIN_FIGURE_SCORE, Candidate, clean_lead, dedupe, figure_candidates, figure_draft,
                                with_source_chunks, year_ok)
 from assistant import lexicon
-from assistant.lists import ListItem, best_list, focused_item
+from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.parts import members_draft, parts_draft
-from assistant.question import Intent, Question
+from assistant.question import states_measure, Intent, Question
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, sentence_spans
 from vectorstore.hybrid import ScoredChunk
@@ -57,6 +57,8 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     if q.intent is Intent.FIGURE:
         if q.per_unit:  # 每家奖励多少: a total is no answer; the report must state an amount per firm
             figures = [c for c in figures if _PER_MARK.search(c.span.quote)]
+        if q.measure:  # 多少亩 answered with a count of offices is a wrong figure: the answer states 亩
+            figures = [c for c in figures if states_measure(c.span.quote, q.measure)]
         if figures and figures[0].score >= MIN_FIGURE_SCORE:
             return figure_draft(figures)
         return Draft.not_found()
@@ -253,6 +255,6 @@ def _list_draft(title: str, items: list[ListItem]) -> Draft:
     draft = Draft()
     if title and not re.search(r"\d", title):
         draft.add(f"{title}：\n")
-    for item in items:
+    for item in items[:MAX_ITEMS]:
         draft.add(f"- {item.text}{draft.cite(item.span)}\n")
     return draft

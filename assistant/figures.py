@@ -114,7 +114,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE
             if wider is not None:
-                score += 0.1 * matcher.score(wider, sentence)
+                # …税收收入有多少？比上一年增长了多少: the growth labelled 税收收入增长, not the total's 比上年增长
+                score += 0.1 * matcher.score(wider, sentence) + 0.1 * matcher.score(wider, fact.label)
                 if own_words and matcher.coverage_beyond(wider, sentence, own_words) == 0:
                     # 培训班…办了几期，多少人参加: a headcount from elsewhere in the report does not say
                     # how many took part in what the question is about.

@@ -10,7 +10,8 @@ from assistant.matching import Matcher, norm_text
 from assistant.question import Question
 from ingest.chunker import SECTION_SEP
 from ingest.models import Chunk
-from ingest.sentences import enumerated_spans, sentence_spans
+from ingest.enumerations import leading_number, marker_free, numbered_items
+from ingest.sentences import clause_spans, enumerated_spans, sentence_spans
 from vectorstore.hybrid import ScoredChunk
 
 MAX_ITEMS = 10
@@ -62,7 +63,7 @@ def best_list(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher
 
     ranked = sorted(containers, key=score, reverse=True)
     best = _descend(q, ranked[0], containers, matcher)
-    return score(ranked[0]), best.title, best.items[:MAX_ITEMS]
+    return score(ranked[0]), best.title, best.items  # all: an item past the tenth may be the one asked
 
 
 def focused_item(q: Question, title: str, items: list[ListItem], matcher: Matcher) -> ListItem | None:
@@ -135,21 +136,55 @@ def _section_item(path: str, chunks: list[Chunk]) -> ListItem | None:
 
 
 def _enumeration(chunk: Chunk, corpus: list[Chunk]) -> Container | None:
-    """The 一是…二是… items of a paragraph, followed into the next chunk of the same section (六是…七是…)."""
+    """The 一是…二是… (or （一）…（二）…, 1).…2).…) items of a paragraph, followed into the next chunk of the same
+    section (六是…七是…)."""
     siblings = sorted((c for c in corpus if c.source == chunk.source and c.section == chunk.section
                        and c.start >= chunk.start), key=lambda c: c.start)
     items: list[ListItem] = []
     intro_text = ""
+    numbered = False  # （一）…（二）… rather than 一是…二是…: only the clause before them names the list
     for part in siblings or [chunk]:
         spans = enumerated_spans(part.text, 0, len(part.text))
+        if not spans and not items:
+            spans = numbered_items(part.text)
+            numbered = bool(spans)
         if not spans or (items and spans[0][0] > 0):
             break
         if not items:
             intro_text = part.text[:spans[0][0]].strip()
-        items += [ListItem(part.text[s:e].rstrip("。；;，,"), Span(part, s + part.start, e + part.start))
+        items += [ListItem(marker_free(part.text[s:e]).rstrip("。；;，,"), Span(part, s + part.start, e + part.start))
                   for s, e in spans]
     if len(items) < 2:
-        return None
-    intro = sentence_spans(intro_text)[-1] if intro_text else None
+        return _numbered_paragraphs(chunk, siblings_of(chunk, corpus))
+    intro = (clause_spans if numbered else sentence_spans)(intro_text)[-1] if intro_text else None
     heading = chunk.heading + (intro_text[intro[0]:intro[1]] if intro else "")
     return Container(chunk.source, chunk.section + SECTION_SEP + "·", items, [], heading)
+
+
+def siblings_of(chunk: Chunk, corpus: list[Chunk]) -> list[Chunk]:
+    """The chunks of `chunk`'s section, in reading order."""
+    return sorted((c for c in corpus if c.source == chunk.source and c.section == chunk.section),
+                  key=lambda c: c.start)
+
+
+def _numbered_paragraphs(chunk: Chunk, siblings: list[Chunk]) -> Container | None:
+    """Paragraphs numbered 1, 2, 3… in one style (1).负责…, （一）…), or a table flattened one cell per line
+    (1 / 预防… / 2 / 维护…): the run that holds `chunk`, each item cited from its own paragraph."""
+    items: list[ListItem] = []
+    style, expected, i = None, 1, 0
+    while i < len(siblings):
+        lead = leading_number(siblings[i].text)
+        if lead is None or lead[1] != expected or (style and lead[0] != style):
+            if items:
+                break
+            i += 1
+            continue
+        style, expected = lead[0], expected + 1
+        part = siblings[i + 1] if lead[0] == "cell" and i + 1 < len(siblings) else siblings[i]
+        text = marker_free(part.text).rstrip("。；;，,")
+        if text:
+            items.append(ListItem(text, Span(part, part.start, part.end)))
+        i += 2 if part is not siblings[i] else 1
+    if len(items) < 2 or not any(it.span.chunk.id == chunk.id for it in items) and leading_number(chunk.text) is None:
+        return None
+    return Container(chunk.source, chunk.section + SECTION_SEP + "#", items, [], chunk.heading)

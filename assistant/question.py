@@ -35,8 +35,8 @@ _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几
                           r"what (?:[\w-]+ ){0,3}score")
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance|invest")
-_GROWTH = r"增长|增幅|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
-_PERCENT_CUES = re.compile(r"增长|增幅|涨|百分|比例|占比|满意度|率|percent|percentage|growth|\bgr[eo]w|rate|satisf|share|"
+_GROWTH = r"增长|增幅|降幅|幅度|下降|降低|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
+_PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|涨|百分|比例|占比|满意度|率|percent|percentage|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
 _COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场份张本门处回])(?![目件例单称字庭乡])")  # not 多少项目资金
 # 多少企业 counts firms even with no counter word; the noun says which counter the report uses.
@@ -92,6 +92,7 @@ class Question:
     members: str = ""  # 入库的31家企业是哪些: the count (31家) whose members are asked for
     per_unit: bool = False  # 每家奖励多少 asks for an amount per firm, not a total
     why: bool = False  # 为什么 / 原因是什么: only a sentence that gives a reason answers it
+    measure: str = ""  # 多少米 → 米: the word a figure is asked in; the answer must state a figure in it
 
     def search_text(self) -> str:
         """The lexical query: the question plus every report-side form of its words."""
@@ -121,7 +122,30 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
                     asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)),
-                    why=bool(_WHY.search(norm)))
+                    why=bool(_WHY.search(norm)), measure=asked_measure(norm))
+
+
+_ENGLISH_MEASURES = {"score": "分", "points": "分", "kilometres": "公里", "kilometers": "公里", "households": "户"}
+
+
+def asked_measure(question: str) -> str:
+    """多少米 → 米, 几所 → 所, what score → 分: the measure word a figure is asked in (lexicon.MEASURES); ''
+    when it names none (多少个, 多少钱, 多少衔接资金)."""
+    for word, measure in _ENGLISH_MEASURES.items():
+        if re.search(rf"\b{word}\b", question):
+            return measure
+    for m in re.finditer(r"(?:多少|几)\s*", question):
+        rest = question[m.end():]
+        measure = next((w for w in sorted(lexicon.MEASURES, key=len, reverse=True) if rest.startswith(w)), "")
+        if measure and not (measure == "年" and rest.startswith("年度")):
+            return measure
+    return ""
+
+
+def states_measure(text: str, measure: str) -> bool:
+    """Whether `text` states a figure counted in `measure` (300米, 三所); people are counted in 人, 名 or 位."""
+    words = "人|名|位" if measure in ("人", "名", "位") else re.escape(measure)
+    return bool(re.search(rf"[\d一二三四五六七八九十两百千]\s*(?:{words})", text))
 
 
 def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -177,7 +201,8 @@ def _asked_noun(norm: str, tokenizer: Tokenizer) -> str:
 _DIFFERENCE = re.compile(r"相差|差额|之差|差距|差多少|差了多少|多出多少|少了多少|\bdifference\b|\bgap\b")
 
 
-_BASELINE = re.compile(r"比(?:上年|去年|上一年|前一年|年初|预算|年初预算|同期|上年同期)")
+_BASELINE = re.compile(r"比(?:上年|去年|上一年|前一年|年初|预算|年初预算|同期|上年同期)|"
+                       r"(?:跟|和|与|同)(?:上年|去年|上一年|前一年|年初预算|预算|上年同期)(?:相)?比")
 
 
 def _compare(norm: str) -> str:

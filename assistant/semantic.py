@@ -17,6 +17,7 @@ import logging
 import numpy as np
 
 from assistant.draft import Draft, Span
+from assistant.question import states_measure
 from ingest.models import Chunk
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,9 @@ class Calibration:
 
     min_dense: float = 0.80  # a Chinese question: dense similarity of the best unit…
     min_lexical: float = 0.40  # …and the share of the question's words it holds
-    min_dense_english: float = 0.78  # an English question shares no words with the report: dense first
+    min_dense_english: float = 0.80  # an English question shares no words with the report: dense first…
+    min_dense_english_mapped: float = 0.745  # …or lower, when the unit holds half the report-side forms of its words
+    min_lexical_english_mapped: float = 0.5
     english_lexical_weight: float = 0.25
     min_dense_english_worded: float = 0.72  # …or lower, when the unit holds most of the glossary's forms of its words
     min_lexical_english: float = 0.6
@@ -191,42 +194,41 @@ class SemanticAnswerer:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity."""
+        ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required)
+        if not ranked:
+            return None
+        best = ranked[0]
+        log.info("best unit dense %.3f lexical %.2f: %s", best.dense, best.lexical, best.unit.quote[:60])
+        return unit_draft(best) if self.close_enough(best, english, worded) else None
+
+    def candidates(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
+                   figure: bool = False, unit_kind: str = "any", measure: str = "",
+                   required: Sequence[str] = ()) -> list[RankedUnit]:
+        """The units that could answer, best first: a figure's unit states a figure in the asked unit."""
         # An English question meets the report's words only through the genre glossary's report-side forms
         # (basic expenditure → 基本支出): they weigh more there, where dense similarity across languages is weak.
         ranked = self.ranker.rank(query, terms, chunks, needs_digit=figure,
                                   lexical_weight=self.calibration.english_lexical_weight if english else None)
         if figure:
-            ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind)
-                      and (not measure or re.search(rf"[\d一二三四五六七八九十两百千]\s*{re.escape(measure)}", r.unit.quote))]
-        ranked = [r for r in ranked if not _is_heading_only(r.unit) and all(n in r.unit.quote for n in required)]
-        if not ranked:
-            return None
-        best = ranked[0]
-        log.info("best unit dense %.3f lexical %.2f: %s", best.dense, best.lexical, best.unit.quote[:60])
+            ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind) and _states_figure(r.unit.quote)
+                      and (not measure or states_measure(r.unit.quote, measure))]
+        return [r for r in ranked if not _is_heading_only(r.unit) and all(n in r.unit.quote for n in required)]
+
+    def close_enough(self, best: RankedUnit, english: bool, worded: bool) -> bool:
         c = self.calibration
         if english:
-            ok = best.dense >= c.min_dense_english or (worded and best.dense >= c.min_dense_english_worded
-                                                       and best.lexical >= c.min_lexical_english)
-        else:
-            ok = best.dense >= c.min_dense and best.lexical >= c.min_lexical
-        return unit_draft(best) if ok else None
+            return (best.dense >= c.min_dense_english
+                    or (best.dense >= c.min_dense_english_mapped and best.lexical >= c.min_lexical_english_mapped)
+                    or (worded and best.dense >= c.min_dense_english_worded and best.lexical >= c.min_lexical_english))
+        return best.dense >= c.min_dense and best.lexical >= c.min_lexical
 
 
-_MEASURE = re.compile(r"(?:多少|几)\s*([\u4e00-\u9fff])")
-_GENERIC_MEASURES = set("个项钱万元笔次件种类批")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?")
 
 
-_ENGLISH_MEASURES = {"score": "分", "points": "分", "kilometres": "公里", "kilometers": "公里", "households": "户"}
-
-
-def asked_measure(question: str) -> str:
-    """多少米 → 米, 几所 → 所, what score → 分: the word a figure is asked in; '' when it says nothing (多少个,
-    多少钱)."""
-    for word, measure in _ENGLISH_MEASURES.items():
-        if re.search(rf"\b{word}\b", question):
-            return measure
-    m = _MEASURE.search(question)
-    return m.group(1) if m and m.group(1) not in _GENERIC_MEASURES and m.group(1) not in "的是呢啊" else ""
+def _states_figure(text: str) -> bool:
+    """Whether a unit states a figure other than a year or a date (a title's 2022年 states none)."""
+    return bool(_DIGIT.search(_DATE.sub("", text)))
 
 
 def _fits_unit(unit: Unit, kind: str) -> bool:

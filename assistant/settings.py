@@ -35,6 +35,7 @@ class Settings(BaseSettings):
 
     top_k: int = 6
     fetch_k: int = 20
+    meaning_k: int = 12  # chunks whose answer units the meaning stage ranks (their vectors are cached)
     fusion: Fusion = Fusion.RRF
     lexical_weight: float = 0.5
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib import resources
 
 from ingest.models import Fact
 from ingest.sentences import sentence_spans
@@ -67,15 +69,31 @@ def table_cells(text: str, start: int, end: int) -> list[Fact]:
     return facts
 
 
+@cache
+def relation_words() -> frozenset[str]:
+    """Words that state a figure relative to the one before it (增长, 为年初预算的): relations.txt."""
+    text = resources.files(__package__).joinpath("relations.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _relative(label: str, unit: str) -> bool:
+    words = relation_words()
+    return label in words or (unit in ("%", "％") and f"%{label}" in words)
+
+
 def _sentence_facts(text: str, start: int, end: int) -> list[Fact]:
     facts: list[Fact] = []
     for s_start, s_end in sentence_spans(text, start, end):
         sentence = text[s_start:s_end]
-        prev_end = 0
+        prev_end, subject = 0, ""
         for m in NUMBER.finditer(sentence):
             seg_start = _segment_start(sentence, m.start(), prev_end)
             label = _label(sentence, seg_start, m)
             prev_end = m.end()
+            if _relative(label, m.group(2)):  # 税收收入109.91万元,增长14.5%: the growth of 税收收入
+                label = f"{subject}{label}" if subject else label
+            elif label:
+                subject = label
             if label:
                 facts.append(Fact(label=label, value=m.group(1), unit=m.group(2).replace("％", "%"),
                                   start=s_start + seg_start, end=s_start + m.end(),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.semantic import (Calibration, SemanticAnswerer, UnitRanker, UnitVectors, asked_measure,
+from assistant.question import asked_measure
+from assistant.semantic import (Calibration, SemanticAnswerer, UnitRanker, UnitVectors,
                                 question_terms, units_of)
 from ingest.models import Chunk
 
