@@ -6,6 +6,7 @@ answer it with a wrong figure."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -22,6 +23,12 @@ FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "
          "那个", "这份", "这些", "那些", "具体", "情况", "有没有", "是不是", "吗", "呢", "了", "的", "是", "有")
 _QUOTED = re.compile(r"[“\"《「]([^”\"》」]{1,30})[”\"》」]")
 _FOLLOW_UP_EN = re.compile(r"^\s*(?:what about|how about|and\b|and what|what of)", re.IGNORECASE)
+
+
+@cache
+def frame_words() -> tuple[str, ...]:
+    """FRAME and the genre's words of two characters or more that carry no subject (方面, 情况, 取得)."""
+    return (*FRAME, *(w for w in lexicon.GENERIC if len(w) >= 2 and re.match(r"[\u4e00-\u9fff]", w)))
 
 
 class Vocabulary(Protocol):
@@ -57,7 +64,7 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
         return None  # 地址, 电话, 局长: asked, and not in the report
     if q.intent is Intent.FIGURE and not q.english and any(not scope.matcher.in_corpus(t) for t in q.terms):
         return None  # “三公”经费是多少 of a report that never says 三公: no figure of it is there to give
-    context = (*FRAME, *own, *q.bodies, *q.places)  # whose report is asked: not what about
+    context = (*frame_words(), *own, *q.bodies, *q.places)  # how it is asked and whose report: not what about
     terms = [f for forms in q.expanded.values() for f in forms] if q.english else question_terms(q.norm, context)
     query = state["standalone"]
     previous = last_user_question(state.get("history") or [])

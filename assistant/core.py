@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 _ORDINALS = "一二三四五六七八九十"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e]")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}[省市县区]")
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{1,30})[”\"」]")  # a quoted name: 《…》 titles may be paraphrased
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:委员会|局|厅|委|中心)")
 
 
@@ -384,6 +386,9 @@ class Assistant:
             return "no subject, only digits"  # 1' OR '1'='1, {{7*7}}
         if _PERSON_NAME.search(q.norm):
             return "names of people"  # 这些特派员叫什么名字: these reports name no individuals
+        quoted = [n for n in _QUOTED.findall(q.text) if _CJK.search(n) and not matcher.in_corpus(n)]
+        if quoted:
+            return f"unknown quoted {quoted}"  # “三公”经费花了多少 of a report that never says 三公
         missing = matcher.uncovered(q)
         strong = [t for t in missing if t.endswith(lexicon.OUT_OF_SCOPE_SUFFIXES) or self._unknown_entity(t, matcher)
                   or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]

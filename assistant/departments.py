@@ -47,6 +47,8 @@ def aliases(department: str) -> set[str]:
     """A department, its name without its place, and their short forms."""
     place, stem = strip_place(department)
     names = {department, stem}
+    if stem.startswith("人民政府") and len(stem) > 6:  # 某市人民政府大数据研究中心 → 大数据研究中心
+        names |= {stem[4:], place + stem[4:]}
     for form in short_forms(department):
         names |= {form, place + form} if place else {form}
     return {n for n in names if len(n) >= 2}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from assistant.draft import Draft, Span
 from assistant.matching import Matcher, norm_text
 from assistant.departments import abbreviates
 from assistant.question import UNIT_GROUPS, Question, UnitKind
+from ingest.facts import relation_words
 from ingest.models import Chunk, Fact
 from ingest.sentences import sentence_spans
 from vectorstore.hybrid import ScoredChunk
@@ -114,8 +115,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE
             if wider is not None:
-                # …税收收入有多少？比上一年增长了多少: the growth labelled 税收收入增长, not the total's 比上年增长
-                score += 0.1 * matcher.score(wider, sentence) + 0.1 * matcher.score(wider, fact.label)
+                score += 0.1 * matcher.score(wider, sentence)
                 if own_words and matcher.coverage_beyond(wider, sentence, own_words) == 0:
                     # 培训班…办了几期，多少人参加: a headcount from elsewhere in the report does not say
                     # how many took part in what the question is about.
@@ -125,8 +125,36 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 lead += "（原文数字如此，疑有笔误）"
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
                                  fact.value + fact.unit, fact, lead_start, shown_end))
+    out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
     return dedupe(out)
+
+
+def _relation(label: str) -> str:
+    """The kind of change a fact's label ends in (增长 of 税收收入增长 and of 收入比上年增长), or ''."""
+    word = max((w.lstrip("%") for w in relation_words() if label.endswith(w.lstrip("%"))), key=len, default="")
+    return re.sub(r"^(?:比上年|较上年|同比|完成|为)", "", word)  # 比上年增长 and 增长 are one kind
+
+
+def _by_label_within_sentence(cands: list[Candidate], label_score) -> list[Candidate]:
+    """增长14.5% after 税收收入 is labelled 税收收入增长 (ingest.facts): among the changes of one kind stated in one
+    sentence, the one whose label names more of what is asked goes first. The sentence's scores are only handed round among its figures,
+    so no figure passes the bar on its label alone."""
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cands):
+        relation = _relation(c.fact.label) if c.fact else ""
+        if relation:  # only figures that state a change of the same kind (增长) are rivals for one subject
+            groups.setdefault((c.span.chunk.id, c.span.start, c.span.end, c.fact.unit, relation), []).append(i)
+    out = list(cands)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        scores = sorted((cands[i].score for i in members), reverse=True)
+        order = sorted(members, key=lambda i: (-round(label_score(cands[i].fact.label) if cands[i].fact else 0.0, 1),
+                                               -cands[i].score))
+        for i, score in zip(order, scores):
+            out[i] = replace(cands[i], score=score)
+    return out
 
 
 def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int, int]:
@@ -136,7 +164,8 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     number = text.rfind(fact.value, seg, stop)
     label = norm_text(fact.label)
     start = seg
-    if _MEASURE_WORDS.fullmatch(label):
+    words = re.sub(r"^[，,、：:\s]*(?:其中|为|是|达)?|[为是达]$", "", norm_text(text[seg:number]))
+    if _MEASURE_WORDS.fullmatch(label) or _MEASURE_WORDS.fullmatch(words):
         # 金额共计500万元 / 同比增长8.3%: the clause before says what the amount or growth is of.
         start = clause_start(text, s_start - base, max(clause_start(text, s_start - base, number) - 1, 0))
     elif label and label not in norm_text(text[seg:number]):

@@ -53,6 +53,7 @@ _LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
 _NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到年度月日")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:局|厅|委员会)")
+_SELF_REFERENCE = re.compile(r"(?:这个|这家|这所|该|本|你们|咱们|我们|贵)(?:局|中心|厅|委|院|所|站|学校|校|单位|镇|街道|部门)")
 _SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # a year as written: 2022
 _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条笔次])")
@@ -112,7 +113,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     norm = _CN_COUNT.sub(lambda m: _CN_NUM[m.group(1)] + m.group(2), normalise(text.strip()))
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
-    subject = norm
+    subject = _SELF_REFERENCE.sub(" ", norm)  # 这个中心, 该校: the report's own body, no subject
     for name in sorted(context, key=len, reverse=True):
         subject = subject.replace(name, " ")
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)

@@ -51,3 +51,26 @@ def test_the_marker_a_paragraph_starts_with():
     assert leading_number("（三）统筹管理") == ("paren_cn", 3)
     assert leading_number("12") == ("cell", 12)
     assert leading_number("2020年度部门整体支出") is None
+
+
+# --- figures relative to the one before them, and the measure a figure is asked in ------------------------------
+
+def test_a_growth_stated_after_a_figure_is_labelled_with_that_figures_subject():
+    from ingest.facts import extract_facts
+
+    text = (REPORTS / "r05-xiaolin-zhen-juesuan-2022.txt").read_text(encoding="utf-8")
+    facts = {(f.label, f.value, f.unit) for f in extract_facts(text, 0, len(text))}
+    assert ("税收收入", "109.91", "万元") in facts
+    assert ("税收收入增长", "14.5", "%") in facts  # …其中税收收入109.91万元,增长14.5%
+    assert any(label.endswith("比上年增长") and value == "9.0" and "收入" in label for label, value, _ in facts)
+    assert any(label.endswith("比上年降低") and value == "30.2" and "支出" in label for label, value, _ in facts)
+
+
+def test_the_measure_a_figure_is_asked_in_comes_from_the_genres_measure_words():
+    from assistant.question import asked_measure, states_measure
+
+    assert asked_measure("一共拿到多少衔接资金") == ""  # 衔 is no measure word
+    assert asked_measure("完成了多少亩造林绿化") == "亩"
+    assert asked_measure("这个项目要修多少公里路") == "公里"
+    assert states_measure("核定事业编制12名", "人")  # people are counted in 人 or 名
+    assert not states_measure("7个内设机构", "亩")

