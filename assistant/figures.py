@@ -137,12 +137,12 @@ def _relation(label: str) -> str:
 
 
 def _by_label_within_sentence(cands: list[Candidate], label_score) -> list[Candidate]:
-    """增长14.5% after 税收收入 is labelled 税收收入增长 (ingest.facts): among the changes of one kind stated in one
+    """增长14.5% after 税收收入 is a growth of 税收收入 (Fact.of): among the changes of one kind stated in one
     sentence, the one whose label names more of what is asked goes first. The sentence's scores are only handed round among its figures,
     so no figure passes the bar on its label alone."""
     groups: dict[tuple, list[int]] = {}
     for i, c in enumerate(cands):
-        relation = _relation(c.fact.label) if c.fact else ""
+        relation = _relation(c.fact.label) if c.fact and c.fact.of else ""
         if relation:  # only figures that state a change of the same kind (增长) are rivals for one subject
             groups.setdefault((c.span.chunk.id, c.span.start, c.span.end, c.fact.unit, relation), []).append(i)
     out = list(cands)
@@ -150,7 +150,7 @@ def _by_label_within_sentence(cands: list[Candidate], label_score) -> list[Candi
         if len(members) < 2:
             continue
         scores = sorted((cands[i].score for i in members), reverse=True)
-        order = sorted(members, key=lambda i: (-round(label_score(cands[i].fact.label) if cands[i].fact else 0.0, 1),
+        order = sorted(members, key=lambda i: (-round(label_score(cands[i].fact.of + cands[i].fact.label), 1),
                                                -cands[i].score))
         for i, score in zip(order, scores):
             out[i] = replace(cands[i], score=score)
@@ -164,8 +164,7 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     number = text.rfind(fact.value, seg, stop)
     label = norm_text(fact.label)
     start = seg
-    words = re.sub(r"^[，,、：:\s]*(?:其中|为|是|达)?|[为是达]$", "", norm_text(text[seg:number]))
-    if _MEASURE_WORDS.fullmatch(label) or _MEASURE_WORDS.fullmatch(words):
+    if _MEASURE_WORDS.fullmatch(label):
         # 金额共计500万元 / 同比增长8.3%: the clause before says what the amount or growth is of.
         start = clause_start(text, s_start - base, max(clause_start(text, s_start - base, number) - 1, 0))
     elif label and label not in norm_text(text[seg:number]):

@@ -8,6 +8,7 @@ from enum import Enum
 from collections.abc import Callable, Sequence
 
 from assistant import glossary, lexicon
+from ingest.numerals import cn_int
 from vectorstore.tokenize import Tokenizer, normalise
 
 
@@ -69,7 +70,6 @@ _COMPARE_MAX = re.compile(r"(?:多|大|高)的(?:是)?(?:哪|谁)|(?:哪|谁)[^�
 _COMPARE_MIN = re.compile(r"(?:少|小|低)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:少|小|低)|(?:更|最|较)(?:少|小|低)|(?:少|小|低)还是|比[^？?，,]{1,14}(?:少|小|低)|"
                           r"\bwhich\b[^?]*\b(?:less|fewer|smaller|lower|least|smallest|lowest)\b|"
                           r"\b(?:less|fewer|smaller|lower)\s+than\b")
-_CN_NUM = {"两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "十": "10"}
 
 
 @dataclass
@@ -110,7 +110,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     """`known` tells whether the reports contain a word: 鄱/湖/站, split by the tokenizer, is then one term.
     `context` are names that say whose report is meant (某市科技局): they narrow the search, but are
     no subject of their own."""
-    norm = _CN_COUNT.sub(lambda m: _CN_NUM[m.group(1)] + m.group(2), normalise(text.strip()))
+    norm = _CN_COUNT.sub(lambda m: f"{cn_int(m.group(1))}{m.group(2)}", normalise(text.strip()))
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
     subject = _SELF_REFERENCE.sub(" ", norm)  # 这个中心, 该校: the report's own body, no subject

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ingest.numerals import cn_int
+
 _ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
                        re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
@@ -16,7 +18,6 @@ _PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那
 _DETERMINER = re.compile(r"^(?:其中|这些|那些|这[两二三四几]|那[两几]|分别|各自|各|都|具体)")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:条|个|项|点|家|种)(?:问题|措施|成绩|内容)?")
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[）)]|(?<![\d.])\d{1,2}[、.](?!\d)")
-_CN_ORDINAL = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 _OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里两几2-9]|组成|构成|包括")
 _QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项笔次条]?")
 _TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
@@ -87,7 +88,7 @@ def _ordinal_item(question: str, history: Sequence[dict]) -> str:
     items = _list_items(answer)
     if not m or not items:
         return ""
-    n = int(m.group(1)) if m.group(1).isdigit() else _CN_ORDINAL.get(m.group(1), 0)
+    n = cn_int(m.group(1)) or 0
     return items[n - 1].split("：")[0] if 1 <= n <= len(items) else ""
 
 

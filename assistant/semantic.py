@@ -170,7 +170,7 @@ class Calibration:
     min_dense: float = 0.80  # a Chinese question: dense similarity of the best unit…
     min_lexical: float = 0.40  # …and the share of the question's words it holds
     min_dense_english: float = 0.80  # an English question shares no words with the report: dense first…
-    min_dense_english_mapped: float = 0.745  # …or lower, when the unit holds half the report-side forms of its words
+    min_dense_english_mapped: float = 0.755  # …or lower, when the unit holds half the report-side forms of its words
     min_lexical_english_mapped: float = 0.5
     english_lexical_weight: float = 0.25
     min_dense_english_worded: float = 0.72  # …or lower, when the unit holds most of the glossary's forms of its words

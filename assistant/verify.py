@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ingest.numerals import cn_int
+
 _MARKER = re.compile(r"\[\d+\]")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(万亿|亿|万|千|%|‰)?")
 _SCALE = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "万亿": Decimal(10**12), "千": Decimal(1000)}
@@ -62,23 +64,12 @@ def _digits(q: Quantity) -> Decimal:
     return Decimal(m.group(0).replace(",", "")).normalize() if m else q.value
 
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER = re.compile(r"([零〇一二两三四五六七八九十百千]+)(?=\s*(?:万|亿|元|家|个|人|名|项|条|笔|次|%))")
 
 
 def _cn_to_arabic(text: str) -> str:
     """九千九百九十九万元 → 9999万元, so a figure in Chinese numerals is checked like any other."""
-    def convert(m: re.Match) -> str:
-        total, digit = 0, 0
-        for ch in m.group(1):
-            if ch in _CN_DIGIT:
-                digit = _CN_DIGIT[ch]
-            else:
-                total += (digit or 1) * _CN_UNIT[ch]
-                digit = 0
-        return str(total + digit)
-    return _CN_NUMBER.sub(convert, text)
+    return _CN_NUMBER.sub(lambda m: str(cn_int(m.group(1))) if cn_int(m.group(1)) is not None else m.group(1), text)
 
 
 # --- names: every body, unit or item an answer names must be named so in the sources it cites ----------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.numerals import cn_int
 from ingest.sentences import trim_span
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -25,14 +26,9 @@ MIN_ITEMS = 2
 
 
 def _number(token: str) -> int:
-    if token in _CIRCLED:  # before isdigit(): '①'.isdigit() is True
+    if token in _CIRCLED:  # before isdecimal(): '①' is a digit to Python, not a decimal
         return _CIRCLED.index(token) + 1
-    if token.isdecimal():  # 1 or a full-width １
-        return int(token)
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        return (_CN.index(tens) + 1 if tens else 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
-    return _CN.index(token) + 1
+    return cn_int(token) or 0
 
 
 def _run(markers: list[tuple[int, int]]) -> list[int]:

@@ -10,9 +10,11 @@ from ingest.models import Fact
 from ingest.sentences import sentence_spans
 
 UNITS = ("万元", "亿元", "千元", "元", "万人", "万", "亿", "%", "％", "家", "人", "名", "个", "项",
-         "条", "次", "笔", "届", "期", "所", "座", "件", "篇", "批", "户", "天")
+         "条", "次", "笔", "届", "期", "所", "座", "件", "篇", "批", "户", "天",
+         # measures: 路面宽度5米, 32.63公里, 1000㎡, 100吨, 得分95分
+         "平方公里", "平方米", "㎡", "公里", "千米", "米", "亩", "公顷", "吨", "辆", "台", "套", "间", "栋", "分")
 # 27,080元 and 1,867.48万元 carry thousands separators; 449.34.34万元 (malformed) stays one number.
-NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")")
+NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")(?!钟)")
 _DELIMS = "，,：:；;（）()“”《》。！？\n"
 _FILLER_HEAD = re.compile(r"^(?:\d{1,2}[、.．]|其中|包含|包括|含|共计|共|合计|总计|累计|目前已有|目前|已有|有|为|达到|达|约|超过|超|是|即"
                           r"|[一二三四五六七八九十]是)+")
@@ -90,14 +92,15 @@ def _sentence_facts(text: str, start: int, end: int) -> list[Fact]:
             seg_start = _segment_start(sentence, m.start(), prev_end)
             label = _label(sentence, seg_start, m)
             prev_end = m.end()
+            of = ""
             if _relative(label, m.group(2)):  # 税收收入109.91万元,增长14.5%: the growth of 税收收入
-                label = f"{subject}{label}" if subject else label
+                of = subject
             elif label:
                 subject = label
             if label:
                 facts.append(Fact(label=label, value=m.group(1), unit=m.group(2).replace("％", "%"),
                                   start=s_start + seg_start, end=s_start + m.end(),
-                                  clause=sentence[seg_start:m.end()]))
+                                  clause=sentence[seg_start:m.end()], of=of))
     return facts
 
 

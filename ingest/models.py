@@ -29,6 +29,7 @@ class Fact:
     start: int  # offsets of the whole `label…value unit` span in the source text
     end: int
     clause: str = ""  # the clause that carries the figure, verbatim
+    of: str = ""  # what a relative figure is of: 税收收入 for 增长14.5% after 税收收入109.91万元 (ingest/relations.txt)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+from ingest.numerals import cn_int
 
 
 class Style(IntEnum):
@@ -36,13 +35,8 @@ def _normalise_marker(title: str) -> str:
 
 
 def cn_to_int(numeral: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23."""
-    if numeral.isdigit():
-        return int(numeral)
-    if "十" in numeral:
-        tens, _, ones = numeral.partition("十")
-        return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
-    return CN_DIGITS.get(numeral, 0)
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (ingest.numerals)."""
+    return cn_int(numeral) or 0
 
 
 @dataclass
