@@ -10,7 +10,6 @@ from assistant.draft import Draft, Span
 from assistant.matching import Matcher, norm_text
 from assistant.departments import abbreviates
 from assistant.question import UNIT_GROUPS, Question, UnitKind
-from ingest.facts import relation_words
 from ingest.models import Chunk, Fact
 from ingest.sentences import sentence_spans
 from vectorstore.hybrid import ScoredChunk
@@ -130,19 +129,18 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     return dedupe(out)
 
 
-def _relation(label: str) -> str:
-    """The kind of change a fact's label ends in (增长 of 税收收入增长 and of 收入比上年增长), or ''."""
-    word = max((w.lstrip("%") for w in relation_words() if label.endswith(w.lstrip("%"))), key=len, default="")
-    return re.sub(r"^(?:比上年|较上年|同比|完成|为)", "", word)  # 比上年增长 and 增长 are one kind
+def _relation(fact: Fact) -> str:
+    """The kind of change a relative figure states (its label is a relation word: 增长, 比上年增长), or ''."""
+    return re.sub(r"^(?:比上年|较上年|同比|完成|为)", "", fact.label) if fact.of else ""  # 比上年增长 is 增长
 
 
 def _by_label_within_sentence(cands: list[Candidate], label_score) -> list[Candidate]:
     """增长14.5% after 税收收入 is a growth of 税收收入 (Fact.of): among the changes of one kind stated in one
-    sentence, the one whose label names more of what is asked goes first. The sentence's scores are only handed round among its figures,
-    so no figure passes the bar on its label alone."""
+    sentence, the one whose subject names more of what is asked goes first. The sentence's scores are only handed
+    round among its figures, so no figure passes the bar on its label alone."""
     groups: dict[tuple, list[int]] = {}
     for i, c in enumerate(cands):
-        relation = _relation(c.fact.label) if c.fact and c.fact.of else ""
+        relation = _relation(c.fact) if c.fact else ""
         if relation:  # only figures that state a change of the same kind (增长) are rivals for one subject
             groups.setdefault((c.span.chunk.id, c.span.start, c.span.end, c.fact.unit, relation), []).append(i)
     out = list(cands)

@@ -138,8 +138,8 @@ def _section_item(path: str, chunks: list[Chunk]) -> ListItem | None:
 def _enumeration(chunk: Chunk, corpus: list[Chunk]) -> Container | None:
     """The 一是…二是… (or （一）…（二）…, 1).…2).…) items of a paragraph, followed into the next chunk of the same
     section (六是…七是…)."""
-    siblings = sorted((c for c in corpus if c.source == chunk.source and c.section == chunk.section
-                       and c.start >= chunk.start), key=lambda c: c.start)
+    section = siblings_of(chunk, corpus)
+    siblings = [c for c in section if c.start >= chunk.start]
     items: list[ListItem] = []
     intro_text = ""
     numbered = False  # （一）…（二）… rather than 一是…二是…: only the clause before them names the list
@@ -155,7 +155,7 @@ def _enumeration(chunk: Chunk, corpus: list[Chunk]) -> Container | None:
         items += [ListItem(marker_free(part.text[s:e]).rstrip("。；;，,"), Span(part, s + part.start, e + part.start))
                   for s, e in spans]
     if len(items) < 2:
-        return _numbered_paragraphs(chunk, siblings_of(chunk, corpus))
+        return _numbered_paragraphs(chunk, section)
     intro = (clause_spans if numbered else sentence_spans)(intro_text)[-1] if intro_text else None
     heading = chunk.heading + (intro_text[intro[0]:intro[1]] if intro else "")
     return Container(chunk.source, chunk.section + SECTION_SEP + "·", items, [], heading)

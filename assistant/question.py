@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from enum import Enum
 from collections.abc import Callable, Sequence
 
@@ -129,6 +130,11 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
 _ENGLISH_MEASURES = {"score": "分", "points": "分", "kilometres": "公里", "kilometers": "公里", "households": "户"}
 
 
+@cache
+def _measures_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.MEASURES, key=len, reverse=True))  # 平方米 before 米
+
+
 def asked_measure(question: str) -> str:
     """多少米 → 米, 几所 → 所, what score → 分: the measure word a figure is asked in (lexicon.MEASURES); ''
     when it names none (多少个, 多少钱, 多少衔接资金)."""
@@ -137,7 +143,7 @@ def asked_measure(question: str) -> str:
             return measure
     for m in re.finditer(r"(?:多少|几)\s*", question):
         rest = question[m.end():]
-        measure = next((w for w in sorted(lexicon.MEASURES, key=len, reverse=True) if rest.startswith(w)), "")
+        measure = next((w for w in _measures_longest_first() if rest.startswith(w)), "")
         if measure and not (measure == "年" and rest.startswith("年度")):
             return measure
     return ""

@@ -69,7 +69,7 @@ _CN_NUMBER = re.compile(r"([零〇一二两三四五六七八九十百千]+)(?=\
 
 def _cn_to_arabic(text: str) -> str:
     """九千九百九十九万元 → 9999万元, so a figure in Chinese numerals is checked like any other."""
-    return _CN_NUMBER.sub(lambda m: str(cn_int(m.group(1))) if cn_int(m.group(1)) is not None else m.group(1), text)
+    return _CN_NUMBER.sub(lambda m: m.group(1) if (n := cn_int(m.group(1))) is None else str(n), text)
 
 
 # --- names: every body, unit or item an answer names must be named so in the sources it cites ----------
