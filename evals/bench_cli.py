@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
-SKIPPABLE = ("server-mode", "processes", "serve")
+SKIPPABLE = ("server-mode", "processes", "serve", "chunking")
 
 
 def register(sub) -> None:
@@ -38,6 +38,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="pass ARG to the benched `report-qa serve`, e.g. --serve-arg=--queue-size=64")
     p.add_argument("--scale", type=_ints, default=[], metavar="N,N",
                    help="also measure at these corpus sizes (reports), e.g. 1,100; 1000 takes about an hour")
+    p.add_argument("--chunking", type=_floats, default=[1, 4, 16], metavar="MB,MB",
+                   help="chunk this many MB of report text, each in a fresh process (default 1,4,16)")
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports (default 0)")
     p.add_argument("--skip", action="append", default=[], choices=SKIPPABLE, help="leave out a section")
 
@@ -54,7 +56,7 @@ def cmd_bench(args) -> int:
         raise ValueError(f"{work_dir}: 工作目录不为空 (the work directory must be empty or new)")
     options = BenchOptions(work_dir=work_dir, items=items, clients=args.clients, per_client=args.per_client,
                            max_seconds=args.max_seconds, serve_args=args.serve_args, scale=args.scale,
-                           seed=args.seed, skip=set(args.skip))
+                           seed=args.seed, skip=set(args.skip), chunking=args.chunking)
     try:
         results = run_bench(options, settings_from(args))
     finally:
@@ -82,4 +84,14 @@ def _ints(text: str) -> list[int]:
         raise argparse.ArgumentTypeError("expected comma-separated whole numbers, e.g. 1,10,50") from None
     if not values or min(values) < 1:
         raise argparse.ArgumentTypeError("every number must be at least 1")
+    return values
+
+
+def _floats(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: 应为逗号分隔的数 (expected numbers separated by commas)") from None
+    if not values or any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"{text!r}: 应为正数 (expected positive numbers)")
     return values

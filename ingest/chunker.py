@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
 from dataclasses import replace
 
-from ingest.facts import extract_facts
+from ingest.facts import SheetUnits, extract_facts
 from ingest.models import Chunk, SourceDocument
 from ingest.sentences import sentence_spans, trim_span
 from ingest.structure import Heading, Outline, match_heading
 
 SECTION_SEP = " › "
 MAX_CHUNK_CHARS = 300
+_MIN_REPEAT = 8  # shorter texts (a bare number, 合计) repeat by chance
+_MAX_REPEAT_SCAN = 64  # chunks starting with one text looked at, at most
 
 
 def chunk_document(doc: SourceDocument, max_chars: int = MAX_CHUNK_CHARS) -> list[Chunk]:
@@ -39,7 +42,8 @@ def chunk_document(doc: SourceDocument, max_chars: int = MAX_CHUNK_CHARS) -> lis
     # A heading-only line that never got a body or children is itself a citable item.
     pieces += [(h.start, h.end, path, "heading") for h, path in pending if not h.has_content]
     pieces.sort(key=lambda p: p[0])
-    chunks = [_make_chunk(doc, s, e, path, kind)
+    units = SheetUnits(doc.text)
+    chunks = [_make_chunk(doc, s, e, path, kind, units)
               for start, end, path, kind in pieces
               for s, e in _split_long(doc.text, start, end, max_chars)]
     return _mark_repeats(chunks)
@@ -66,7 +70,8 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
     return groups
 
 
-def _make_chunk(doc: SourceDocument, start: int, end: int, path: list[Heading], kind: str) -> Chunk:
+def _make_chunk(doc: SourceDocument, start: int, end: int, path: list[Heading], kind: str,
+                units: SheetUnits) -> Chunk:
     text = doc.text[start:end]
     section = SECTION_SEP.join(h.title for h in path)
     digest = hashlib.sha256(f"{doc.source}\0{doc.sha256}\0{start}\0{text}".encode()).hexdigest()
@@ -74,7 +79,7 @@ def _make_chunk(doc: SourceDocument, start: int, end: int, path: list[Heading], 
         id=digest[:32], text=text, source=doc.source, start=start, end=end,
         section=section, heading=path[-1].title if path else "", level=len(path), kind=kind,
         title=doc.title, department=doc.department, year=doc.year, sha256=doc.sha256, origin=doc.origin,
-        facts=tuple(extract_facts(doc.text, start, end)),
+        facts=tuple(extract_facts(doc.text, start, end, units)),
     )
 
 
@@ -83,16 +88,34 @@ def _norm(text: str) -> str:
 
 
 def _mark_repeats(chunks: list[Chunk]) -> list[Chunk]:
-    """The report restates passages (一(二) reappears in 二(一)); keep both, and point each at the other."""
+    """The report restates passages (一(二) reappears in 二(一)); keep both, and point each at the other.
+
+    A chunk is repeated in another section when its normalised text equals or starts that chunk's text, or
+    (a body chunk) when it starts with a heading-only chunk's text. Found through a sorted index and the
+    headings' prefix lengths, never by comparing all pairs: the cost stays near linear at any size."""
     norms = [_norm(c.text) for c in chunks]
+    order = sorted(range(len(chunks)), key=lambda j: norms[j])
+    keys = [norms[j] for j in order]
+    headings: dict[str, int] = {}
+    for j, chunk in enumerate(chunks):
+        if chunk.kind == "heading" and len(norms[j]) >= _MIN_REPEAT:
+            headings.setdefault(norms[j], j)
+    lengths = sorted({len(n) for n in headings})
     marked = []
     for i, chunk in enumerate(chunks):
-        other = next((chunks[j] for j, n in enumerate(norms)
-                      if j != i and len(norms[i]) >= 8 and chunks[j].section != chunk.section
-                      and (n == norms[i] or n.startswith(norms[i]))), None)
+        other = _extended_by(i, chunks, norms, order, keys) if len(norms[i]) >= _MIN_REPEAT else None
         if other is None and chunk.kind == "body":
-            other = next((chunks[j] for j, n in enumerate(norms)
-                          if j != i and len(n) >= 8 and chunks[j].kind == "heading"
-                          and norms[i].startswith(n) and chunks[j].section != chunk.section), None)
+            other = next((chunks[j] for j in (headings.get(norms[i][:n]) for n in lengths if n <= len(norms[i]))
+                          if j is not None and j != i and chunks[j].section != chunk.section), None)
         marked.append(replace(chunk, repeated_in=other.section) if other else chunk)
     return marked
+
+
+def _extended_by(i: int, chunks: list[Chunk], norms: list[str], order: list[int], keys: list[str]) -> Chunk | None:
+    """The first chunk, in reading order, of another section whose text equals or starts with chunk i's."""
+    prefix = norms[i]
+    low = bisect.bisect_left(keys, prefix)
+    high = bisect.bisect_left(keys, prefix + "\U0010ffff", low)
+    found = [j for j in order[low:min(high, low + _MAX_REPEAT_SCAN)]
+             if j != i and chunks[j].section != chunks[i].section]
+    return chunks[min(found)] if found else None

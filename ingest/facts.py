@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 from importlib import resources
@@ -33,23 +34,32 @@ _CODE = re.compile(r"0\d{5,}")  # a telephone number or a code, never an amount
 _GARBLED_LABEL = re.compile(r"\d{5,}|\d+\.\d+")
 
 
-def extract_facts(text: str, start: int, end: int) -> list[Fact]:
+class SheetUnits:
+    """Where each sheet declares its unit (单位:万元), indexed once per text."""
+
+    def __init__(self, text: str) -> None:
+        found = [(m.end(), m.group(1) or m.group(2)) for m in _SHEET_UNIT.finditer(text)]
+        self._ends = [end for end, _ in found]
+        self._units = [unit for _, unit in found]
+
+    def before(self, end: int) -> str:
+        """The unit declared last, wholly before `end`, or ''."""
+        i = bisect.bisect_right(self._ends, end)
+        return self._units[i - 1] if i else ""
+
+
+def extract_facts(text: str, start: int, end: int, units: SheetUnits | None = None) -> list[Fact]:
     """Every number-with-unit in text[start:end], labelled by the words that name it, and every label cell
-    followed by a number cell in a table flattened into the text."""
+    followed by a number cell in a table flattened into the text. Pass `units` when extracting many spans of
+    one text, so its sheet units are indexed once."""
     facts = [f for f in _sentence_facts(text, start, end) if not _GARBLED_LABEL.search(f.label)]
-    return facts + table_cells(text, start, end)
+    return facts + table_cells(text, start, end, units)
 
 
-def sheet_unit(text: str, end: int) -> str:
-    """The unit a sheet declares (单位:万元) last before `end`, or ''."""
-    found = [m.group(1) or m.group(2) for m in _SHEET_UNIT.finditer(text, 0, end)]
-    return found[-1] if found else ""
-
-
-def table_cells(text: str, start: int, end: int) -> list[Fact]:
+def table_cells(text: str, start: int, end: int, units: SheetUnits | None = None) -> list[Fact]:
     """财政拨款 108292.73 → (财政拨款, 108292.73, 万元) under 单位:万元; 基本支出 93199.91 75.99% also gives
     (基本支出, 75.99, %). Only a label cell directly followed by a bare number cell counts."""
-    unit = sheet_unit(text, end)
+    unit = (units or SheetUnits(text)).before(end)
     if not unit:
         return []
     cells = list(_CELL.finditer(text, start, end))

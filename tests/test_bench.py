@@ -192,3 +192,17 @@ def test_a_default_ask_never_imports_torch(tmp_path, subprocess_env):
 
     assert probe["torch_loaded"] is False and probe["sentence_transformers_loaded"] is False
     assert "未找到" in probe["answer"]
+
+
+def test_chunking_section_measures_a_fresh_process_and_the_table_judges_16_mb(report_path):
+    from evals.bench.chunking import run_chunking, synthetic_text
+
+    text = synthetic_text("2022年支出100万元。\n", 0.01)
+    assert len(text.encode("utf-8")) >= 10_000 and "2022年支出100万元" in text and "2122年支出1001万元" in text
+    row, = run_chunking(report_path, [0.05])
+    assert row["megabytes"] == 0.05 and row["text_mb"] >= 0.05 and row["chunks"] > 100 and row["seconds"] >= 0
+    fast = {"megabytes": 16, "chunks": 9, "seconds": 12.0, "chars_per_s": 1, "peak_mb_over_start": 90,
+            "memory_ratio": 5.6}
+    slow = {**fast, "seconds": 75.0}
+    assert "16 MB < 60 s, memory ≤ 10× | yes |" in markdown({"chunking": [fast]})
+    assert "16 MB < 60 s, memory ≤ 10× | **no** |" in markdown({"chunking": [slow]})

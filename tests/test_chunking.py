@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from pathlib import Path
+
 import pytest
 
 from ingest.chunker import MAX_CHUNK_CHARS, SECTION_SEP, chunk_document
@@ -292,3 +296,39 @@ def test_count_of_registered_small_tech_enterprises_is_a_fact(report_chunks):
 def test_percent_facts_use_the_ascii_percent_sign(report_chunks):
     growth = [f for c in report_chunks for f in c.facts if f.value in ("8.33", "8.3")]
     assert {(f.value, f.unit) for f in growth} == {("8.33", "%"), ("8.3", "%")}
+
+
+def _repeats_by_all_pairs(chunks):
+    """The rule _mark_repeats implements, by comparing every pair: the reference for the indexed version."""
+    norms = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", c.text)) for c in chunks]
+    found = []
+    for i, chunk in enumerate(chunks):
+        other = next((chunks[j] for j, n in enumerate(norms) if j != i and len(norms[i]) >= 8
+                      and chunks[j].section != chunk.section and n.startswith(norms[i])), None)
+        if other is None and chunk.kind == "body":
+            other = next((chunks[j] for j, n in enumerate(norms) if j != i and len(n) >= 8
+                          and chunks[j].kind == "heading" and norms[i].startswith(n)
+                          and chunks[j].section != chunk.section), None)
+        found.append(other.section if other else "")
+    return found
+
+
+def test_repeat_marking_by_index_agrees_with_all_pairs_on_the_report_and_every_real_opening(report_chunks):
+    from ingest.loaders import load_document
+
+    real = sorted((Path(__file__).parents[1] / "evals" / "real" / "reports").glob("*.txt"))
+    assert len(real) == 12
+    for chunks in [report_chunks, *(chunk_document(load_document(p)) for p in real)]:
+        assert [c.repeated_in for c in chunks] == _repeats_by_all_pairs(chunks)
+    assert sum(1 for c in report_chunks if c.repeated_in) >= 2  # the comparison is not vacuous
+
+
+def test_a_sheet_unit_applies_only_after_it_is_declared():
+    from ingest.facts import SheetUnits, extract_facts
+
+    text = "一、收入\n财政拨款 100.5\n单位：万元\n财政拨款 200.5\n（元）\n其他收入 300\n"
+    units = SheetUnits(text)
+    assert (units.before(0), units.before(text.index("财政拨款 200")), units.before(len(text))) == ("", "万元", "元")
+    lines = [(text.index(line), text.index(line) + len(line)) for line in text.split("\n") if line]
+    facts = [(f.label, f.value, f.unit) for start, end in lines for f in extract_facts(text, start, end, units)]
+    assert facts == [("财政拨款", "200.5", "万元"), ("其他收入", "300", "元")]

@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evals.bench import latency, procs, scale, startup
+from evals.bench import chunking, latency, procs, scale, startup
 from evals.bench.stats import StepProfiler
 from evals.dataset import EvalItem
 
@@ -26,7 +26,8 @@ class BenchOptions:
     serve_args: list[str] = field(default_factory=list)
     scale: list[int] = field(default_factory=list)
     seed: int = 0
-    skip: set[str] = field(default_factory=set)  # any of: server-mode, processes, serve
+    skip: set[str] = field(default_factory=set)  # any of: server-mode, processes, serve, chunking
+    chunking: list[float] = field(default_factory=lambda: [1, 4, 16])  # MB of text chunked
 
 
 def run_bench(options: BenchOptions, settings) -> dict:
@@ -43,6 +44,8 @@ def run_bench(options: BenchOptions, settings) -> dict:
     engine = make_assistant(options.work_dir / "data-bundled")
     results["ingest"] = latency.measure_ingest(engine, [bundled])
     shutil.copytree(engine.settings.data_dir, options.work_dir / "data-processes")
+    if "chunking" not in options.skip:
+        results["chunking"] = chunking.run_chunking(bundled, options.chunking)
     results["warm"] = warm_section(engine, options.items)
     results["accuracy"] = accuracy_section(engine, options.items, {})
     if "server-mode" not in options.skip:

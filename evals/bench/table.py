@@ -10,7 +10,7 @@ SCALE_TARGET_REPORTS = 1000
 
 
 def markdown(results: dict) -> str:
-    rows = [*_ingest(results), *_startup(results), *_warm(results), *_server_mode(results), *_serve(results),
+    rows = [*_ingest(results), *_chunking(results), *_startup(results), *_warm(results), *_server_mode(results), *_serve(results),
             *_scale(results)]
     lines = ["| measure | figure | target | met |", "|---|---|---|---|"]
     lines += [f"| {m} | {f} | {t} | {ok} |" for m, f, t, ok in rows]
@@ -28,6 +28,24 @@ def _ingest(r: dict) -> list[tuple]:
     return [("ingest, bundled report (fresh store)",
              f"{i['chunks']} chunks in {i['ingest_s']} s ({i['chunks_per_s']} chunks/s, "
              f"embedder {i['embed_share']:.0%} of the time, {i['mean_chunk_chars']} chars/chunk)", "", "")]
+
+
+def _chunking(r: dict) -> list[tuple]:
+    from evals.bench.chunking import CHUNKING_MEMORY_RATIO, CHUNKING_S
+
+    rows = []
+    for row in r.get("chunking", []):
+        if "error" in row:
+            rows.append((f"chunking {row['megabytes']:g} MB of text", row["error"], "", "**no**"))
+            continue
+        big = row["megabytes"] >= 16
+        rows.append((f"chunking {row['megabytes']:g} MB of text (fresh process)",
+                     f"{row['chunks']} chunks in {row['seconds']} s ({row['chars_per_s']} chars/s); peak "
+                     f"+{row['peak_mb_over_start']} MB = {row['memory_ratio']}× the text",
+                     f"16 MB < {CHUNKING_S} s, memory ≤ {CHUNKING_MEMORY_RATIO}×" if big else "",
+                     _met(row["seconds"] < CHUNKING_S and row["memory_ratio"] <= CHUNKING_MEMORY_RATIO)
+                     if big else ""))
+    return rows
 
 
 def _startup(r: dict) -> list[tuple]:
