@@ -79,13 +79,13 @@ def _cmd_ingest(args) -> int:
     assistant = Assistant.from_settings(settings)
     paths = args.paths or [settings.corpus_dir]
     report = assistant.ingest(paths, department=args.department, year=args.year, progress=sys.stderr.isatty())
-    for error in report.errors:
-        print(f"跳过 skipped: {error}", file=sys.stderr)
+    if report.outcomes:
+        print(report.table())
     print(f"已入库 {report.files} 个文件，{report.chunks} 个文本块（新增 {report.added}，替换 {report.replaced}），"
           f"库中共 {assistant.store.count()} 块，用时 {report.seconds:.1f} 秒。\n"
           f"Ingested {report.files} file(s): {report.chunks} chunks stored ({report.added} new, "
           f"{report.replaced} replaced), {assistant.store.count()} in the store, in {report.seconds:.1f} s.")
-    return 1 if report.errors and not report.files else 0
+    return 1 if report.failed else 0  # the good files are stored either way
 
 
 def _cmd_ask(args) -> int:

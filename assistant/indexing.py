@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from ingest.chunker import chunk_document
 from ingest.errors import IngestError
-from ingest.loaders import iter_report_files, load_document
+from ingest.loaders import load_document, scan
 from ingest.models import Chunk
 from vectorstore.store import ChunkStore, FileVersion
 
@@ -37,6 +37,20 @@ _INSTRUCTION = re.compile(
 GROUP_CHUNKS = 2048  # phase 1 writes files in groups of about this many chunks: three manifest writes a group
 
 
+STORED, SKIPPED, FAILED = "stored", "skipped", "failed"
+_STATUS_WORDS = {STORED: "已入库 stored", SKIPPED: "跳过 skipped", FAILED: "失败 failed"}
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one file: stored (with its chunk count), skipped (not a report file) or failed (why)."""
+
+    name: str
+    status: str
+    reason: str = ""
+    chunks: int = 0
+
+
 @dataclass
 class IngestReport:
     files: int = 0
@@ -48,6 +62,19 @@ class IngestReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # passages not stored: they read as orders to the assistant
+    outcomes: list[FileOutcome] = field(default_factory=list)  # one per file met, in the order met
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status == FAILED for o in self.outcomes)
+
+    def table(self) -> str:
+        """One line per file: status, name, and its reason or chunk count."""
+        lines = []
+        for o in self.outcomes:
+            detail = o.reason or f"{o.chunks} 块 chunks"
+            lines.append(f"{_STATUS_WORDS[o.status]}\t{o.name}\t{detail}")
+        return "\n".join(lines)
 
 
 def ingest_paths(paths: list[Path], store: ChunkStore, *, department: str | None = None,
@@ -61,16 +88,14 @@ def ingest_paths(paths: list[Path], store: ChunkStore, *, department: str | None
     """
     started = time.perf_counter()
     report = IngestReport()
-    docs = []
-    for path in paths:
-        try:
-            for file in iter_report_files(path):
-                docs.append(load_document(file, department=department, year=year))
-        except IngestError as exc:
-            report.errors.append(str(exc))
-    versions = [FileVersion(doc.origin or doc.source, doc.sha256, _without_instructions(chunk_document(doc), report))
-                for doc in docs]
-    versions = list({v.origin: v for v in versions}.values())  # a file named twice is written once
+    versions: dict[str, FileVersion] = {}  # a file named twice is written once
+    names: dict[str, str] = {}
+    for file in _report_files(paths, report):
+        version = _read_one(file, report, department=department, year=year)
+        if version is not None:
+            versions[version.origin] = version
+            names[version.origin] = str(file)
+    versions = list(versions.values())
     with store.writing():
         store.catch_up()  # a writer that ran while this one waited for the lock is seen
         log.info("indexing %d files for lexical search", len(versions))
@@ -82,11 +107,48 @@ def ingest_paths(paths: list[Path], store: ChunkStore, *, department: str | None
                 bar.update(len(group))
         report.files = len(versions)
         report.chunks = sum(len(v.chunks) for v in versions)
+        report.outcomes += [FileOutcome(names[v.origin], STORED, chunks=len(v.chunks)) for v in versions]
         report.lexical_seconds = time.perf_counter() - started
         if embed:
             report.embedded = embed_staged(store, progress)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _report_files(paths: list, report: IngestReport) -> list[Path]:
+    """Every report file under `paths`; a path that cannot be listed, and a file that is not a report, are
+    recorded in `report` and cost nothing else."""
+    files: list[Path] = []
+    for path in paths:
+        try:
+            found = scan(path)
+        except IngestError as exc:
+            _record_failure(report, str(path), str(exc))
+            continue
+        files += found.files
+        report.outcomes += [FileOutcome(str(p), SKIPPED, reason) for p, reason in found.skipped]
+    return files
+
+
+def _read_one(file: Path, report: IngestReport, **overrides) -> FileVersion | None:
+    """One file loaded and chunked on its own: whatever goes wrong with it is its own failure, one line long."""
+    try:
+        doc = load_document(file, **overrides)
+        chunks = _without_instructions(chunk_document(doc), report)
+    except IngestError as exc:
+        _record_failure(report, str(file), str(exc))
+        return None
+    except Exception as exc:  # a parser's own bug must not cost the other files, nor print a traceback
+        log.debug("%s failed", file, exc_info=True)
+        _record_failure(report, str(file), f"{file.name}: 无法处理 / could not process: {type(exc).__name__}: {exc}")
+        return None
+    return FileVersion(doc.origin or doc.source, doc.sha256, chunks)
+
+
+def _record_failure(report: IngestReport, name: str, message: str) -> None:
+    report.errors.append(message)
+    reason = message.split(": ", 1)[1] if ": " in message else message
+    report.outcomes.append(FileOutcome(name, FAILED, reason))
 
 
 def embed_staged(store: ChunkStore, progress: bool = True) -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import re
 import unicodedata
+import zipfile
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -20,6 +23,23 @@ logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost to read: a .docx's XML once unzipped (a zip bomb is refused before parsing),
+    and a PDF's pages."""
+
+    docx_expanded_bytes: int = 64_000_000
+    pdf_pages: int = 2_000
+
+
+@dataclass
+class Scan:
+    """A folder's files: the report files to load, and the others, each with why it was skipped."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
 _HEADING = re.compile(r"^[一二三四五六七八九十百零〇]+、")
 _ISSUER_LINE = re.compile(r"(?:局|委员会|委|办公室|中心|院|厅|部|政府|所|站|会)$")
 _ISSUER_IN_TEXT = re.compile(r"[\u4e00-\u9fa5]{2,20}?(?:局|委员会|办公室|中心|厅|院)")
@@ -30,6 +50,7 @@ _EXTRA_STRIP = "\ufeff\uf020\u200b"  # BOM, Symbol-font space (PUA), zero-width 
 _MAX_PREAMBLE_LINES = 8
 _MAX_ISSUER_LEN = 30
 _MAX_CONTROL_RATIO = 0.05
+_MIN_PLAUSIBLE = 0.9  # share of CJK, ASCII and CJK punctuation in text decoded without a byte-order mark
 
 
 def _clean(line: str) -> str:
@@ -57,7 +78,9 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     elif b"\x00" in raw:
-        raise binary
+        candidates = [_utf16_without_bom(raw) or ""]
+        if not candidates[0]:
+            raise binary
     else:
         candidates = ["utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8", "gb18030"]
     for encoding in candidates:
@@ -78,13 +101,44 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     return text, encoding
 
 
-def _read_docx(path: Path) -> str:
+def _check_docx_expansion(path: Path, raw: bytes, limits: Limits) -> None:
+    """A .docx is a zip: refuse one whose XML would expand past the cap before any of it is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist() if info.filename.endswith((".xml", ".rels")))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _fail(path, f"无法读取 docx（文件损坏或不完整）/ cannot read docx, corrupt or truncated: {exc}") from exc
+    if expanded > limits.docx_expanded_bytes:
+        raise _fail(path, f"docx 解压后过大：{expanded} 字节，上限 {limits.docx_expanded_bytes} 字节 / the docx expands "
+                          f"to {expanded} bytes of XML, over the {limits.docx_expanded_bytes}-byte limit")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: its ASCII (digits, newlines) puts a zero byte at odd offsets
+    (little-endian) or even ones (big-endian); only a few CJK characters (一 U+4E00) put one on the other side.
+    It must then decode strictly into mostly CJK, ASCII and CJK punctuation. A binary file fails either test."""
+    if len(raw) % 2:
+        return None
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    encoding = "utf-16-le" if odd >= 4 * even else "utf-16-be" if even >= 4 * odd else None
+    if encoding is None:
+        return None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    plausible = sum(1 for c in text if c.isascii() or "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+    return encoding if plausible >= _MIN_PLAUSIBLE * len(text) else None
+
+
+def _read_docx(path: Path, raw: bytes, limits: Limits) -> str:
     """Body paragraphs and table rows (cells joined by tabs), in document order."""
     import docx
     from docx.table import Table
 
+    _check_docx_expansion(path, raw, limits)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(raw))
         parts: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
@@ -103,14 +157,17 @@ def _read_docx(path: Path) -> str:
     return "\n".join(parts)
 
 
-def _read_pdf(path: Path) -> str:
+def _read_pdf(path: Path, raw: bytes, limits: Limits) -> str:
     """Text layer of every page, pages joined by newlines."""
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
             raise _fail(path, "PDF 已加密 / PDF is encrypted")
+        if len(reader.pages) > limits.pdf_pages:
+            raise _fail(path, f"PDF 页数过多：{len(reader.pages)} 页，上限 {limits.pdf_pages} 页 / "
+                              f"{len(reader.pages)} pages, over the {limits.pdf_pages}-page limit")
         pages = [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
@@ -139,23 +196,42 @@ def _check_file(path: Path, max_bytes: int) -> None:
         raise _fail(path, "文件为空 / file is empty (0 bytes)")
 
 
+def _os_problem(path: Path | str, exc: OSError) -> IngestError:
+    """One line for a file the system would not give us: no permission, gone mid-run, a device error."""
+    if isinstance(exc, PermissionError):
+        problem = "没有读取权限 / permission denied"
+    elif isinstance(exc, FileNotFoundError):
+        problem = "文件在读取时消失 / the file vanished while it was being read"
+    elif isinstance(exc, IsADirectoryError):
+        problem = "是目录，不是文件 / is a directory, not a file"
+    else:
+        problem = f"无法读取 / cannot read: {exc.strerror or exc}"
+    return _fail(path, problem)
+
+
 def load_document(
     path: str | os.PathLike,
     *,
     department: str | None = None,
     year: int | None = None,
     max_bytes: int = 20_000_000,
+    limits: Limits | None = None,
 ) -> SourceDocument:
-    """Read one report file; `department`/`year` override the values parsed from the text."""
+    """Read one report file; `department`/`year` override the values parsed from the text. Every problem,
+    the system's included (permission, a file gone mid-run), is an `IngestError` that names the file."""
     path = Path(path)
-    _check_file(path, max_bytes)
-    raw = path.read_bytes()
+    limits = limits or Limits()
+    try:
+        _check_file(path, max_bytes)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _os_problem(path, exc) from exc
     suffix = path.suffix.lower()
     encoding = "utf-8"
     if suffix == ".docx":
-        text = _read_docx(path)
+        text = _read_docx(path, raw, limits)
     elif suffix == ".pdf":
-        text = _read_pdf(path)
+        text = _read_pdf(path, raw, limits)
     else:
         text, encoding = _decode(raw, path)
     text = _normalise(text)
@@ -175,21 +251,34 @@ def load_document(
     )
 
 
-def iter_report_files(path: str | os.PathLike) -> list[Path]:
-    """A file -> [file]; a directory -> its supported files, recursively, sorted (hidden and ~$ lock files skipped)."""
+def scan(path: str | os.PathLike) -> Scan:
+    """A file -> that file; a folder -> its report files, recursively and sorted, and every other visible file
+    as skipped with its reason. Hidden files and Office lock files (~$) are left out without a word."""
     root = Path(path)
-    if not root.exists():
-        raise _fail(str(root), "路径不存在 / no such file or directory")
-    if root.is_file():
-        return [root]
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and not p.name.startswith("~$")
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    try:
+        if not root.exists():
+            raise _fail(str(root), "路径不存在 / no such file or directory")
+        if root.is_file():
+            return Scan(files=[root])
+        found = Scan()
+        for p in sorted(root.rglob("*")):
+            if p.name.startswith("~$") or any(part.startswith(".") for part in p.relative_to(root).parts):
+                continue
+            if p.is_dir():
+                continue
+            if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.files.append(p)
+            else:
+                kind = p.suffix or "(无扩展名 / none)"
+                found.skipped.append((p, f"不是报告文件类型 {kind} / not a report file type"))
+        return found
+    except OSError as exc:
+        raise _os_problem(root, exc) from exc
+
+
+def iter_report_files(path: str | os.PathLike) -> list[Path]:
+    """The report files of `scan(path)`."""
+    return scan(path).files
 
 
 def _preamble(lines: list[str]) -> list[str]:
