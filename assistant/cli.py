@@ -79,8 +79,8 @@ def _cmd_ingest(args) -> int:
     assistant = Assistant.from_settings(settings)
     paths = args.paths or [settings.corpus_dir]
     report = assistant.ingest(paths, department=args.department, year=args.year, progress=sys.stderr.isatty())
-    if report.outcomes:
-        print(report.table())
+    for outcome, line in zip(report.outcomes, report.table().splitlines()):  # failures on stderr
+        print(line, file=sys.stderr if outcome.status == "failed" else sys.stdout)
     print(f"已入库 {report.files} 个文件，{report.chunks} 个文本块（新增 {report.added}，替换 {report.replaced}），"
           f"库中共 {assistant.store.count()} 块，用时 {report.seconds:.1f} 秒。\n"
           f"Ingested {report.files} file(s): {report.chunks} chunks stored ({report.added} new, "

@@ -26,6 +26,7 @@ from assistant.multipart import Part, compare_drafts, compared_subjects, merge, 
 from assistant.question import Intent, Question, UnitKind, analyse
 from assistant.rewrite import context_split, rewrite
 from assistant.by_meaning import ReportScope, by_meaning
+from assistant.table_answers import TableAnswerer
 from assistant.semantic import SemanticAnswerer, UnitRanker, UnitVectors
 from assistant.which_report import bodies_answering, which_report
 from assistant.settings import Settings
@@ -47,8 +48,9 @@ class Assistant:
     """Answers questions about the stored reports, with citations. The only public face of the engine."""
 
     def __init__(self, retriever: HybridRetriever, settings: Settings, llm: LLMAnswerer | None = None,
-                 semantic: SemanticAnswerer | None = None) -> None:
+                 semantic: SemanticAnswerer | None = None, tables: TableAnswerer | None = None) -> None:
         self.retriever = retriever
+        self.tables = tables or TableAnswerer()
         self.settings = settings
         self.llm = llm
         self.semantic = semantic
@@ -283,6 +285,12 @@ class Assistant:
 
     def _answer(self, state: dict) -> tuple[Draft, Mode]:
         q: Question = state["parsed"]
+        filters = self._filters(state)
+        in_scope = self.retriever.scope_chunks(filters) if filters else None
+        in_scope = self.retriever.chunks if in_scope is None else in_scope
+        table = None if q.english else self.tables.answer(q.text, in_scope)
+        if table is not None:  # a table's own cells, compared by code: nothing for a model to add
+            return table, Mode.EXTRACTIVE
         # Several questions at once are each checked on their own (局长是谁？某贷款产品发放了几笔？ answers the second).
         reason = "" if separate_asks(q.text) else self.out_of_scope(q, self.matcher_in(self._filters(state)))
         # For an English question, a word the genre glossary knows (official travel → 差旅) that the report never

@@ -9,7 +9,8 @@ import unicodedata
 from dataclasses import replace
 
 from ingest.facts import SheetUnits, extract_facts
-from ingest.models import Chunk, SourceDocument
+from ingest.models import Chunk, SourceDocument, TableRecord
+from ingest.tables import table_records
 from ingest.sentences import sentence_spans, trim_span
 from ingest.structure import Heading, Outline, match_heading
 
@@ -46,7 +47,19 @@ def chunk_document(doc: SourceDocument, max_chars: int = MAX_CHUNK_CHARS) -> lis
     chunks = [_make_chunk(doc, s, e, path, kind, units)
               for start, end, path, kind in pieces
               for s, e in _split_long(doc.text, start, end, max_chars)]
-    return _mark_repeats(chunks)
+    return _mark_repeats(_with_records(chunks, table_records(doc.text, units)))
+
+
+def _with_records(chunks: list[Chunk], records: list[TableRecord]) -> list[Chunk]:
+    """Each table row's record goes with the chunk that holds the whole row."""
+    if not records:
+        return chunks
+    starts = [c.start for c in chunks]
+    for record in records:
+        i = bisect.bisect_right(starts, record.start) - 1
+        if i >= 0 and chunks[i].end >= record.end:
+            chunks[i] = replace(chunks[i], record=record)
+    return chunks
 
 
 def _lines(text: str):

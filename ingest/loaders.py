@@ -16,6 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ingest.issuer import parse_issuer
+from ingest.tables import header_words
 from ingest.errors import IngestError
 from ingest.models import SourceDocument
 
@@ -30,7 +31,7 @@ class Limits:
     and a PDF's pages."""
 
     docx_expanded_bytes: int = 64_000_000
-    pdf_pages: int = 2_000
+    pdf_pages: int = 500
 
 
 @dataclass
@@ -50,6 +51,8 @@ _EXTRA_STRIP = "\ufeff\uf020\u200b"  # BOM, Symbol-font space (PUA), zero-width 
 _MAX_PREAMBLE_LINES = 8
 _MAX_ISSUER_LEN = 30
 _MAX_CONTROL_RATIO = 0.05
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]*\n\s*(?=[\u4e00-\u9fff])")
+_MIN_TABLE_FIELDS = 3  # distinct table header fields a PDF page names before its tables are read
 _MIN_PLAUSIBLE = 0.9  # share of CJK, ASCII and CJK punctuation in text decoded without a byte-order mark
 
 
@@ -131,8 +134,25 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return encoding if plausible >= _MIN_PLAUSIBLE * len(text) else None
 
 
+def _cell_text(text: str) -> str:
+    """A cell on one line: a line wrapped between two Chinese characters closes up (满意度指\n标), other breaks
+    and runs of space become one space."""
+    return " ".join(_WRAPPED.sub("", text).split())
+
+
+def _row_line(row) -> str:
+    """A table row as one line: one cell per grid column, joined by tabs. A cell spanning columns (gridSpan)
+    gives its text once and empty cells after it; a cell merged down (vMerge) repeats in every row it spans,
+    so each row keeps its parent indicator. Line breaks inside a cell become spaces."""
+    cells, seen = [], set()
+    for cell in row.cells:
+        cells.append("" if id(cell._tc) in seen else _cell_text(cell.text))
+        seen.add(id(cell._tc))
+    return "\t".join(cells)
+
+
 def _read_docx(path: Path, raw: bytes, limits: Limits) -> str:
-    """Body paragraphs and table rows (cells joined by tabs), in document order."""
+    """Body paragraphs and table rows (a cell per grid column, joined by tabs), in document order."""
     import docx
     from docx.table import Table
 
@@ -142,13 +162,7 @@ def _read_docx(path: Path, raw: bytes, limits: Limits) -> str:
         parts: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
-                for row in block.rows:
-                    cells, seen = [], set()
-                    for cell in row.cells:  # merged cells repeat; keep each once
-                        if id(cell._tc) not in seen:
-                            seen.add(id(cell._tc))
-                            cells.append(cell.text)
-                    parts.append("\t".join(cells))
+                parts += [_row_line(row) for row in block.rows]
             else:
                 parts.append(block.text)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors, ...
@@ -158,7 +172,8 @@ def _read_docx(path: Path, raw: bytes, limits: Limits) -> str:
 
 
 def _read_pdf(path: Path, raw: bytes, limits: Limits) -> str:
-    """Text layer of every page, pages joined by newlines."""
+    """Text layer of every page, pages joined by newlines. A page whose text names table headers (年度指标值,
+    执行率…) is read again for its ruled tables: each row becomes one line, a cell per column, joined by tabs."""
     from pypdf import PdfReader
 
     try:
@@ -169,6 +184,9 @@ def _read_pdf(path: Path, raw: bytes, limits: Limits) -> str:
             raise _fail(path, f"PDF 页数过多：{len(reader.pages)} 页，上限 {limits.pdf_pages} 页 / "
                               f"{len(reader.pages)} pages, over the {limits.pdf_pages}-page limit")
         pages = [page.extract_text() or "" for page in reader.pages]
+        tabled = [i for i, text in enumerate(pages) if _names_table_headers(text)]
+        if tabled:
+            pages = _with_tables(raw, pages, tabled)
     except IngestError:
         raise
     except Exception as exc:  # PdfReadError, struct/zlib errors on truncated files, ...
@@ -177,6 +195,38 @@ def _read_pdf(path: Path, raw: bytes, limits: Limits) -> str:
     if not any(page.strip() for page in pages):
         raise _fail(path, "PDF 没有文本层（可能是扫描件），请先做 OCR / no text layer (scanned?), OCR it first")
     return "\n".join(pages)
+
+
+def _names_table_headers(text: str) -> bool:
+    return len({field for word, field in header_words() if word in text}) >= _MIN_TABLE_FIELDS
+
+
+def _with_tables(raw: bytes, pages: list[str], tabled: list[int]) -> list[str]:
+    """Pages `tabled` re-read with pdfplumber: the lines outside its ruled tables, and each table row as one
+    tab-joined line, in reading order (top to bottom)."""
+    import pdfplumber
+
+    pages = list(pages)
+    with pdfplumber.open(io.BytesIO(raw)) as pdf:
+        for i in tabled:
+            page = pdf.pages[i]
+            tables = page.find_tables()
+            if not tables:
+                continue
+            boxes = [t.bbox for t in tables]
+            lines = [(line["top"], line["text"]) for line in page.extract_text_lines()
+                     if not any(_inside(line, box) for box in boxes)]
+            for table in tables:
+                rows = [row for row in table.extract() if any(cell for cell in row)]
+                lines += [(table.bbox[1] + k * 1e-3, "\t".join(_cell_text(cell or "") for cell in row))
+                          for k, row in enumerate(rows)]
+            pages[i] = "\n".join(text for _, text in sorted(lines, key=lambda item: item[0]))
+    return pages
+
+
+def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:
+    middle = (line["top"] + line["bottom"]) / 2
+    return box[1] <= middle <= box[3] and line["x0"] < box[2] and line["x1"] > box[0]
 
 
 def _check_file(path: Path, max_bytes: int) -> None:

@@ -33,6 +33,34 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One table cell: its text, at source text[start:end]."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    """One row of a table under its header: 学员满意度 (满意度指标 › 服务对象满意度指标), target ≥90%, actual 95%."""
+
+    name: str  # the row's indicator or label, e.g. 学员满意度
+    name_cell: Cell
+    path: tuple[str, ...]  # parent indicators and the row's own: (一级, 二级, 三级), empty ones left out
+    fields: tuple[tuple[str, str, Cell], ...]  # (field, the column's header as written, cell), in column order
+    unit: str = ""  # the sheet's or the header's money unit (万元)
+    start: int = 0  # the row's span in the source text
+    end: int = 0
+
+    def cell(self, field: str) -> Cell | None:
+        return next((cell for name, _, cell in self.fields if name == field), None)
+
+    def header(self, field: str) -> str:
+        return next((head for name, head, _ in self.fields if name == field), "")
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A citable span of a report: `text == document.text[start:end]`."""
 
@@ -52,3 +80,4 @@ class Chunk:
     sha256: str = ""
     origin: str = ""
     facts: tuple[Fact, ...] = field(default_factory=tuple)
+    record: TableRecord | None = None  # when the chunk is a table row under a header

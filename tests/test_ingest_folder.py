@@ -71,7 +71,8 @@ def test_cli_prints_one_line_per_file_and_exits_nonzero_when_any_failed(mixed_fo
                            str(mixed_folder)], cwd=ROOT, env=subprocess_env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
-    lines = [line.split("\t") for line in done.stdout.splitlines() if "\t" in line]
+    lines = [line.split("\t") for line in (done.stdout + done.stderr).splitlines() if "\t" in line]
+    assert all("失败" in line for line in done.stderr.splitlines() if "\t" in line)
     statuses = {Path(name).name: status for status, name, _ in lines}
     assert statuses == {"broken.docx": "失败 failed", "empty.txt": "失败 failed", "photo.jpg": "跳过 skipped",
                         "table.csv": "跳过 skipped", "good-one.txt": "已入库 stored", "good-two.txt": "已入库 stored"}

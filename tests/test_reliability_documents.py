@@ -117,7 +117,7 @@ def test_cli_ingest_of_only_bad_files_names_each_and_exits_nonzero(tmp_path, sub
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     for path, (_, reason) in zip(files, BAD_FILES.values()):
-        assert re.search(rf"^失败 failed\t{re.escape(str(path))}\t.*{re.escape(reason)}", done.stdout, re.M), path.name
+        assert re.search(rf"^失败 failed\t{re.escape(str(path))}\t.*{re.escape(reason)}", done.stderr, re.M), path.name
 
 
 def test_gbk_report_without_bom_is_decoded_and_answered(fast_assistant, tmp_path, report_text):

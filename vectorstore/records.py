@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from langchain_core.documents import Document
 
-from ingest.models import Chunk, Fact
+from ingest.models import Cell, Chunk, Fact, TableRecord
 
 _SCALARS = ("source", "start", "end", "section", "heading", "level", "kind", "repeated_in",
             "title", "department", "sha256", "origin")
@@ -18,13 +18,24 @@ def chunk_metadata(chunk: Chunk) -> dict:
     meta = {key: getattr(chunk, key) for key in _SCALARS}
     meta["year"] = chunk.year if chunk.year is not None else -1
     meta["facts"] = json.dumps([asdict(f) for f in chunk.facts], ensure_ascii=False)
+    meta["record"] = json.dumps(asdict(chunk.record), ensure_ascii=False) if chunk.record else ""
     return meta
+
+
+def _record(text: str) -> TableRecord | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return TableRecord(name=data["name"], name_cell=Cell(**data["name_cell"]), path=tuple(data["path"]),
+                       fields=tuple((name, head, Cell(**cell)) for name, head, cell in data["fields"]),
+                       unit=data["unit"], start=data["start"], end=data["end"])
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
     year = meta.get("year", -1)
     facts = tuple(Fact(**f) for f in json.loads(meta.get("facts") or "[]"))
     return Chunk(id=chunk_id, text=text, year=None if year in (-1, None) else int(year), facts=facts,
+                 record=_record(meta.get("record") or ""),
                  **{key: meta.get(key, "" if key not in ("start", "end", "level") else 0)
                     for key in _SCALARS})
 

@@ -1,0 +1,235 @@
+"""Answers from table records (绩效自评表 rows): an indicator's target, actual value and score, the indicators
+not met, the total score and grade, the budget execution rate. Every figure is a cell's own text, cited at its
+row; a comparison is made by code and states only the cells it compares."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from importlib import resources
+
+from assistant.draft import Draft, Span
+from ingest.models import Chunk, TableRecord
+from ingest.tables import HIERARCHY, cell_figure, is_total
+
+_CN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+_MAX_ROWS = 8  # rows one answer lists
+_SEP = "，"
+
+
+class TableAsk(Enum):
+    INDICATOR = "indicator"  # one row, or one group of rows (满意度指标)
+    UNMET = "unmet"
+    TOTAL = "total"
+    GRADE = "grade"
+    RATE = "rate"
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    asks: tuple[TableAsk, ...]
+    fields: tuple[str, ...]  # what is asked of a row: target, actual, score…; () asks the usual three
+    rows: tuple[tuple[Chunk, TableRecord], ...] = ()  # the rows a question names
+
+
+@cache
+def vocabulary() -> dict:
+    return tomllib.loads(resources.files("assistant.knowledge").joinpath("tables.toml").read_text(encoding="utf-8"))
+
+
+def _says(text: str, words: Sequence[str]) -> bool:
+    return any(word in text for word in words)
+
+
+def table_rows(chunks: Sequence[Chunk]) -> list[tuple[Chunk, TableRecord]]:
+    return [(c, c.record) for c in chunks if c.record is not None]
+
+
+def named_rows(question: str, rows: Sequence[tuple[Chunk, TableRecord]]) -> list[tuple[Chunk, TableRecord]]:
+    """Rows whose indicator the question names in full (救助对象满意度), else the rows of a parent indicator it
+    names in full (满意度指标), else the rows sharing its longest run of four or more characters with a name."""
+    indicators = [(c, r) for c, r in rows if not is_total(r)]
+    full = [(c, r) for c, r in indicators if r.name in question]
+    if full:
+        longest = max(len(r.name) for _, r in full)
+        return [(c, r) for c, r in full if len(r.name) == longest]
+    parents = [(c, r) for c, r in indicators if any(p in question for p in r.path[:-1])]
+    if parents:
+        return parents
+    best, found = 3, []
+    for c, r in indicators:
+        shared = _longest_shared(question, r.name)
+        if shared > best:
+            best, found = shared, [(c, r)]
+        elif shared == best and found:
+            found.append((c, r))
+    return found
+
+
+def _longest_shared(a: str, b: str) -> int:
+    best = 0
+    for i in range(len(b)):
+        for j in range(i + best + 1, len(b) + 1):
+            if b[i:j] in a:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def plan(question: str, rows: Sequence[tuple[Chunk, TableRecord]]) -> TablePlan | None:
+    """What a question asks of the tables, or None when it is not a question for them."""
+    if not rows:
+        return None
+    v = vocabulary()
+    fields = tuple(name for name, words in v["fields"].items() if _says(question, words))
+    named = named_rows(question, rows)
+    asks: list[TableAsk] = []
+    if _says(question, v["asks"]["unmet"]):
+        asks.append(TableAsk.UNMET)
+    elif named:
+        asks.append(TableAsk.INDICATOR)
+    else:
+        if _says(question, v["asks"]["rate"]):
+            asks.append(TableAsk.RATE)
+        if _says(question, v["asks"]["total"]):
+            asks.append(TableAsk.TOTAL)
+        if _says(question, v["asks"]["grade"]):
+            asks.append(TableAsk.GRADE)
+    return TablePlan(tuple(asks), fields, tuple(named)) if asks else None
+
+
+# --- comparing a target with what was done --------------------------------------------------------------------
+
+
+def met(record: TableRecord) -> bool | None:
+    """Whether the actual value reaches the target, by code: None when they cannot be compared (a date, a word,
+    another unit)."""
+    target, actual = cell_figure(record, "target"), cell_figure(record, "actual")
+    if target is None or actual is None or target[1] != actual[1]:
+        return None
+    written = record.cell("target").text
+    want, got = float(target[0].replace(",", "")), float(actual[0].replace(",", ""))
+    return got <= want if _says(written, vocabulary()["compare"]["at_most"]) else got >= want
+
+
+def unmet(record: TableRecord) -> bool:
+    """Not met: the actual value falls short of the target, or the row gives a reason for a deviation."""
+    reason = record.cell("reason")
+    return met(record) is False or bool(reason and reason.text.strip("无/-—、 "))
+
+
+# --- the answerer ---------------------------------------------------------------------------------------------
+
+
+class TableAnswerer:
+    """Answers a question from the records of the chunks in scope, or returns None to leave it to the others.
+    Records of more than one report are never mixed: then it leaves the question too."""
+
+    def answer(self, question: str, chunks: Sequence[Chunk]) -> Draft | None:
+        rows = table_rows(chunks)
+        if len({c.source for c, _ in rows}) != 1:
+            return None
+        found = plan(question, rows)
+        if found is None:
+            return None
+        draft = Draft()
+        for ask in found.asks:
+            _ANSWERERS[ask](draft, found, rows, chunks)
+        return None if not draft.spans else draft
+
+
+def _row_span(chunk: Chunk, record: TableRecord, last: str | None = None) -> Span:
+    """The row from its name to the last cell said (every cell between is the row's own text)."""
+    end = record.end if last is None else max(record.name_cell.end, record.cell(last).end)
+    return Span(chunk, record.name_cell.start, end)
+
+
+def _said(record: TableRecord, fields: Sequence[str]) -> tuple[str, str | None]:
+    """年度指标值 ≥90%，实际完成值 95%，得分 10: the cells of `fields` with their own headers, and the last."""
+    said = [name for name in fields if (cell := record.cell(name)) is not None and cell.text]
+    parts = [f"{record.header(name)} {record.cell(name).text}" for name in said]
+    last = max(said, key=lambda name: record.cell(name).end, default=None)
+    return _SEP.join(parts) + _money_unit(record, said), last
+
+
+def _money_unit(record: TableRecord, fields: Sequence[str]) -> str:
+    """（单位：万元） after amounts written bare under a money header; said apart, as the table says it apart."""
+    units = {figure[1] for name in fields if (figure := cell_figure(record, name)) and "元" in figure[1]
+             and record.cell(name).text == figure[0]}
+    return f"（金额单位：{units.pop()}）" if len(units) == 1 else ""
+
+
+def _indicator(draft: Draft, found: TablePlan, rows, chunks) -> None:
+    fields = list(found.fields) or ["target", "actual", "score"]
+    if "actual" in fields and "target" not in fields:  # 完成了多少: against what it was to be
+        fields.insert(fields.index("actual"), "target")
+    if set(fields) <= {"budget", "executed", "rate"}:
+        fields = ["budget", "executed", "rate"]
+    for chunk, record in found.rows[:_MAX_ROWS]:
+        said, last = _said(record, fields) if any(record.cell(f) for f in fields) else _said(
+            record, ["target", "actual", "score", "budget", "executed", "rate"])
+        if not said:
+            continue
+        verdict = met(record)
+        judged = "" if verdict is None or not {"target", "actual"} <= set(fields) else (
+            "，已达到目标" if verdict else "，未达到目标")
+        parent = f"（{' › '.join(record.path[:-1])}）" if len(record.path) > 1 else ""
+        draft.add(f"{record.name}{parent}：{said}{judged}{draft.cite(_row_span(chunk, record, last))}。\n")
+
+
+def _unmet(draft: Draft, found: TablePlan, rows, chunks) -> None:
+    short = [(c, r) for c, r in (found.rows or rows) if not is_total(r) and unmet(r)]
+    if not short:
+        checked = [(c, r) for c, r in rows if met(r) is not None]
+        if checked:
+            draft.add("表中可比较的指标，实际完成值均达到年度目标，且未填写偏差原因")
+            draft.add(draft.cite(_row_span(*checked[0])) + "。\n")
+        return
+    draft.add("未完成目标或填有偏差原因的指标：\n")
+    for chunk, record in short[:_MAX_ROWS]:  # no numbering: a list number is not a figure of the report
+        said, last = _said(record, ["target", "actual", "reason"])
+        draft.add(f"· {record.name}：{said}{draft.cite(_row_span(chunk, record, last))}\n")
+
+
+def _total(draft: Draft, found: TablePlan, rows, chunks) -> None:
+    totals = [(c, r) for c, r in rows if is_total(r) and r.cell("score")]
+    if totals:
+        chunk, record = totals[-1]
+        said, last = _said(record, ["weight", "score"])
+        draft.add(f"{record.name}：{said}{draft.cite(_row_span(chunk, record, last))}。\n")
+
+
+def _grade_pattern() -> re.Pattern:
+    g = vocabulary()["grades"]
+    labels = "|".join(map(re.escape, sorted(g["label"], key=len, reverse=True)))
+    words = "|".join(map(re.escape, sorted(g["words"], key=len, reverse=True)))
+    return re.compile(rf"(?:{labels})\s*(?:[:：]|为|是|评定为|\t)\s*(?:“|\")?({words})(?![\u4e00-\u9fff])")
+
+
+def _grade(draft: Draft, found: TablePlan, rows, chunks) -> None:
+    pattern = _grade_pattern()
+    source = rows[0][0].source
+    for chunk in chunks:
+        if chunk.source != source:
+            continue
+        m = pattern.search(chunk.text)
+        if m:
+            draft.add(f"自评等级为“{m.group(1)}”{draft.cite(Span(chunk, chunk.start + m.start(), chunk.start + m.end()))}。\n")
+            return
+
+
+def _rate(draft: Draft, found: TablePlan, rows, chunks) -> None:
+    with_rate = [(c, r) for c, r in rows if r.cell("rate") and r.cell("rate").text]
+    if with_rate:
+        chunk, record = with_rate[0]
+        said, last = _said(record, ["budget", "executed", "rate"])
+        draft.add(f"{record.name}：{said}{draft.cite(_row_span(chunk, record, last))}。\n")
+
+
+_ANSWERERS = {TableAsk.INDICATOR: _indicator, TableAsk.UNMET: _unmet, TableAsk.TOTAL: _total,
+              TableAsk.GRADE: _grade, TableAsk.RATE: _rate}
