@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cache
 from importlib import resources
 
 from assistant.draft import Draft, Span
+from assistant.question import states_measure
 from ingest.models import Chunk, TableRecord
 from ingest.tables import HIERARCHY, cell_figure, is_total
 
@@ -26,14 +27,17 @@ class TableAsk(Enum):
     UNMET = "unmet"
     TOTAL = "total"
     GRADE = "grade"
-    RATE = "rate"
+    FUNDS = "funds"  # the funds rows: budget, executed, execution rate
 
 
 @dataclass(frozen=True)
 class TablePlan:
+    question: str
     asks: tuple[TableAsk, ...]
-    fields: tuple[str, ...]  # what is asked of a row: target, actual, score…; () asks the usual three
+    fields: tuple[str, ...]  # what is asked of a row beyond its usual cells: score, weight, reason…
     rows: tuple[tuple[Chunk, TableRecord], ...] = ()  # the rows a question names
+    measure: str = ""  # 几起 → 起: the measure a figure is asked in
+    money: bool = False  # 多少钱
 
 
 @cache
@@ -49,16 +53,18 @@ def table_rows(chunks: Sequence[Chunk]) -> list[tuple[Chunk, TableRecord]]:
     return [(c, c.record) for c in chunks if c.record is not None]
 
 
-def named_rows(question: str, rows: Sequence[tuple[Chunk, TableRecord]]) -> list[tuple[Chunk, TableRecord]]:
+def named_rows(question: str, rows: Sequence[tuple[Chunk, TableRecord]],
+               strict: bool = False) -> list[tuple[Chunk, TableRecord]]:
     """Rows whose indicator the question names in full (救助对象满意度), else the rows of a parent indicator it
-    names in full (满意度指标), else the rows sharing its longest run of four or more characters with a name."""
+    names in full (满意度指标), else (not `strict`) the rows sharing its longest run of four or more characters
+    with a name."""
     indicators = [(c, r) for c, r in rows if not is_total(r)]
     full = [(c, r) for c, r in indicators if r.name in question]
     if full:
         longest = max(len(r.name) for _, r in full)
         return [(c, r) for c, r in full if len(r.name) == longest]
     parents = [(c, r) for c, r in indicators if any(p in question for p in r.path[:-1])]
-    if parents:
+    if parents or strict:
         return parents
     best, found = 3, []
     for c, r in indicators:
@@ -82,25 +88,26 @@ def _longest_shared(a: str, b: str) -> int:
 
 
 def plan(question: str, rows: Sequence[tuple[Chunk, TableRecord]]) -> TablePlan | None:
-    """What a question asks of the tables, or None when it is not a question for them."""
+    """What a question asks of the tables, or None when it is not a question for them. A row named in full, or
+    its parent indicator, comes before the table-wide asks (总分, 等级, 执行率); a row sharing only some words
+    with the question comes after them."""
     if not rows:
         return None
     v = vocabulary()
     fields = tuple(name for name, words in v["fields"].items() if _says(question, words))
-    named = named_rows(question, rows)
-    asks: list[TableAsk] = []
     if _says(question, v["asks"]["unmet"]):
-        asks.append(TableAsk.UNMET)
-    elif named:
-        asks.append(TableAsk.INDICATOR)
-    else:
-        if _says(question, v["asks"]["rate"]):
-            asks.append(TableAsk.RATE)
-        if _says(question, v["asks"]["total"]):
-            asks.append(TableAsk.TOTAL)
-        if _says(question, v["asks"]["grade"]):
-            asks.append(TableAsk.GRADE)
-    return TablePlan(tuple(asks), fields, tuple(named)) if asks else None
+        return TablePlan(question, (TableAsk.UNMET,), fields, tuple(named_rows(question, rows, strict=True)))
+    named = named_rows(question, rows, strict=True)
+    if named:
+        return TablePlan(question, (TableAsk.INDICATOR,), fields, tuple(named))
+    grade_words = sum(1 for word in v["grades"]["words"] if len(word) == 1 and word in question)
+    asks = [ask for ask, says in ((TableAsk.FUNDS, _says(question, v["asks"]["funds"])),
+                                  (TableAsk.TOTAL, _says(question, v["asks"]["total"])),
+                                  (TableAsk.GRADE, _says(question, v["asks"]["grade"]) or grade_words >= 2)) if says]
+    if asks:
+        return TablePlan(question, tuple(asks), fields)
+    named = named_rows(question, rows)
+    return TablePlan(question, (TableAsk.INDICATOR,), fields, tuple(named)) if named else None
 
 
 # --- comparing a target with what was done --------------------------------------------------------------------
@@ -130,13 +137,15 @@ class TableAnswerer:
     """Answers a question from the records of the chunks in scope, or returns None to leave it to the others.
     Records of more than one report are never mixed: then it leaves the question too."""
 
-    def answer(self, question: str, chunks: Sequence[Chunk]) -> Draft | None:
+    def answer(self, question: str, chunks: Sequence[Chunk], measure: str = "") -> Draft | None:
+        """`measure`: the measure word the question asks a figure in (几起 → 起), from the question's analysis."""
         rows = table_rows(chunks)
         if len({c.source for c, _ in rows}) != 1:
             return None
         found = plan(question, rows)
         if found is None:
             return None
+        found = replace(found, measure=measure, money=_says(question, vocabulary()["asks"]["money"]))
         draft = Draft()
         for ask in found.asks:
             _ANSWERERS[ask](draft, found, rows, chunks)
@@ -164,20 +173,39 @@ def _money_unit(record: TableRecord, fields: Sequence[str]) -> str:
     return f"（金额单位：{units.pop()}）" if len(units) == 1 else ""
 
 
+_OUTCOME = ("target", "actual")
+_MONEY_FIELDS = ("budget_initial", "budget", "executed", "rate")
+_EXTRA = ("score", "weight", "reason")
+
+
+def _fields_for(record: TableRecord, asked: Sequence[str]) -> list[str]:
+    """An indicator row says its target and actual value together (the one is read against the other); a funds
+    row its budgets, spending and rate; with the score, weight or reason when asked."""
+    base = _MONEY_FIELDS if not any(record.cell(f) for f in _OUTCOME) else _OUTCOME
+    return [*base, *(f for f in _EXTRA if f in asked)]
+
+
+def _answers_in(record: TableRecord, measure: str, money: bool) -> bool:
+    """A figure asked in a measure (几起, 多少名) or as money (多少钱) is answered only by a row whose target or
+    actual cell states it: 扑火队 3支 does not say how many members it has."""
+    cells = [c.text for f in _OUTCOME if (c := record.cell(f)) is not None]
+    if money:
+        return any("元" in (figure or ("", ""))[1] for figure in (cell_figure(record, f) for f in _MONEY_FIELDS + _OUTCOME))
+    if measure and measure != "分":
+        return any(states_measure(text, measure) for text in cells)
+    return True
+
+
 def _indicator(draft: Draft, found: TablePlan, rows, chunks) -> None:
-    fields = list(found.fields) or ["target", "actual", "score"]
-    if "actual" in fields and "target" not in fields:  # 完成了多少: against what it was to be
-        fields.insert(fields.index("actual"), "target")
-    if set(fields) <= {"budget", "executed", "rate"}:
-        fields = ["budget", "executed", "rate"]
     for chunk, record in found.rows[:_MAX_ROWS]:
-        said, last = _said(record, fields) if any(record.cell(f) for f in fields) else _said(
-            record, ["target", "actual", "score", "budget", "executed", "rate"])
+        if not _answers_in(record, found.measure, found.money):
+            continue
+        fields = _fields_for(record, found.fields)
+        said, last = _said(record, fields)
         if not said:
             continue
         verdict = met(record)
-        judged = "" if verdict is None or not {"target", "actual"} <= set(fields) else (
-            "，已达到目标" if verdict else "，未达到目标")
+        judged = "" if verdict is None else ("，已达到目标" if verdict else "，未达到目标")
         parent = f"（{' › '.join(record.path[:-1])}）" if len(record.path) > 1 else ""
         draft.add(f"{record.name}{parent}：{said}{judged}{draft.cite(_row_span(chunk, record, last))}。\n")
 
@@ -223,13 +251,19 @@ def _grade(draft: Draft, found: TablePlan, rows, chunks) -> None:
             return
 
 
-def _rate(draft: Draft, found: TablePlan, rows, chunks) -> None:
-    with_rate = [(c, r) for c, r in rows if r.cell("rate") and r.cell("rate").text]
-    if with_rate:
-        chunk, record = with_rate[0]
-        said, last = _said(record, ["budget", "executed", "rate"])
+def _funds(draft: Draft, found: TablePlan, rows, chunks) -> None:
+    """The first funds row (年度资金总额), or the funds rows the question names."""
+    funds = [(c, r) for c, r in rows if any(r.cell(f) and r.cell(f).text for f in _MONEY_FIELDS)]
+    named = [(c, r) for c, r in funds if r.name in found.question or _bare_name(r.name) in found.question]
+    for chunk, record in (named or funds)[:1 if not named else _MAX_ROWS]:
+        said, last = _said(record, [*_MONEY_FIELDS, *(f for f in _EXTRA if f in found.fields)])
         draft.add(f"{record.name}：{said}{draft.cite(_row_span(chunk, record, last))}。\n")
 
 
+def _bare_name(name: str) -> str:
+    """其中：当年财政拨款 → 当年财政拨款: a sub-row's name without its lead."""
+    return name.split("：")[-1].split(":")[-1]
+
+
 _ANSWERERS = {TableAsk.INDICATOR: _indicator, TableAsk.UNMET: _unmet, TableAsk.TOTAL: _total,
-              TableAsk.GRADE: _grade, TableAsk.RATE: _rate}
+              TableAsk.GRADE: _grade, TableAsk.FUNDS: _funds}

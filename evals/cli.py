@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import sys
 from pathlib import Path
 
@@ -25,8 +26,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also run in LLM mode (REPORT_QA_LLM_BASE_URL or --llm-url), beside the default mode")
     p.add_argument("--llm-url", help="the OpenAI-compatible base URL for --llm, e.g. http://127.0.0.1:8080/v1")
     p.add_argument("--limit", type=int, default=None, help="score only this many items, spread evenly over the set")
-    p.add_argument("--real", choices=["dev", "blind"],
-                   help="the real reports of other bodies (evals/real/): each alone, then all in one store")
+    p.add_argument("--real", choices=["dev", "blind", "tables"],
+                   help="the real reports of other bodies (evals/real/), or `tables`: the generated Word and PDF "
+                        "自评表 forms (evals/tables/); each alone, then all in one store")
     p.add_argument("--failures", type=int, default=None, help="list at most this many failures")
 
 
@@ -69,20 +71,33 @@ def cmd_eval(args) -> int:
 
 
 def cmd_real(args, settings) -> int:
-    from assistant import Assistant
     from evals.dataset import load_dataset
-    from evals.real import SETS, markdown, report_files, run_alone, run_together
+    from evals.real import SETS, report_files
+
+    with tempfile.TemporaryDirectory(prefix="report-qa-forms-") as forms_dir:
+        if args.real == "tables":
+            from evals.tables.run import QUESTIONS, expand, table_files
+
+            files = table_files(Path(forms_dir))
+            items = expand(spread(load_dataset(args.dataset or QUESTIONS), args.limit), files)
+        else:
+            files = report_files()
+            items = spread(load_dataset(args.dataset or SETS[args.real]), args.limit)
+        return _run_real(args, settings, items, files)
+
+
+def _run_real(args, settings, items: list, files: dict) -> int:
+    from assistant import Assistant
+    from evals.real import markdown, run_alone, run_together
     from evals.report import failures
     from vectorstore.embeddings import make_embeddings
 
-    items = spread(load_dataset(args.dataset or SETS[args.real]), args.limit)
     embeddings = make_embeddings(settings.embedder, settings.st_model, settings.embed_threads)
 
     def make(data_dir: Path):
         return Assistant.from_settings(settings.model_copy(update={"data_dir": data_dir, "chroma_host": None}),
                                        embeddings=embeddings)
 
-    files = report_files()
     runs = [run_alone(items, make, files), run_together(items, make, files, extra=[settings.corpus_dir])]
     print(markdown(runs))
     for r in runs:

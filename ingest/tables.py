@@ -85,8 +85,8 @@ def table_records(text: str, units: SheetUnits | None = None) -> list[TableRecor
         pos = end + 1
         cells = _cells(text, start, end)
         if len([c for c in cells if c.text]) < 2:
-            if line.strip():
-                header = None  # a paragraph ends the table
+            if line.strip() and "\t" not in line:
+                header = None  # a paragraph ends the table; a row with one cell filled (成本指标) does not
             continue
         found = _Header.of(cells)
         if found is not None:
