@@ -17,7 +17,7 @@ from assistant.departments import abbreviates, aliases
 from assistant.draft import Draft
 from assistant.extractive import answer_extractive
 from assistant.glossary import departments_named
-from assistant.indexing import IngestReport, ingest_paths
+from assistant.indexing import IngestReport, ingest_paths, remove_files
 from assistant import lexicon
 from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
 from assistant.matching import Matcher
@@ -88,6 +88,12 @@ class Assistant:
         report = ingest_paths(list(paths), self.store, **kwargs)
         self.refresh()
         return report
+
+    def remove(self, origins: Sequence[str]) -> int:
+        """Stop answering from these files (their stored paths, `Chunk.origin`); returns the chunks removed."""
+        removed = remove_files(self.store, list(origins))
+        self.refresh()
+        return removed
 
     def ensure_corpus(self, progress: bool = True) -> IngestReport | None:
         """Ingest the bundled report when the store is empty (first start); else load the stored corpus now,

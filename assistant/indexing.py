@@ -50,6 +50,10 @@ class FileOutcome:
     reason: str = ""
     chunks: int = 0
 
+    def line(self, name: str | None = None) -> str:
+        """状态\t文件\t说明: its status, its name (or `name`), and its reason or chunk count."""
+        return f"{_STATUS_WORDS[self.status]}\t{self.name if name is None else name}\t{self.reason or f'{self.chunks} 块 chunks'}"
+
 
 @dataclass
 class IngestReport:
@@ -70,11 +74,7 @@ class IngestReport:
 
     def table(self) -> str:
         """One line per file: status, name, and its reason or chunk count."""
-        lines = []
-        for o in self.outcomes:
-            detail = o.reason or f"{o.chunks} 块 chunks"
-            lines.append(f"{_STATUS_WORDS[o.status]}\t{o.name}\t{detail}")
-        return "\n".join(lines)
+        return "\n".join(o.line() for o in self.outcomes)
 
 
 def ingest_paths(paths: list[Path], store: ChunkStore, *, department: str | None = None,
@@ -145,10 +145,24 @@ def _read_one(file: Path, report: IngestReport, **overrides) -> FileVersion | No
     return FileVersion(doc.origin or doc.source, doc.sha256, chunks)
 
 
+def readable(file: Path) -> str:
+    """'' when the file loads and chunks as a report; else why not, in one line (the file's name left out)."""
+    probe = IngestReport()
+    _read_one(file, probe)
+    return probe.outcomes[0].reason if probe.outcomes else ""
+
+
 def _record_failure(report: IngestReport, name: str, message: str) -> None:
     report.errors.append(message)
     reason = message.split(": ", 1)[1] if ": " in message else message
     report.outcomes.append(FileOutcome(name, FAILED, reason))
+
+
+def remove_files(store: ChunkStore, origins: list[str]) -> int:
+    """Stop serving the files read from `origins`; returns how many chunks went. Other files are untouched."""
+    with store.writing():
+        store.catch_up()
+        return sum(store.remove_file(origin) for origin in origins)
 
 
 def embed_staged(store: ChunkStore, progress: bool = True) -> int:

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 12  # web chat: questions per client IP
     queue_size: int = 64  # web chat: waiting requests before new ones are refused
     concurrency: int = 2  # web chat: questions answered at the same time
+    # The staff page (/staff): off unless a token is set (REPORT_QA_ADMIN_TOKEN).
+    admin_token: str | None = Field(default=None, repr=False)
+    upload_max_bytes: int = Field(default=20_000_000, ge=1)  # one uploaded report file
+    uploads_per_minute: int = Field(default=10, ge=1)  # files a staff client may upload per minute
     # After another process ingests, the question that notices waits this long for the reload (seconds); past it,
     # questions are answered from the reports already loaded while the reload finishes in the background.
     reload_wait_s: float = Field(default=2.0, ge=0.0)

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,15 +222,14 @@ def closed_port() -> int:
     return free_port()
 
 
-@pytest.fixture(scope="session")
-def ui_server(tmp_path_factory) -> Iterator[ServedApp]:
-    """`report-qa serve` on a free loopback port with an empty data dir; always stopped afterwards."""
-    base = tmp_path_factory.mktemp("ui-server")
+@contextmanager
+def served(base: Path, **env_extra: str) -> Iterator[ServedApp]:
+    """`report-qa serve` on a free loopback port with an empty data dir under `base`; always stopped after."""
     data_dir, log = base / "data", base / "serve.log"
     port = free_port()
     env = _without_project_env()
     env.update(REPORT_QA_DATA_DIR=str(data_dir), GRADIO_ANALYTICS_ENABLED="False", NO_PROXY="127.0.0.1,localhost",
-               PYTHONIOENCODING="utf-8")
+               PYTHONIOENCODING="utf-8", **env_extra)
     command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--data-dir", str(data_dir), "--rate-limit", "100"]
     url = f"http://127.0.0.1:{port}/"
@@ -241,6 +241,13 @@ def ui_server(tmp_path_factory) -> Iterator[ServedApp]:
         yield ServedApp(url=url, data_dir=data_dir, log=log)
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory) -> Iterator[ServedApp]:
+    """The public desk, as `report-qa serve` starts it with no staff token."""
+    with served(tmp_path_factory.mktemp("ui-server")) as app:
+        yield app
 
 
 @pytest.fixture

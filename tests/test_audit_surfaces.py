@@ -10,7 +10,7 @@ import pytest
 from assistant import Answer, Citation
 from assistant.audit import Finding, Kind, Span, Status, audit_chunks, audit_notes
 from assistant.cli import main as cli_main
-from ui.audit_panel import PANEL_LABEL, audit_html
+from ui.audit_panel import audit_html
 
 PROJECT_QUESTION = "项目支出是多少？"
 
@@ -128,12 +128,17 @@ def test_panel_escapes_markup_in_a_report():
 
 
 @pytest.mark.slow
-def test_web_page_has_the_audit_accordion(session_assistant, settings_for, tmp_path):
+def test_the_audit_is_on_the_staff_page_behind_the_token_not_on_the_public_page(session_assistant, settings_for,
+                                                                                 tmp_path):
     from ui.app import build_app
+    from ui.feedback import FeedbackStore
+    from ui.staff import StaffDesk, StaffError
 
-    demo = build_app(session_assistant, settings_for(tmp_path))
+    public = build_app(session_assistant, settings_for(tmp_path))
+    assert not [b for b in public.blocks.values() if isinstance(b, gr.HTML) and b.elem_id == "rq-audit"]
+    assert not any("449.34.34" in str(getattr(b, "value", "")) for b in public.blocks.values())
 
-    panels = [b for b in demo.blocks.values() if isinstance(b, gr.Accordion) and b.label == PANEL_LABEL]
-    assert len(panels) == 1
-    html = next(b for b in demo.blocks.values() if isinstance(b, gr.HTML) and b.elem_id == "rq-audit")
-    assert "449.34.34" in html.value
+    staff = StaffDesk(session_assistant, FeedbackStore(tmp_path / "fb.sqlite3"), "s3cret", tmp_path)
+    assert "449.34.34" in staff.audit("s3cret")
+    with pytest.raises(StaffError, match="口令错误"):
+        staff.audit("wrong")

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from ui.audit_panel import audit_panel
 from ui.desk import ChatDesk, DeskError, DeskOptions, Turn
 from ui.feedback import FEEDBACK_FILE, FeedbackStore
 from ui.render import EMPTY_SOURCES_HTML, SOURCES_CSS, report_titles_line
+from ui.staff import STAFF_CSS, StaffDesk, StaffLimits, staff_page
 
 if TYPE_CHECKING:
     from assistant import Assistant, Settings
@@ -61,20 +61,25 @@ def build_app(assistant: Assistant, settings: Settings, options: DeskOptions | N
                 comment, status = _feedback_row()
             with gr.Column(scale=2):
                 sources = gr.HTML(EMPTY_SOURCES_HTML, css_template=SOURCES_CSS, elem_id="rq-sources")
-                audit_panel(assistant)  # 报告数据核对: the stored reports' own figures, checked
         _wire_chat(desk, facets, (question, turns, facet), (chatbot, sources), ask_btn, example_buttons)
         chatbot.like(_like_handler(desk), [turns, comment], [status, comment], api_visibility="private")
         chatbot.clear(lambda: ([], EMPTY_SOURCES_HTML), None, [turns, sources], api_visibility="private")
         _api_endpoint(desk)
+    if settings.admin_token:  # the staff page: not linked from the public page, and absent without a token
+        staff = StaffDesk(assistant, desk.feedback, settings.admin_token, settings.data_dir,
+                          StaffLimits(settings.upload_max_bytes, settings.uploads_per_minute))
+        with demo.route("工作人员", "/staff", show_in_navbar=False):
+            staff_page(staff, client_of)
     demo.queue(max_size=options.queue_size, default_concurrency_limit=options.concurrency)
     return demo
 
 
-def launch(demo: gr.Blocks, host: str, port: int) -> None:
-    """Start serving without blocking: no file access, no share link, no error details for visitors."""
+def launch(demo: gr.Blocks, host: str, port: int, max_upload_bytes: int | None = None) -> None:
+    """Start serving without blocking: no file access, no share link, no error details for visitors. Uploads
+    are capped at 100 kB unless the staff page is on (`max_upload_bytes`, a report file's cap)."""
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, share=False, show_error=False,
                 quiet=True, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
-                max_file_size="100kb", css=APP_CSS)
+                max_file_size=max_upload_bytes or "100kb", css=APP_CSS + STAFF_CSS)
 
 
 def _chat_column(settings: Settings) -> tuple[gr.Chatbot, gr.Textbox, gr.Button]:

@@ -1,19 +1,12 @@
-"""The web chat's 报告数据核对 panel: the audit findings of every stored report, problems first."""
+"""The staff page's 报告数据核对: the audit findings of every stored report, problems first, as HTML."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-import gradio as gr
-
-from assistant.audit import KIND_LABELS, STATUS_LABELS, Finding, audit_chunks
+from assistant.audit import KIND_LABELS, STATUS_LABELS, Finding
 from ui.render import escape
 
-if TYPE_CHECKING:
-    from assistant import Assistant
-
-PANEL_LABEL = "报告数据核对"
 AUDIT_CSS = """
 .rq-audit { font-size: 0.95em; line-height: 1.6; }
 .rq-audit h4 { margin: 0.6em 0 0.3em; }
@@ -24,14 +17,6 @@ AUDIT_CSS = """
 .rq-span { color: #6b7280; font-size: 0.85em; }
 .rq-empty { color: #6b7280; }
 """
-
-
-def audit_panel(assistant: Assistant) -> gr.HTML:
-    """A closed accordion listing the findings; call it inside the page's `gr.Blocks`."""
-    chunks = assistant.retriever.chunks
-    titles = {c.source: c.title for c in chunks if c.title}
-    with gr.Accordion(PANEL_LABEL, open=False, elem_id="rq-audit-panel"):
-        return gr.HTML(audit_html(audit_chunks(chunks), titles), css_template=AUDIT_CSS, elem_id="rq-audit")
 
 
 def audit_html(findings: Sequence[Finding], titles: dict[str, str] | None = None) -> str:

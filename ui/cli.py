@@ -51,7 +51,7 @@ def _cmd_serve(args) -> int:
                           queue_size=args.queue_size or settings.queue_size,
                           concurrency=args.concurrency or settings.concurrency)
     demo = build_app(assistant, settings, options)
-    launch(demo, args.host, args.port)
+    launch(demo, args.host, args.port, settings.upload_max_bytes if settings.admin_token else None)
     host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
     print(f"问答助手已启动 Serving on http://{host}:{args.port}/  (Ctrl+C 退出 to stop)", flush=True)
     try:

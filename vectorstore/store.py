@@ -338,6 +338,14 @@ class ChunkStore:
             self._write_manifest([(origin, record["live"], "")])
         return len(stale)
 
+    def remove_file(self, origin: str) -> int:
+        """Drop every chunk read from `origin` (a file's path): the file is no longer served. The caller holds
+        the writer lock. Its manifest record is cleared last, with a new generation, so readers reload."""
+        stored = sorted(self._stored_by_origin([origin]).get(origin, {}))
+        self._delete(stored)
+        self._write_manifest([(origin, "", "")])
+        return len(stored)
+
     def _manifest_records(self, origins: Sequence[str]) -> dict[str, dict]:
         got = self.manifest.get(ids=[_manifest_id(o) for o in origins], include=["metadatas"])
         return {m["origin"]: dict(m) for m in got["metadatas"]}
