@@ -137,9 +137,19 @@ class TableAnswerer:
     """Answers a question from the records of the chunks in scope, or returns None to leave it to the others.
     Records of more than one report are never mixed: then it leaves the question too."""
 
+    def __init__(self) -> None:
+        self._rows: tuple[tuple, list] | None = None  # the rows of the last chunk list seen, by its identity
+
+    def rows_of(self, chunks: Sequence[Chunk]) -> list[tuple[Chunk, TableRecord]]:
+        """Table rows of `chunks`, read once per chunk list (a store of 1,000 reports holds 100,000 chunks)."""
+        key = (id(chunks), len(chunks), chunks[0].id if chunks else "", chunks[-1].id if chunks else "")
+        if self._rows is None or self._rows[0] != key:
+            self._rows = (key, table_rows(chunks))
+        return self._rows[1]
+
     def answer(self, question: str, chunks: Sequence[Chunk], measure: str = "") -> Draft | None:
         """`measure`: the measure word the question asks a figure in (几起 → 起), from the question's analysis."""
-        rows = table_rows(chunks)
+        rows = self.rows_of(chunks)
         if len({c.source for c, _ in rows}) != 1:
             return None
         found = plan(question, rows)
