@@ -118,7 +118,8 @@ def format_answer(answer) -> str:
     if answer.citations:
         lines.append("\n引用 Sources:")
         for c in answer.citations:
-            lines.append(f"[{c.n}] {c.source} · {c.section} · {c.start}-{c.end}\n    “{c.quote}”")
+            page = f" · 第{c.page}页" if c.page else ""
+            lines.append(f"[{c.n}] {c.source}{page} · {c.section} · {c.start}-{c.end}\n    “{c.quote}”")
     return "\n".join(lines)
 
 

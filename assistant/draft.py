@@ -54,7 +54,7 @@ class Draft:
 
     def to_answer(self, question: str, mode: Mode) -> Answer:
         citations = [Citation(n=i + 1, source=s.chunk.source, section=s.chunk.section,
-                              start=s.start, end=s.end, quote=s.quote)
+                              start=s.start, end=s.end, quote=s.quote, page=s.chunk.page)
                      for i, s in enumerate(self.spans)]
         return Answer(question=question, text=self.text, citations=citations,
                       abstained=self.abstained, mode=mode, notice=self.notice)

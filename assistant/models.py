@@ -21,6 +21,7 @@ class Citation(BaseModel):
     start: int
     end: int
     quote: str  # == source text[start:end]
+    page: int = 0  # the PDF page the cited passage starts on; 0 for a file without pages
 
 
 class Answer(BaseModel):

@@ -93,6 +93,7 @@ def _make_chunk(doc: SourceDocument, start: int, end: int, path: list[Heading], 
         section=section, heading=path[-1].title if path else "", level=len(path), kind=kind,
         title=doc.title, department=doc.department, year=doc.year, sha256=doc.sha256, origin=doc.origin,
         facts=tuple(extract_facts(doc.text, start, end, units)),
+        page=bisect.bisect_right(doc.pages, start) if doc.pages else 0,
     )
 
 

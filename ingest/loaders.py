@@ -171,7 +171,7 @@ def _read_docx(path: Path, raw: bytes, limits: Limits) -> str:
     return "\n".join(parts)
 
 
-def _read_pdf(path: Path, raw: bytes, limits: Limits) -> str:
+def _read_pdf(path: Path, raw: bytes, limits: Limits) -> tuple[str, tuple[int, ...]]:
     """Text layer of every page, pages joined by newlines. A page whose text names table headers (年度指标值,
     执行率…) is read again for its ruled tables: each row becomes one line, a cell per column, joined by tabs."""
     from pypdf import PdfReader
@@ -194,7 +194,11 @@ def _read_pdf(path: Path, raw: bytes, limits: Limits) -> str:
         raise _fail(path, problem) from exc
     if not any(page.strip() for page in pages):
         raise _fail(path, "PDF 没有文本层（可能是扫描件），请先做 OCR / no text layer (scanned?), OCR it first")
-    return "\n".join(pages)
+    pages = [_normalise(page) for page in pages]
+    starts = [0]
+    for page in pages[:-1]:
+        starts.append(starts[-1] + len(page) + 1)
+    return "\n".join(pages), tuple(starts)
 
 
 def _names_table_headers(text: str) -> bool:
@@ -278,10 +282,11 @@ def load_document(
         raise _os_problem(path, exc) from exc
     suffix = path.suffix.lower()
     encoding = "utf-8"
+    pages: tuple[int, ...] = ()
     if suffix == ".docx":
         text = _read_docx(path, raw, limits)
     elif suffix == ".pdf":
-        text = _read_pdf(path, raw, limits)
+        text, pages = _read_pdf(path, raw, limits)
     else:
         text, encoding = _decode(raw, path)
     text = _normalise(text)
@@ -298,6 +303,7 @@ def load_document(
         year=parsed_year if year is None else year,
         encoding=encoding,
         origin=str(path.resolve()),
+        pages=pages,
     )
 
 

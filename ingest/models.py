@@ -17,6 +17,7 @@ class SourceDocument:
     year: int | None = None
     encoding: str = "utf-8"
     origin: str = ""  # the resolved path it was read from: what identifies "the same file" on re-ingest
+    pages: tuple[int, ...] = ()  # a PDF's page starts in `text` (page n starts at pages[n - 1]); () if unpaged
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,4 @@ class Chunk:
     origin: str = ""
     facts: tuple[Fact, ...] = field(default_factory=tuple)
     record: TableRecord | None = None  # when the chunk is a table row under a header
+    page: int = 0  # the PDF page the chunk starts on (1-based); 0 for a file without pages

@@ -222,3 +222,22 @@ def test_table_questions_stay_at_their_measured_accuracy_with_every_figure_cited
     assert s["right"] >= TABLES_RIGHT, s
     assert s["abstention_recall"] >= TABLES_ABSTENTION, s
     assert s["unsupported_figures"] == 0 and table_runs[mode].foreign == []
+
+
+def test_a_pdf_citation_names_the_page_its_row_is_on(tmp_path, fast_assistant):
+    font = cjk_font()
+    if font is None:
+        pytest.skip("no font with Chinese glyphs on this machine (CI installs fonts-wqy-microhei)")
+    pdf = build_pdf(forms()[0], tmp_path / "form.pdf", font)
+    doc = load_document(pdf)
+    assert len(doc.pages) == 3 and doc.pages[0] == 0
+    fast_assistant.ingest([pdf], progress=False)
+    first = fast_assistant.ask("城乡低保保障人数完成了多少？")  # on page 2
+    later = fast_assistant.ask("救助对象满意度完成了多少？")  # the table ran over onto page 3
+    assert [c.page for c in first.citations] == [2] and [c.page for c in later.citations] == [3]
+    from ui.render import sources_html
+
+    assert "第 3 页" in sources_html(later, fast_assistant.retriever.chunks)
+    assert doc.text[doc.pages[2]:].find("救助对象满意度") >= 0 > doc.text[doc.pages[1]:doc.pages[2]].find("救助对象满意度")
+    word = build_docx(forms()[0], tmp_path / "form.docx")
+    assert load_document(word).pages == () and all(c.page == 0 for c in chunk_document(load_document(word)))

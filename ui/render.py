@@ -96,10 +96,11 @@ def _citation_html(citation: Citation, chunks: Sequence[SourceSpan]) -> str:
     # A visitor knows the report by its title; the file name stays on hover for the desk staff.
     title = getattr(containing_chunk(citation, chunks), "title", "")
     source = f"《{escape(title)}》" if title else escape(citation.source)
+    page = f" · 第 {citation.page} 页" if citation.page else ""
     return (f'<div class="rq-source" data-n="{citation.n}">'
             f'<div class="rq-head">[{citation.n}] {escape(citation.section)}</div>'
             f'<div class="rq-meta" title="{escape(citation.source)}">'
-            f'{source} · 第 {citation.start}–{citation.end} 字</div>'
+            f'{source}{page} · 第 {citation.start}–{citation.end} 字</div>'
             f'<p class="rq-para">{paragraph_html(citation, chunks)}</p></div>')
 
 

@@ -10,7 +10,7 @@ from langchain_core.documents import Document
 from ingest.models import Cell, Chunk, Fact, TableRecord
 
 _SCALARS = ("source", "start", "end", "section", "heading", "level", "kind", "repeated_in",
-            "title", "department", "sha256", "origin")
+            "title", "department", "sha256", "origin", "page")
 
 
 def chunk_metadata(chunk: Chunk) -> dict:
@@ -36,7 +36,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
     facts = tuple(Fact(**f) for f in json.loads(meta.get("facts") or "[]"))
     return Chunk(id=chunk_id, text=text, year=None if year in (-1, None) else int(year), facts=facts,
                  record=_record(meta.get("record") or ""),
-                 **{key: meta.get(key, "" if key not in ("start", "end", "level") else 0)
+                 **{key: meta.get(key, "" if key not in ("start", "end", "level", "page") else 0)
                     for key in _SCALARS})
 
 
