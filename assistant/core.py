@@ -12,25 +12,32 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from assistant import lexicon
 from assistant.audit import audit_chunks, audit_notes
+from assistant.by_meaning import ReportScope, by_meaning
 from assistant.departments import abbreviates, aliases
 from assistant.draft import Draft
 from assistant.extractive import answer_extractive
 from assistant.glossary import departments_named
 from assistant.indexing import IngestReport, ingest_paths, remove_files
-from assistant import lexicon
 from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
 from assistant.matching import Matcher
 from assistant.models import NOT_FOUND, Answer, Mode, QuestionError
-from assistant.multipart import Part, compare_drafts, compared_subjects, merge, separate_asks, split_question
+from assistant.multipart import (
+    Part,
+    compare_drafts,
+    compared_subjects,
+    merge,
+    separate_asks,
+    split_question,
+)
 from assistant.question import Intent, Question, UnitKind, analyse
 from assistant.rewrite import context_split, rewrite
-from assistant.by_meaning import ReportScope, by_meaning
-from assistant.table_answers import TableAnswerer
 from assistant.semantic import SemanticAnswerer, UnitRanker, UnitVectors
-from assistant.which_report import bodies_answering, which_report
 from assistant.settings import Settings
+from assistant.table_answers import TableAnswerer
 from assistant.verify import unsupported_numbers
+from assistant.which_report import bodies_answering, which_report
 from vectorstore.embeddings import make_embeddings
 from vectorstore.hybrid import HybridRetriever, scope_key
 from vectorstore.store import ChunkStore
@@ -64,7 +71,7 @@ class Assistant:
         self.chain = self._build_chain()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, embeddings=None) -> "Assistant":
+    def from_settings(cls, settings: Settings | None = None, embeddings=None) -> Assistant:
         """`embeddings` lets several assistants share one loaded model (evals over many stores)."""
         settings = settings or Settings()
         embeddings = embeddings or make_embeddings(settings.embedder, settings.st_model, settings.embed_threads)

@@ -15,7 +15,7 @@ from importlib import resources
 from assistant.draft import Draft, Span
 from assistant.question import states_measure
 from ingest.models import Chunk, TableRecord
-from ingest.tables import HIERARCHY, cell_figure, is_total
+from ingest.tables import cell_figure, is_total
 
 _CN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _MAX_ROWS = 8  # rows one answer lists

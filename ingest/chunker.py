@@ -10,9 +10,9 @@ from dataclasses import replace
 
 from ingest.facts import SheetUnits, extract_facts
 from ingest.models import Chunk, SourceDocument, TableRecord
-from ingest.tables import table_records
 from ingest.sentences import sentence_spans, trim_span
 from ingest.structure import Heading, Outline, match_heading
+from ingest.tables import table_records
 
 SECTION_SEP = " › "
 MAX_CHUNK_CHARS = 300

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from ingest.issuer import parse_issuer
-from ingest.tables import header_words
 from ingest.errors import IngestError
+from ingest.issuer import parse_issuer
 from ingest.models import SourceDocument
+from ingest.tables import header_words
 
 logger = logging.getLogger(__name__)
 

@@ -61,7 +61,7 @@ class _Header:
         self.cells, self.fields, self.unit = cells, fields, unit
 
     @classmethod
-    def of(cls, cells: list[Cell]) -> "_Header | None":
+    def of(cls, cells: list[Cell]) -> _Header | None:
         fields = [header_field(c.text) if c.text else "" for c in cells]
         named = {f for f in fields if f}
         figures = named - {"level1", "level2", "level3", "label", "reason"}

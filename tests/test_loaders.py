@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 from fpdf import FPDF
 
+from evals.tables.fonts import cjk_font
 from ingest.errors import IngestError
-from ingest.loaders import SUPPORTED_SUFFIXES, iter_report_files, load_document, parse_metadata
+from ingest.loaders import (
+    SUPPORTED_SUFFIXES,
+    iter_report_files,
+    load_document,
+    parse_metadata,
+)
 
 REPORT = Path(__file__).resolve().parents[1] / "data" / "reports" / "lushan-kjj-2022-performance-self-evaluation.txt"
 REPORT_TITLE = "庐山市科学技术局部门整体支出绩效自评报告"
@@ -27,18 +31,6 @@ CHINESE_REPORT = (
     "二、绩效目标完成情况\n"
     "2022年完成科技型企业入库23家。\n"
 )
-
-
-def _cjk_font() -> Path | None:
-    """A TrueType/OpenType font with Chinese glyphs, if the machine has one."""
-    candidates: list[str] = []
-    if shutil.which("fc-list"):
-        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False).stdout
-        candidates += [line.split(":")[0].strip() for line in out.splitlines()]
-    for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")):
-        if root.is_dir():
-            candidates += [str(p) for p in root.rglob("*") if any(k in p.name.lower() for k in ("cjk", "wqy", "simsun", "simhei"))]
-    return next((Path(c) for c in candidates if c.lower().endswith((".ttf", ".otf"))), None)
 
 
 def _make_docx(path: Path) -> Path:
@@ -130,7 +122,7 @@ def test_docx_paragraphs_and_table_rows_are_loaded(tmp_path):
 def test_text_pdf_is_loaded(tmp_path):
     pdf = FPDF()
     pdf.add_page()
-    font = _cjk_font()
+    font = cjk_font()
     if font is not None:
         pdf.add_font("cjk", fname=str(font))
         pdf.set_font("cjk", size=12)

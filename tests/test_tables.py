@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.table_answers import TableAnswerer, TableAsk, met, plan, table_rows, unmet
+from assistant.table_answers import (
+    TableAnswerer,
+    TableAsk,
+    met,
+    plan,
+    table_rows,
+    unmet,
+)
 from evals.tables.fonts import cjk_font
 from evals.tables.forms import build_docx, build_pdf, forms
 from ingest.chunker import chunk_document

@@ -3,7 +3,6 @@ size and rate caps, removal, audit and feedback export; and the page is absent w
 
 from __future__ import annotations
 
-import gradio as gr
 import pytest
 
 from ui.feedback import FeedbackStore
@@ -42,7 +41,7 @@ def test_an_upload_is_stored_answered_and_reported_per_file(staff, report_path, 
     bad = tmp_path / "broken.docx"
     bad.write_bytes(b"PK\x03\x04 not really a docx")
     text = staff.upload(TOKEN, [str(report_path), str(bad)], client="c")
-    lines = dict((name, (status, reason)) for status, name, reason in (l.split("\t") for l in text.splitlines()))
+    lines = {name: (status, reason) for status, name, reason in (line.split("\t") for line in text.splitlines())}
     assert lines[report_path.name][0] == "已入库 stored" and lines["broken.docx"][0] == "失败 failed"
     assert "无法读取 docx" in lines["broken.docx"][1]
     assert _sources(staff) == {report_path.name}

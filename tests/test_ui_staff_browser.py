@@ -6,18 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import served
-from tests.test_ui_browser import CHROMEDRIVER, CHROMIUM, WAIT_S, Page, browser  # noqa: F401  (the fixture)
+from tests.conftest import WAIT_S, served
+from tests.test_ui_browser import Page, pytestmark  # noqa: F401  (the same marks: browser, slow, Chromium present)
 
 TOKEN = "staff-token-for-the-test"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                       reason="needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver"),
-]
-
 
 @pytest.fixture(scope="module")
 def staff_server(tmp_path_factory):
