@@ -122,6 +122,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             lead = clean_lead(chunk.text[lead_start - chunk.start:shown_end - chunk.start])
             if fact.value.count(".") > 1:  # 449.34.34万元: say so rather than repeat it as if it were sound
                 lead += "（原文数字如此，疑有笔误）"
+            lead = table_lead(lead, fact)
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
                                  fact.value + fact.unit, fact, lead_start, shown_end))
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
@@ -216,6 +217,16 @@ def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int)
 
 def clause_start(text: str, floor: int, pos: int) -> int:
     return max([floor] + [text.rfind(d, floor, pos) + 1 for d in "，,；;：:。"])
+
+
+def table_lead(lead: str, fact: Fact) -> str:
+    """2023年总支出\t888.88 → 2023年总支出：888.88（单位：万元）: a table's cells read as a sentence, with the unit
+    its header or sheet declares said apart (the cited row holds the number, not the unit)."""
+    if "\t" not in lead:
+        return lead
+    cells = [cell.strip() for cell in lead.split("\t") if cell.strip()]
+    said = "：".join(cells)
+    return said if not fact.unit or fact.unit in said else f"{said}（单位：{fact.unit}）"
 
 
 def clean_lead(lead: str) -> str:

@@ -120,6 +120,13 @@ def lexical_overlap(question_terms: Sequence[str], unit_text: str) -> float:
     return sum(t in text for t in terms) / len(terms)
 
 
+_HEADING_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十\d]{1,3}[、.．])\s*")
+
+
+def _unmarked(heading: str) -> str:
+    return _HEADING_MARKER.sub("", heading)
+
+
 def question_terms(norm: str, frame: Sequence[str] = ()) -> list[str]:
     """CJK bigrams of the question's words outside its frame (多少, 哪些), plus its ASCII words and numbers."""
     text = norm
@@ -149,7 +156,8 @@ class UnitRanker:
         dense = self.vectors.of([u.quote for u in units]) @ self.vectors.query(query)
         ranked = []
         for unit, d in zip(units, dense.tolist()):
-            lex = lexical_overlap(terms, unit.quote)
+            # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题.
+            lex = lexical_overlap(terms, f"{_unmarked(unit.chunk.heading)} {unit.quote}")
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked

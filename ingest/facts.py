@@ -27,7 +27,8 @@ _JUNK = re.compile(r"[\s\u3000]+")
 # the sheet's unit (单位:万元).
 _SHEET_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|千元|元)|[（(](万元|亿元|元)[）)]")
 _CELL = re.compile(r"[^\s|｜]+")
-_LABEL_CELL = re.compile(r"[\u4e00-\u9fff（）()“”\"、]{2,24}")
+# A label cell: words, after an optional year (2023年总支出) or a 其中： lead (其中：人员支出).
+_LABEL_CELL = re.compile(r"(?:(?:19|20)\d{2}年度?|其中[：:])?[\u4e00-\u9fff（）()“”\"、]{2,24}")
 _BARE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _PERCENT_CELL = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _CODE = re.compile(r"0\d{5,}")  # a telephone number or a code, never an amount

