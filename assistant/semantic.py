@@ -146,7 +146,9 @@ class UnitRanker:
         self.lexical_weight = lexical_weight
 
     def rank(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], needs_digit: bool = False,
-             limit: int = 400, lexical_weight: float | None = None) -> list[RankedUnit]:
+             limit: int = 400, lexical_weight: float | None = None, headings: bool = True) -> list[RankedUnit]:
+        """`headings`: a unit's own heading counts toward its overlap (a Chinese question's words are the
+        report's; an English question's mapped forms match headings too loosely)."""
         weight = self.lexical_weight if lexical_weight is None else lexical_weight
         units = [u for c in chunks for u in units_of(c)][:limit]
         if needs_digit:
@@ -157,7 +159,7 @@ class UnitRanker:
         ranked = []
         for unit, d in zip(units, dense.tolist()):
             # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题.
-            lex = lexical_overlap(terms, f"{_unmarked(unit.chunk.heading)} {unit.quote}")
+            lex = lexical_overlap(terms, f"{_unmarked(unit.chunk.heading)} {unit.quote}" if headings else unit.quote)
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked
@@ -216,7 +218,8 @@ class SemanticAnswerer:
         # An English question meets the report's words only through the genre glossary's report-side forms
         # (basic expenditure → 基本支出): they weigh more there, where dense similarity across languages is weak.
         ranked = self.ranker.rank(query, terms, chunks, needs_digit=figure,
-                                  lexical_weight=self.calibration.english_lexical_weight if english else None)
+                                  lexical_weight=self.calibration.english_lexical_weight if english else None,
+                                  headings=not english)
         if figure:
             ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind) and _states_figure(r.unit.quote)
                       and (not measure or states_measure(r.unit.quote, measure))]

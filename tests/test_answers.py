@@ -19,7 +19,7 @@ PROBLEMS = PART_THREE + SECTION_SEP + "（一）主要问题及原因分析"
 MEASURES = PART_THREE + SECTION_SEP + "（二）改进的方向及具体措施"
 TOTAL_QUESTION = "2022年科技局总支出是多少？"
 CLI_KEYS = {"question", "answer", "abstained", "citations", "mode", "latency_ms"}
-CITATION_KEYS = {"n", "source", "section", "start", "end", "quote"}
+CITATION_KEYS = {"n", "source", "section", "start", "end", "quote", "page"}  # page: 0 unless a PDF
 
 
 @pytest.fixture
