@@ -15,6 +15,7 @@ from assistant.parts import members_draft, parts_draft
 from assistant.question import states_measure, Intent, Question
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, sentence_spans
+from ingest.tables import is_table_row
 from vectorstore.hybrid import ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,8 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
     asked_forms = [norm_text(f) for f in (q.asked, *lexicon.SYNONYMS.get(q.asked, ()))] if q.asked else []
     for hit in hits:
         chunk = hit.chunk
-        if chunk.kind == "title":
-            continue
+        if chunk.kind == "title" or is_table_row(chunk.text, chunk.record is not None):
+            continue  # a table's row answers through its record or its facts, never as a sentence
         section_score = matcher.score(q, chunk.section)
         spans = sentence_spans(chunk.text)
         for index, (s, e) in enumerate(spans):

@@ -19,6 +19,7 @@ import numpy as np
 from assistant.draft import Draft, Span
 from assistant.question import states_measure
 from ingest.models import Chunk
+from ingest.tables import is_table_row
 
 log = logging.getLogger(__name__)
 MAX_UNIT = 80  # a longer sentence is cut into windows of clauses or cells
@@ -54,6 +55,8 @@ def units_of(chunk: Chunk) -> list[Unit]:
     """Sentences of a chunk; a sentence over MAX_UNIT characters also as overlapping windows of its clauses or
     cells (a table flattened into one line is a run of cells), cut only where the text has a break."""
     units: list[Unit] = []
+    if is_table_row(chunk.text, chunk.record is not None):
+        return units  # a table's row answers through its record or its facts, never as a sentence
     for m in _SENTENCE.finditer(chunk.text):
         start, end = _trimmed(chunk.text, m.start(), m.end())
         if end - start < 2:

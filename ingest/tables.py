@@ -72,6 +72,13 @@ class _Header:
         return cls(cells, fields, money)
 
 
+def is_table_row(chunk_text: str, has_record: bool) -> bool:
+    """A row of a table read as records, or its header row: cells, never a sentence to quote as an answer."""
+    if has_record:
+        return True
+    return "\t" in chunk_text and _Header.of(_cells(chunk_text, 0, len(chunk_text))) is not None
+
+
 def table_records(text: str, units: SheetUnits | None = None) -> list[TableRecord]:
     """Every row under a header row, until a line that is not a row. Parent indicators left empty (merged
     cells) are carried down from the row above."""

@@ -187,9 +187,9 @@ def test_records_of_two_reports_are_never_mixed_without_a_selection(word_forms, 
 
 # --- the table questions (evals/tables/questions.jsonl): a regression gate, not a measure ---------------------
 # Written blind from the forms' text; the first run (70.0%) is in docs/EVAL.md. The engine was then fixed on
-# them, so this gate only says it has not got worse. Rounded down from 96.7% (both stores).
+# them, so this gate only says it has not got worse. Rounded down from 96.7% and 77.8% (both stores).
 TABLES_RIGHT = 0.95
-TABLES_ABSTENTION = 0.66
+TABLES_ABSTENTION = 0.77
 
 
 @pytest.fixture(scope="module")
