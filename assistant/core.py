@@ -301,7 +301,7 @@ class Assistant:
         filters = self._filters(state)
         in_scope = self.retriever.scope_chunks(filters) if filters else None
         in_scope = self.retriever.chunks if in_scope is None else in_scope
-        table = None if q.english else self.tables.answer(q.text, in_scope, q.measure)
+        table = self.tables.answer(q.text, in_scope, q.measure)
         if table is not None:  # a table's own cells, compared by code: nothing for a model to add
             return table, Mode.EXTRACTIVE
         # Several questions at once are each checked on their own (局长是谁？某贷款产品发放了几笔？ answers the second).

@@ -93,6 +93,7 @@ def plan(question: str, rows: Sequence[tuple[Chunk, TableRecord]]) -> TablePlan 
     with the question comes after them."""
     if not rows:
         return None
+    question = question.lower()  # English cue words are lower-case
     v = vocabulary()
     fields = tuple(name for name, words in v["fields"].items() if _says(question, words))
     if _says(question, v["asks"]["unmet"]):

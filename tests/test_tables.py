@@ -168,6 +168,14 @@ def test_total_score_and_grade_are_each_cited(asked):
     assert [c.quote for c in answer.citations] == ["总分\t\t\t\t\t\t100\t96.84", "自评等级：优"]
 
 
+def test_english_questions_about_the_whole_table_are_answered_from_its_records(asked):
+    graded = asked("What was the total score and the grade?")
+    assert "96.84" in graded.text and "优" in graded.text and len(graded.citations) == 2
+    short = asked("Which indicators were not met?")
+    assert "临时救助人次" in short.text and "救助政策知晓率" in short.text
+    assert "97.43%" in asked("What was the budget execution rate?").text
+
+
 def test_the_execution_rate_comes_from_the_funds_row(asked):
     answer = asked("预算执行率是多少？")
     assert "97.43%" in answer.text and "1150.2" in answer.text and "万元" in answer.text
