@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.draft import Span
@@ -12,10 +11,10 @@ from ingest.chunker import SECTION_SEP
 from ingest.models import Chunk
 from ingest.enumerations import leading_number, marker_free, numbered_items
 from ingest.sentences import clause_spans, enumerated_spans, sentence_spans
+from ingest.structure import unmarked
 from vectorstore.hybrid import ScoredChunk
 
 MAX_ITEMS = 10
-_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十\d]{1,3}[、.．])\s*")
 SHORT_SENTENCE = 50
 FOCUS_MIN = 0.25
 FOCUS_MARGIN = 0.1
@@ -40,7 +39,7 @@ class Container:
 
     @property
     def title(self) -> str:
-        return _MARKER.sub("", self.heading).rstrip("：:，,")
+        return unmarked(self.heading).rstrip("：:，,")
 
 
 def best_list(q: Question, hits: list[ScoredChunk], corpus: list[Chunk], matcher: Matcher

@@ -19,6 +19,7 @@ import numpy as np
 from assistant.draft import Draft, Span
 from assistant.question import states_measure
 from ingest.models import Chunk
+from ingest.structure import unmarked
 from ingest.tables import is_table_row
 
 log = logging.getLogger(__name__)
@@ -123,13 +124,6 @@ def lexical_overlap(question_terms: Sequence[str], unit_text: str) -> float:
     return sum(t in text for t in terms) / len(terms)
 
 
-_HEADING_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十\d]{1,3}[、.．])\s*")
-
-
-def _unmarked(heading: str) -> str:
-    return _HEADING_MARKER.sub("", heading)
-
-
 def question_terms(norm: str, frame: Sequence[str] = ()) -> list[str]:
     """CJK bigrams of the question's words outside its frame (多少, 哪些), plus its ASCII words and numbers."""
     text = norm
@@ -162,7 +156,7 @@ class UnitRanker:
         ranked = []
         for unit, d in zip(units, dense.tolist()):
             # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题.
-            lex = lexical_overlap(terms, f"{_unmarked(unit.chunk.heading)} {unit.quote}" if headings else unit.quote)
+            lex = lexical_overlap(terms, f"{unmarked(unit.chunk.heading)} {unit.quote}" if headings else unit.quote)
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked

@@ -17,7 +17,6 @@ from assistant.question import states_measure
 from ingest.models import Chunk, TableRecord
 from ingest.tables import cell_figure, is_total
 
-_CN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _MAX_ROWS = 8  # rows one answer lists
 _SEP = "，"
 
@@ -243,6 +242,7 @@ def _total(draft: Draft, found: TablePlan, rows, chunks) -> None:
         draft.add(f"{record.name}：{said}{draft.cite(_row_span(chunk, record, last))}。\n")
 
 
+@cache
 def _grade_pattern() -> re.Pattern:
     g = vocabulary()["grades"]
     labels = "|".join(map(re.escape, sorted(g["label"], key=len, reverse=True)))

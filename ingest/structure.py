@@ -24,6 +24,15 @@ _PATTERNS = [
     (Style.ARABIC, re.compile(r"(\d{1,2})\s*[、.．](?!\d)")),
     (Style.PAREN_ARABIC, re.compile(r"[（(]\s*(\d{1,2})\s*[）)]")),
 ]
+# A heading's leading number (二、, （一）, 1., (3)), as a section path shows it.
+_LEADING_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十\d]{1,3}[、.．])\s*")
+
+
+def unmarked(heading: str) -> str:
+    """A heading's words without its leading number: 二、存在的问题 → 存在的问题."""
+    return _LEADING_MARKER.sub("", heading)
+
+
 _TITLE_END = re.compile(r"[。：:；;！!？?]")
 MAX_TITLE = 40
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|人|名|家|个|项|%)")
