@@ -14,14 +14,13 @@ from typing import Protocol
 from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft
-from assistant.question import Intent, Question
+from assistant.question import Intent, Question, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
 
 # The frame of a question: words that ask, not words that name what is asked about.
 FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",
          "那个", "这份", "这些", "那些", "具体", "情况", "有没有", "是不是", "吗", "呢", "了", "的", "是", "有")
-_QUOTED = re.compile(r"[“\"《「]([^”\"》」]{1,30})[”\"》」]")
 _FOLLOW_UP_EN = re.compile(r"^\s*(?:what about|how about|and\b|and what|what of)", re.IGNORECASE)
 
 
@@ -74,9 +73,11 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     # lower-case content words without (a capitalised word unknown to the glossary is a name).
     plain_unmapped = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]
     chunks = [h.chunk for h in state.get("meaning_hits") or hits]
+    if q.english and semantic.bridge is not None:  # hospitality → 公务接待 where the report says so
+        terms = [*terms, *(f for forms in semantic.bridge.forms(plain_unmapped, chunks).values() for f in forms)]
     return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE,
                            unit_kind=q.unit.value, measure=q.measure,
-                           required=_QUOTED.findall(q.text),  # a quoted name asked about must be in the answer
+                           required=quoted_names(q.text),  # a quoted name asked about must be in the answer
                            worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2)
 
 

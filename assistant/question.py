@@ -149,6 +149,17 @@ def asked_measure(question: str) -> str:
     return ""
 
 
+_QUOTED = re.compile(r"[“\"「《]([^”\"」》]{1,30})[”\"」》]")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def quoted_names(text: str, titles: bool = True) -> list[str]:
+    """The Chinese names a question quotes (“三公”经费; 《…》 titles too when `titles`, which may be paraphrased).
+    A quoted English name ("three public expenses") is a translation, never the report's own words."""
+    return [m.group(1) for m in _QUOTED.finditer(text)
+            if _CJK_CHAR.search(m.group(1)) and (titles or not m.group(0).startswith("《"))]
+
+
 def states_measure(text: str, measure: str) -> bool:
     """Whether `text` states a figure counted in `measure` (300米, 三所); people are counted in 人, 名 or 位."""
     words = "人|名|位" if measure in ("人", "名", "位") else re.escape(measure)

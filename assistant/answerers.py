@@ -1,0 +1,110 @@
+"""The rules' answerers, one per `AnswerKind`, picked from a registry. Each reads a planned question and the chunks
+retrieved for it, and returns a `Draft`; a plan's parts are retrieved for here, never sent back through the chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from assistant.draft import Draft
+from assistant.extractive import answer_extractive
+from assistant.matching import Matcher
+from assistant.models import NOT_FOUND
+from assistant.multipart import compare_drafts, merge
+from assistant.plan import AnswerKind, PartPlan, QueryPlan
+from assistant.question import Question
+from ingest.models import Chunk
+from vectorstore.hybrid import ScoredChunk
+
+_ORDINALS = "一二三四五六七八九十"
+
+
+class Evidence(Protocol):
+    """What the answerers read: retrieval within a scope, the scope's matcher, and the served corpus."""
+
+    @property
+    def corpus(self) -> list[Chunk]: ...
+
+    def search(self, q: Question, scope: dict | None) -> list[ScoredChunk]: ...
+
+    def vocabulary(self, scope: dict | None) -> Matcher: ...
+
+
+Answerer = Callable[["RuleAnswerer", QueryPlan, list[ScoredChunk]], Draft]
+ANSWERERS: dict[AnswerKind, Answerer] = {}
+
+
+def answers(*kinds: AnswerKind) -> Callable[[Answerer], Answerer]:
+    """Registers an answerer for these kinds."""
+    def register(fn: Answerer) -> Answerer:
+        for kind in kinds:
+            ANSWERERS[kind] = fn
+        return fn
+    return register
+
+
+class RuleAnswerer:
+    """Answers a plan by its kind, from the report's own words (no model)."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        self.evidence = evidence
+
+    def answer(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+        return ANSWERERS[plan.kind](self, plan, hits)
+
+    def read(self, q: Question, hits: list[ScoredChunk], scope: dict | None, wider: Question | None = None) -> Draft:
+        matcher = self.evidence.vocabulary(scope)
+        return answer_extractive(q, hits, self.evidence.corpus, matcher, matcher.years, wider)
+
+    def part(self, part: PartPlan, scope: dict | None) -> Draft:
+        """One part, retrieved for with the whole question's words, scored on its own."""
+        return self.read(part.ask, self.evidence.search(part.search, scope), scope, part.wider)
+
+
+@answers(AnswerKind.ABSTAIN, AnswerKind.MEANING)
+def _not_by_rules(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+    return Draft.not_found()
+
+
+@answers(AnswerKind.SINGLE)
+def _single(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+    return rules.read(plan.question, hits, plan.scope)
+
+
+@answers(AnswerKind.PARTS)
+def _parts(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+    return merge([rules.part(p, plan.scope) for p in plan.parts])
+
+
+@answers(AnswerKind.COMPARE)
+def _compare(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+    drafts = [rules.part(p, plan.scope) for p in plan.parts]
+    return compare_drafts(drafts, plan.compared, plan.question.compare)
+
+
+@answers(AnswerKind.FOLLOW_UP)
+def _follow_up(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+    draft = rules.part(plan.parts[0], plan.scope)
+    if not draft.abstained or plan.otherwise is None:
+        return draft
+    # Its own words say too little (这两笔分别贷给了谁): the whole question is asked.
+    return rules.answer(plan.otherwise, hits)
+
+
+@answers(AnswerKind.SEVERAL)
+def _several(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+    drafts = [_first_answer(rules, readings) for readings in plan.asks]
+    merged = merge(drafts)
+    unanswered = [_ORDINALS[i] for i, d in enumerate(drafts) if d.abstained and i < len(_ORDINALS)]
+    if unanswered and not merged.abstained:  # say plainly which question the report does not answer
+        merged.add(f"（第{'、'.join(unanswered)}问：{NOT_FOUND}）")
+        merged.partial = True
+    return merged
+
+
+def _first_answer(rules: RuleAnswerer, readings: list[QueryPlan]) -> Draft:
+    for reading in readings:
+        draft = rules.answer(reading, rules.evidence.search(reading.question, reading.scope))
+        if not draft.abstained:
+            return draft
+    return Draft.not_found()

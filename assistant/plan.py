@@ -1,0 +1,179 @@
+"""The question, planned once: what kind of answer it needs, its subject, whose reports, and its sub-questions.
+`Planner.plan` reads the question; `assistant.answerers` answers each kind; nothing re-enters the chain."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol
+
+from assistant import lexicon
+from assistant.multipart import compared_subjects, separate_asks, split_question
+from assistant.question import Intent, Question, UnitKind, analyse, quoted_names
+from assistant.rewrite import context_split
+from vectorstore.tokenize import Tokenizer
+
+# A question for the names of people (not of a unit: 下属事业单位叫什么 is answerable).
+_PERSON_NAME = re.compile(r"(?:人|员|博士|专家|领导|负责人|局长|主任|书记)[^。？?]{0,8}(?:叫什么|名字|姓名|是谁)|"
+                          r"(?:名字|姓名)[^，,。？?]{0,4}(?:人|员)|\bwho (?:is|are|was|were) the (?:head|director|chief|leader)")
+# Why a question is out of scope whatever its words mean; other reasons (words the report does not use) let the
+# meaning of the question be asked of the report (assistant.semantic).
+HARD_REASONS = ("year", "no subject", "names of people")
+
+
+class AnswerKind(str, Enum):
+    ABSTAIN = "abstain"  # out of scope: another year, people's names, a figure in words the report never uses
+    MEANING = "meaning"  # its words are not the report's: only the meaning stage may answer
+    SEVERAL = "several"  # questions of different kinds at once (预算是多少？资金来源是什么？), each planned
+    FOLLOW_UP = "follow_up"  # picks out part of the previous subject (这两家里贷得多的是哪家)
+    COMPARE = "compare"  # 基本支出和项目支出哪个多: each figure, then which is larger
+    PARTS = "parts"  # two figures asked at once (基本支出和项目支出分别是多少)
+    SINGLE = "single"  # one ask: the rules read the retrieved chunks
+
+
+class Vocabulary(Protocol):
+    """The words and years of the reports a question is answered within (assistant.matching.Matcher)."""
+
+    years: set[int]
+
+    def in_corpus(self, term: str) -> bool: ...
+
+    def uncovered(self, q: Question) -> list[str]: ...
+
+
+class Reports(Protocol):
+    """What the planner needs of the stored reports (assistant.scoping.StoredReports and the matchers)."""
+
+    @property
+    def tokenizer(self) -> Tokenizer: ...
+
+    def vocabulary(self, scope: dict | None) -> Vocabulary: ...
+
+    def context_names(self, text: str) -> tuple[str, ...]: ...
+
+    def named_scope(self, q: Question) -> dict | None: ...
+
+
+@dataclass
+class PartPlan:
+    """One part of a question: `ask` is scored against the report, `search` retrieves for it."""
+
+    ask: Question
+    search: Question
+
+    @property
+    def wider(self) -> Question | None:
+        """The whole question the part belongs to, when it is not the part itself."""
+        return self.search if self.search is not self.ask else None
+
+
+@dataclass
+class QueryPlan:
+    question: Question  # the analysed question: intent, unit, measure, subject terms
+    standalone: str  # the question with its follow-up context written in
+    scope: dict | None  # the desk's selection, else the departments the question names
+    kind: AnswerKind
+    reason: str = ""  # why the report cannot answer it by its words ('' when it may)
+    parts: list[PartPlan] = field(default_factory=list)  # FOLLOW_UP, COMPARE, PARTS
+    compared: list[str] = field(default_factory=list)  # COMPARE: the subjects compared
+    asks: list[list[QueryPlan]] = field(default_factory=list)  # SEVERAL: per ask, its readings, tried in order
+    otherwise: QueryPlan | None = None  # FOLLOW_UP: the whole question's plan, when the part finds nothing
+
+
+class Planner:
+    def __init__(self, reports: Reports) -> None:
+        self.reports = reports
+
+    def analyse(self, text: str, desk: dict | None) -> Question:
+        """Which words the reports know is read inside the desk's selection, so a selected report is read as if
+        stored alone; the reports' own names say whose report is meant, not what about."""
+        known = self.reports.vocabulary(desk).in_corpus
+        return analyse(text, self.reports.tokenizer, known, self.reports.context_names(text))
+
+    def plan(self, question: str, standalone: str, desk: dict | None = None) -> QueryPlan:
+        q = self.analyse(standalone, desk)
+        scope = desk or self.reports.named_scope(q)
+        return self._plan(q, question, standalone, scope, desk)
+
+    def _plan(self, q: Question, question: str, standalone: str, scope: dict | None, desk: dict | None,
+              nested: bool = False) -> QueryPlan:
+        asks = [] if nested else separate_asks(q.text)
+        if asks:  # 预算总额是多少？资金来源是什么？ each answered as a question of its own
+            return QueryPlan(q, standalone, scope, AnswerKind.SEVERAL,
+                             asks=[self._readings(ask.search, ask.ask, scope) for ask in asks])
+        reason = out_of_scope(q, self.reports.vocabulary(scope))
+        if reason:
+            # A Chinese figure asked in words the report never uses: a near sentence would give a wrong number
+            # (路面宽度 answered with the road's length). For an English question, a word the genre glossary
+            # knows (official travel → 差旅) that the report never uses is a subject the report lacks.
+            hard = (reason.startswith(HARD_REASONS) or nested
+                    or (q.english and reason.startswith(("unknown", "nothing known")))
+                    or (q.intent is Intent.FIGURE and not q.english))
+            return QueryPlan(q, standalone, scope, AnswerKind.ABSTAIN if hard else AnswerKind.MEANING, reason)
+        whole = self._rules(q, standalone, scope, desk)
+        picked = None if nested else context_split(standalone, question)
+        if picked:  # 其中有几家被认定 after 组织了几家企业申报: scored on its own words, searched with the context
+            part = self._part(picked[1], q, desk, search=standalone)
+            return QueryPlan(q, standalone, scope, AnswerKind.FOLLOW_UP, parts=[part], otherwise=whole)
+        return whole
+
+    def _rules(self, q: Question, standalone: str, scope: dict | None, desk: dict | None) -> QueryPlan:
+        compared = compared_subjects(q.text) if q.compare else []
+        if compared:  # 基本支出和项目支出哪个多: each figure, then which is larger
+            return QueryPlan(q, standalone, scope, AnswerKind.COMPARE, compared=compared,
+                             parts=[self._part(f"{s}是多少", q, desk) for s in compared])
+        parts = split_question(q.text) if q.intent is Intent.FIGURE else []
+        if len(parts) >= 2:
+            return QueryPlan(q, standalone, scope, AnswerKind.PARTS,
+                             parts=[self._part(p.ask, q, desk, p.search) for p in parts])
+        return QueryPlan(q, standalone, scope, AnswerKind.SINGLE)
+
+    def _readings(self, search: str, ask: str, scope: dict | None) -> list[QueryPlan]:
+        """One of several questions asked at once, in the context of the question before it (资金来源是什么 after
+        预算总额是多少), then on its own words; a reading whose words the report lacks is dropped."""
+        plans = [self._plan(self.analyse(text, scope), text, text, scope, scope, nested=True)
+                 for text in dict.fromkeys([search, ask])]
+        return [p for p in plans if p.kind is not AnswerKind.ABSTAIN]
+
+    def _part(self, part: str, whole: Question, desk: dict | None, search: str = "") -> PartPlan:
+        sub = self.analyse(part, desk)
+        wider = self.analyse(search, desk) if search and search != part else sub
+        if sub.unit is UnitKind.ANY:  # 基本支出里面人员…各占多少: the part asks for what the whole asks for
+            sub.unit = wider.unit if wider.unit is not UnitKind.ANY else whole.unit
+        sub.per_unit = sub.per_unit or whole.per_unit  # 每家奖励多少钱，标准具体是多少
+        if sub.intent is Intent.SENTENCE and wider.intent is Intent.FIGURE:  # And what had been reported…?
+            sub.intent = Intent.FIGURE
+        return PartPlan(sub, wider)
+
+
+def out_of_scope(q: Question, vocabulary: Vocabulary) -> str:
+    """Why the report cannot answer this (a year, body or item it never mentions), or ''."""
+    unknown_years = [y for y in q.years if y not in vocabulary.years]
+    if unknown_years:
+        return f"year {unknown_years}"
+    if q.terms and all(t.isdigit() for t in q.terms) and not q.years:
+        return "no subject, only digits"  # 1' OR '1'='1, {{7*7}}
+    if _PERSON_NAME.search(q.norm):
+        return "names of people"  # 这些特派员叫什么名字: these reports name no individuals
+    quoted = [n for n in quoted_names(q.text, titles=False) if not vocabulary.in_corpus(n)]
+    if quoted:
+        return f"unknown quoted {quoted}"  # “三公”经费花了多少 of a report that never says 三公
+    missing = vocabulary.uncovered(q)
+    strong = [t for t in missing if t.endswith(lexicon.OUT_OF_SCOPE_SUFFIXES) or _unknown_entity(t, vocabulary)
+              or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]
+    if strong:
+        return f"unknown {strong}"
+    covered = [t for t in q.terms if t not in missing]
+    if missing and not covered:
+        return f"nothing known {missing}"
+    if q.english and len(q.unmapped) >= max(len(covered), 1):
+        return f"mostly unknown English words {q.unmapped}"
+    return ""
+
+
+def _unknown_entity(term: str, vocabulary: Vocabulary) -> bool:
+    """教育局, 差旅费, 公司: a body or item the reports never name. 增长率 is not: 增长 is there; nor is 内部."""
+    suffix = next((x for x in lexicon.ENTITY_SUFFIXES if term.endswith(x)), "")
+    stem = term[: len(term) - len(suffix)]
+    return bool(suffix) and len(stem) != 1 and (not stem or not vocabulary.in_corpus(stem))

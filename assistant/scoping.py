@@ -1,0 +1,101 @@
+"""Whose reports a question is about: the stored bodies, their own names, and the department filter a question
+that names some of them searches within."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.departments import abbreviates, aliases
+from assistant.glossary import departments_named
+from assistant.matching import Matcher
+from assistant.question import Question
+from ingest.models import Chunk
+from vectorstore.tokenize import Tokenizer
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}[省市县区]")
+_OWN_PLACE = re.compile(r"^(.{2,4}?[省市县区])")
+BODY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:委员会|局|厅|委|中心)")
+
+
+def department_aliases(department: str) -> set[str]:
+    """某市科学技术局 → itself, 某市科技局, 科学技术局, 科技局; 发展和改革局 → 发改局 (assistant.departments)."""
+    return aliases(department) | {department.replace("科学技术", "科技")}
+
+
+class StoredReports:
+    """The bodies whose reports are stored, read from the served chunks and cached per loaded corpus."""
+
+    def __init__(self, chunks: Callable[[], list[Chunk]], tokenizer: Callable[[], Tokenizer],
+                 vocabulary: Callable[[dict | None], Matcher]) -> None:
+        self._chunks = chunks  # the served chunks (they change on every refresh)
+        self._tokenizer = tokenizer
+        self.vocabulary = vocabulary  # the words and years of the reports a scope keeps
+        self._cache: dict[str, tuple] = {}
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        return self._tokenizer()
+
+    def _cached(self, key: str, build: Callable[[], object]):
+        chunks = self._chunks()
+        hit = self._cache.get(key)
+        if hit is None or hit[0] is not chunks:
+            hit = self._cache[key] = (chunks, build())
+        return hit[1]
+
+    def reports(self) -> set[tuple[str, int | None]]:
+        """The (department, year) pairs stored."""
+        return self._cached("reports", lambda: {(c.department, c.year) for c in self._chunks()})
+
+    def departments(self) -> frozenset[str]:
+        """The named departments of the stored reports."""
+        return self._cached("departments", lambda: frozenset(d for d, _ in self.reports() if d))
+
+    def own_names(self) -> tuple[str, ...]:
+        """The stored reports' own department names and places (某市, 科技局): whose report, not what about."""
+        def build() -> tuple[str, ...]:
+            names: set[str] = set()
+            for department in self.departments():
+                names |= department_aliases(department)
+                place = _OWN_PLACE.match(department)
+                if place:
+                    names.add(place.group(1))
+            return tuple(sorted(names, key=len, reverse=True))
+        return self._cached("own_names", build)
+
+    def context_names(self, text: str) -> tuple[str, ...]:
+        """The names in `text` that say whose report is meant: the stored bodies' own names, and a stored body
+        named by a short form of its own (西平县交通局 for 西平县交通运输局)."""
+        short = [b for b in BODY.findall(text) for d in self.departments() if abbreviates(b, d)]
+        return (*self.own_names(), *short)
+
+    def named_scope(self, q: Question) -> dict | None:
+        """With several departments stored, a question that names some of them (科技局) searches only those."""
+        departments = self.departments()
+        text = "|".join([q.norm, *departments_named(q.text.lower())]) if q.english else q.norm
+        bodies = [(m.group(), text[: m.start()]) for m in BODY.finditer(text)]  # read once, not per department
+        named = [d for d in departments if self._names_department(text, d, bodies)]
+        if not named or len(named) == len(departments):
+            return None
+        return {"department": sorted(named)}
+
+    def _names_department(self, text: str, department: str, bodies: list[tuple[str, str]]) -> bool:
+        """Whether `text` names `department`: 科技局 names 某市科学技术局, but 另一市统计局 and 国家统计局,
+        third parties in the report, name other bodies than 某市统计局."""
+        own = _OWN_PLACE.match(department)
+        for alias in department_aliases(department):
+            for m in re.finditer(re.escape(alias), text):
+                before = text[: m.start()]
+                if (own and before.endswith(own.group(1))) or not self._other_place_ends(before):
+                    return True
+        # 发改局 for 发展和改革局, 西平县交通局 for 西平县交通运输局: a short form by the general rules.
+        # `bodies`: each body named in `text`, with the text before it.
+        return any(abbreviates(body, department) and not self._other_place_ends(before) for body, before in bodies)
+
+    def _other_place_ends(self, text: str) -> bool:
+        """Whether `text` ends in a body's place or level (国家, 省, 另一市: a place the reports mention)."""
+        if text.endswith(("国家", "中央", "省")):
+            return True
+        places = (text[-k - 1:] for k in (2, 3, 4) if len(text) > k)
+        return any(_PLACE.fullmatch(p) and self.vocabulary(None).in_corpus(p) for p in places)
