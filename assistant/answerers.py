@@ -12,7 +12,7 @@ from assistant.matching import Matcher
 from assistant.models import NOT_FOUND
 from assistant.multipart import compare_drafts, merge
 from assistant.plan import AnswerKind, PartPlan, QueryPlan
-from assistant.question import Question
+from assistant.question import Question, answers_slot
 from ingest.models import Chunk
 from vectorstore.hybrid import ScoredChunk
 
@@ -68,7 +68,10 @@ def _not_by_rules(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk])
 
 @answers(AnswerKind.SINGLE)
 def _single(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
-    return rules.read(plan.question, hits, plan.scope)
+    draft = rules.read(plan.question, hits, plan.scope)
+    if not draft.abstained and not answers_slot(draft.text, plan.question.slot, by_rules=True):
+        return Draft.not_found()  # 什么时候成立的 answered without a date, 用来干什么 without a use: something else
+    return draft
 
 
 @answers(AnswerKind.PARTS)

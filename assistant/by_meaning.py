@@ -64,7 +64,8 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     if q.intent is Intent.FIGURE and not q.english and any(not scope.matcher.in_corpus(t) for t in q.terms):
         return None  # “三公”经费是多少 of a report that never says 三公: no figure of it is there to give
     context = (*frame_words(), *own, *q.bodies, *q.places)  # how it is asked and whose report: not what about
-    terms = [f for forms in q.expanded.values() for f in forms] if q.english else question_terms(q.norm, context)
+    # An English word counts once, whichever of its report-side forms the unit uses.
+    terms = list(q.expanded.values()) if q.english else question_terms(q.norm, context)
     query = state["standalone"]
     previous = last_user_question(state.get("history") or [])
     if previous and query == state["question"] and _FOLLOW_UP_EN.match(query):
@@ -74,11 +75,25 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     plain_unmapped = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]
     chunks = [h.chunk for h in state.get("meaning_hits") or hits]
     if q.english and semantic.bridge is not None:  # hospitality → 公务接待 where the report says so
-        terms = [*terms, *(f for forms in semantic.bridge.forms(plain_unmapped, chunks).values() for f in forms)]
-    return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE,
+        terms = [*terms, *semantic.bridge.forms(plain_unmapped, chunks).values()]
+    # How many patents: a unit that does not name what is counted counts something else.
+    counted = _counted_forms(q) if q.english else ()
+    return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE, counted=counted,
                            unit_kind=q.unit.value, measure=q.measure,
                            required=quoted_names(q.text),  # a quoted name asked about must be in the answer
-                           worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2)
+                           worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot)
+
+
+_HOW_MANY = re.compile(r"how many\s+(?:of\s+the\s+)?([a-z-]+)")
+
+
+def _counted_forms(q: Question) -> tuple[str, ...]:
+    """The report-side forms of what an English question counts (how many deputy directors → 副主任, 副局长)."""
+    m = _HOW_MANY.search(q.norm)
+    if not m:
+        return ()
+    noun = m.group(1)
+    return next((forms for term, forms in q.expanded.items() if term.split()[0] == noun or term == noun), ())
 
 
 def own_body(body: str, own: Sequence[str]) -> bool:

@@ -12,7 +12,7 @@ from assistant import lexicon
 from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.parts import members_draft, parts_draft
-from assistant.question import states_measure, Intent, Question
+from assistant.question import Intent, Question, answers_slot, states_measure
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, sentence_spans
 from ingest.tables import is_table_row
@@ -148,8 +148,8 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             score = 0.75 * matcher.score(q, sentence) + 0.15 * section_score + 0.1 * hit.score / top
             if q.asked and not any(f in norm_text(sentence + chunk.section) for f in asked_forms):
                 score *= ASKED_MISSING  # 按什么模式推进: a sentence that names no 模式 does not say which
-            if q.why and not _REASON.search(sentence):
-                if not _REASON.search(chunk.section):
+            if q.why and not answers_slot(sentence, q.slot):
+                if not answers_slot(chunk.section, q.slot):
                     continue  # 为什么只有2家被认定: a sentence that only states the fact gives no reason
                 score *= REASON_BY_SECTION  # under 问题及原因分析, the sentences are the reasons, loosely
             listed = _introduces_enumeration(sentence)
@@ -181,7 +181,6 @@ def _item_end(text: str, spans: list[tuple[int, int]], index: int) -> int:
     return end
 
 
-_REASON = re.compile(r"原因|因为|由于|导致|所以|因此|在于|造成|受.{1,8}影响|为了|旨在|目的")
 _FIRST_ITEM = re.compile(r"[：:]\s*(?:一是|1[、.．]|[（(]一[）)]|首先)")
 _NEXT_ITEM = re.compile(r"^\s*(?:[二三四五六七八九十]是|\d{1,2}[、.．](?!\d)|[（(][二三四五六七八九十][）)]|其次|再次|最后)")
 

@@ -9,6 +9,7 @@ from enum import Enum
 from collections.abc import Callable, Sequence
 
 from assistant import glossary, lexicon
+from assistant.knowledge import load
 from ingest.numerals import cn_int
 from vectorstore.tokenize import Tokenizer, normalise
 
@@ -93,7 +94,12 @@ class Question:
     asked: str = ""  # the noun a 什么/哪种 question asks for (按什么模式 → 模式): the answer must speak of it
     members: str = ""  # 入库的31家企业是哪些: the count (31家) whose members are asked for
     per_unit: bool = False  # 每家奖励多少 asks for an amount per firm, not a total
-    why: bool = False  # 为什么 / 原因是什么: only a sentence that gives a reason answers it
+    slot: str = ""  # what kind of thing it asks for (assistant/knowledge/slots.toml): reason, date, purpose, place
+
+    @property
+    def why(self) -> bool:
+        """为什么 / 原因是什么: only a sentence that gives a reason answers it."""
+        return self.slot == "reason"
     measure: str = ""  # 多少米 → 米: the word a figure is asked in; the answer must state a figure in it
 
     def search_text(self) -> str:
@@ -115,6 +121,9 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
     subject = _SELF_REFERENCE.sub(" ", norm)  # 这个中心, 该校: the report's own body, no subject
+    if english:
+        for body in english_bodies(text):  # the Kaiyuan Big Data Research Center: whose report, no subject
+            subject = subject.replace(body, " ")
     for name in sorted(context, key=len, reverse=True):
         subject = subject.replace(name, " ")
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
@@ -124,7 +133,28 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
                     asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)),
-                    why=bool(_WHY.search(norm)), measure=asked_measure(norm))
+                    slot=asked_slot(norm), measure=asked_measure(norm))
+
+
+_NOT_A_NAME = r"(?!(?:How|What|When|Which|Who|Whom|Where|Why|Did|Does|Do|Is|Was|Were|Are|Has|Have|The|In|For|Of|And)\b)"
+_NOT_IN_A_NAME = (r"(?!(?:in|on|at|to|for|from|by|with|the|a|an|did|does|do|is|was|were|are|has|have|had|how|what|"
+                  r"when|which|much|many|spend|spent|get|got|receive|received)\b)")
+
+
+@cache
+def _english_body() -> re.Pattern:
+    """A body named after a proper name, up to its kind (lexicon english_body_kinds): the Xundian County Culture
+    and Tourism Bureau, the Kaiyuan municipal government's big data research center, the Inner Mongolia Department
+    of Human Resources and Social Security."""
+    kind = r"(?:" + "|".join(lexicon.ENGLISH_BODY_KINDS) + r")(?:'s|’s)?\b"
+    word = _NOT_IN_A_NAME + r"[A-Za-z][\w-]*(?:'s|’s)?"
+    return re.compile(rf"\b{_NOT_A_NAME}[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?:\s+{word}){{0,6}}?\s+(?i:{kind})"
+                      rf"(?:(?:\s+{word}){{0,4}}?\s+(?i:{kind}))?(?:\s+of(?:\s+(?:[A-Z][\w-]*|and))+)?")
+
+
+def english_bodies(text: str) -> list[str]:
+    """The bodies an English question names by a proper name, as normalised text (lower-case)."""
+    return [normalise(m.group(0)) for m in _english_body().finditer(text)]
 
 
 _ENGLISH_MEASURES = {"score": "分", "points": "分", "kilometres": "公里", "kilometers": "公里", "households": "户"}
@@ -160,6 +190,37 @@ def quoted_names(text: str, titles: bool = True) -> list[str]:
             if _CJK_CHAR.search(m.group(1)) and (titles or not m.group(0).startswith("《"))]
 
 
+DATE = re.compile(r"(?:19|20)\d{2}\s*年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|"
+                  r"[〔\[［(（](?:19|20)\d{2}[〕\]］)）]")  # and a document number's year: 某委〔2010〕4号
+
+
+@cache
+def _slots() -> dict[str, tuple[re.Pattern, re.Pattern | None, bool]]:
+    """name → (question cue, answer words or None for a date, whether the rules' answers are checked too)."""
+    return {name: (re.compile(entry["question"]), re.compile(entry["answer"]) if "answer" in entry else None,
+                   entry.get("rules", True)) for name, entry in load("slots").items()}
+
+
+def asked_slot(norm: str) -> str:
+    """为什么 → reason, 什么时候成立 → date, 用来干什么 → purpose, 在什么地方 → place; '' for anything else."""
+    return next((name for name, (cue, _, _) in _slots().items() if cue.search(norm)), "")
+
+
+def answers_slot(text: str, slot: str, by_rules: bool = False) -> bool:
+    """Whether a text can answer what the slot asks for: it gives a reason, a date, a purpose or a place."""
+    if not slot:
+        return True
+    _, words, rules = _slots()[slot]
+    if by_rules and not rules:
+        return True
+    return states_date(text) if words is None else bool(words.search(text))
+
+
+def states_date(text: str) -> bool:
+    """Whether a text states a date or a year (2019年2月, 2021-12-18)."""
+    return bool(DATE.search(text))
+
+
 def states_measure(text: str, measure: str) -> bool:
     """Whether `text` states a figure counted in `measure` (300米, 三所); people are counted in 人, 名 or 位."""
     words = "人|名|位" if measure in ("人", "名", "位") else re.escape(measure)
@@ -193,7 +254,6 @@ _ASKED = re.compile(r"(?:什么样的?|什么|哪种|哪一种|何种|哪类|哪
 
 _MEMBERS_ASKED = re.compile(r"哪些|哪几|名单|名称|叫什么|分别是|具体是|which|what are the names|name them|list them")
 _COUNTED = re.compile(r"(?<![哪几\d.])(\d+)\s*([家个名项所])")
-_WHY = re.compile(r"为什么|为何|为啥|怎么会|什么原因|原因是|原因在|\bwhy\b|\breasons?\b|\bcauses?\b")
 _PER_UNIT = re.compile(r"每(?:家|个|人|名|项|户|笔|次)|人均|户均|平均每|\bper\s+(?:firm|company|enterprise|person|head|project)\b|"
                        r"\beach\s+(?:firm|company|enterprise|person|project)\b")
 
@@ -225,7 +285,7 @@ _BASELINE = re.compile(r"比(?:上年|去年|上一年|前一年|年初|预算|�
 
 def _compare(norm: str) -> str:
     """哪家企业贷得多 → max; 哪项支出最少 → min; 差多少 → diff; '' when nothing is compared."""
-    if _WHY.search(norm):
+    if asked_slot(norm) == "reason":
         return ""  # 为什么比预算少 asks for a reason, not which figure is less
     if _BASELINE.search(norm):
         return ""  # 比上年减少了多少 asks for the change the report states against a baseline, not two subjects

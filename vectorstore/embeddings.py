@@ -59,7 +59,11 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def _get(self) -> Any:
         if self._model is None:
-            from sentence_transformers import SentenceTransformer  # torch loads only here
+            try:
+                from sentence_transformers import SentenceTransformer  # torch loads only here
+            except ImportError as exc:
+                raise RuntimeError("the sentence-transformers embedder needs the `st` extra: "
+                                   "pip install -e \".[st]\"") from exc
 
             log.info("loading sentence-transformers model %s", self.model_name)
             self._model = SentenceTransformer(self.model_name, device=self._device)
