@@ -14,6 +14,7 @@ _NAMES = {
     "OUT_OF_SCOPE_SUFFIXES": ("words", "out_of_scope_suffixes", tuple),  # office-holders, contact details
     "ENTITY_SUFFIXES": ("words", "entity_suffixes", tuple),  # ends of a body's or an item's name
     "MEASURES": ("words", "measures", tuple),  # what a figure is counted in: 米, 亩, 所
+    "MEASURED_BY": ("measured_by", None, dict),  # 得分 → 分: a figure asked for by its noun
     "ENGLISH_BODY_KINDS": ("words", "english_body_kinds", tuple),  # bureau, center: how English names a body
 }
 

@@ -157,7 +157,6 @@ def english_bodies(text: str) -> list[str]:
     return [normalise(m.group(0)) for m in _english_body().finditer(text)]
 
 
-_ENGLISH_MEASURES = {"score": "分", "points": "分", "kilometres": "公里", "kilometers": "公里", "households": "户"}
 
 
 @cache
@@ -166,10 +165,10 @@ def _measures_longest_first() -> tuple[str, ...]:
 
 
 def asked_measure(question: str) -> str:
-    """多少米 → 米, 几所 → 所, what score → 分: the measure word a figure is asked in (lexicon.MEASURES); ''
-    when it names none (多少个, 多少钱, 多少衔接资金)."""
-    for word, measure in _ENGLISH_MEASURES.items():
-        if re.search(rf"\b{word}\b", question):
+    """多少米 → 米, 几所 → 所, what score / 得分是多少 → 分: the measure word a figure is asked in (lexicon.MEASURES,
+    lexicon.MEASURED_BY); '' when it names none (多少个, 多少钱, 多少衔接资金)."""
+    for word, measure in lexicon.MEASURED_BY.items():  # what score, 得分是多少
+        if re.search(rf"\b{word}\b", question) if word.isascii() else word in question:
             return measure
     for m in re.finditer(r"(?:多少|几)\s*", question):
         rest = question[m.end():]
