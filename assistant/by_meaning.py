@@ -14,7 +14,7 @@ from typing import Protocol
 from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft
-from assistant.question import Intent, Question, quoted_names
+from assistant.question import Intent, Question, quoted_names, slot_words
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
 
@@ -63,7 +63,8 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
         return None  # 地址, 电话, 局长: asked, and not in the report
     if q.intent is Intent.FIGURE and not q.english and any(not scope.matcher.in_corpus(t) for t in q.terms):
         return None  # “三公”经费是多少 of a report that never says 三公: no figure of it is there to give
-    context = (*frame_words(), *own, *q.bodies, *q.places)  # how it is asked and whose report: not what about
+    # How it is asked (多少, 什么时候) and whose report: not what about.
+    context = (*frame_words(), *slot_words(q.norm, q.slot), *own, *q.bodies, *q.places)
     # An English word counts once, whichever of its report-side forms the unit uses.
     terms = list(q.expanded.values()) if q.english else question_terms(q.norm, context)
     query = state["standalone"]

@@ -35,7 +35,7 @@ _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|percentage|expenditure|"
                           r"spending|budget|income|revenue|investment|growth)\b|"
                           r"what percentage|what share|what rate|what amount|what figure|which figure|what number|^(?:total|amount)|"
-                          r"what (?:[\w-]+ ){0,3}score")
+                          r"what (?:[\w-]+ ){0,3}(?:score|rate|percentage|share|proportion)\b")
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance|invest")
 _GROWTH = r"增长|增幅|降幅|幅度|下降|降低|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
@@ -203,6 +203,11 @@ def _slots() -> dict[str, tuple[re.Pattern, re.Pattern | None, bool]]:
 def asked_slot(norm: str) -> str:
     """为什么 → reason, 什么时候成立 → date, 用来干什么 → purpose, 在什么地方 → place; '' for anything else."""
     return next((name for name, (cue, _, _) in _slots().items() if cue.search(norm)), "")
+
+
+def slot_words(norm: str, slot: str) -> list[str]:
+    """The words that ask for the slot (什么时候, 用来干什么): how the question asks, not what about."""
+    return [m.group(0) for m in _slots()[slot][0].finditer(norm)] if slot else []
 
 
 def answers_slot(text: str, slot: str, by_rules: bool = False) -> bool:

@@ -139,6 +139,19 @@ def question_terms(norm: str, frame: Sequence[str] = ()) -> list[str]:
     return list(dict.fromkeys(bigrams + _ASCII_WORD.findall(text)))
 
 
+def sentence_lead(unit: Unit) -> str:
+    """The opening clause of the sentence a window was cut from, or '' when the unit starts its sentence."""
+    text, offset = unit.chunk.text, unit.start - unit.chunk.start
+    start = max(text.rfind(mark, 0, offset) for mark in "。！？!?\n") + 1  # a part after ； shares the lead
+    if start >= offset:
+        return ""
+    head = _BREAK_CLAUSE.search(text, start, offset)
+    return text[start:head.start()] if head else ""
+
+
+_BREAK_CLAUSE = re.compile(r"[，,：:]")
+
+
 class UnitRanker:
     """Ranks the answer units of retrieved chunks: dense similarity, plus `lexical_weight` × lexical overlap."""
 
@@ -160,7 +173,10 @@ class UnitRanker:
         ranked = []
         for unit, d in zip(units, dense.tolist()):
             # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题.
-            lex = lexical_overlap(terms, f"{unmarked(unit.chunk.heading)} {unit.quote}" if headings else unit.quote)
+            # A window of a long sentence keeps the sentence's opening clause, which names what its figures are of
+            # (2022年度…“三公”经费支出决算中, …公务接待费支出3,080元,占11.81%).
+            context = f"{unmarked(unit.chunk.heading)} " if headings else ""
+            lex = lexical_overlap(terms, f"{context}{sentence_lead(unit)} {unit.quote}")
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked

@@ -35,7 +35,7 @@ def unmarked(heading: str) -> str:
 
 _TITLE_END = re.compile(r"[。：:；;！!？?]")
 MAX_TITLE = 40
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|人|名|家|个|项|%)")
+_FIGURE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:万元|亿元|元|人|名|家|个|项|%)")  # 23,005.58元 whole
 
 
 def _normalise_marker(title: str) -> str:

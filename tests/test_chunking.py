@@ -332,3 +332,12 @@ def test_a_sheet_unit_applies_only_after_it_is_declared():
     lines = [(text.index(line), text.index(line) + len(line)) for line in text.split("\n") if line]
     facts = [(f.label, f.value, f.unit) for start, end in lines for f in extract_facts(text, start, end, units)]
     assert facts == [("财政拨款", "200.5", "万元"), ("其他收入", "300", "元")]
+
+
+def test_a_heading_that_states_an_amount_with_thousands_separators_is_cut_before_the_whole_amount():
+    # A real 三公 report: the title must not keep 23 of 23,005.58元, or a list answer would state a figure
+    # its citation does not hold.
+    from ingest.structure import match_heading
+
+    line = "2. 公务用车购置及运行维护费支出23,005.58元。其中:"
+    assert match_heading(line, 0, len(line)).title == "2.公务用车购置及运行维护费支出"

@@ -142,3 +142,9 @@ def test_what_money_is_for_is_answered_by_the_sentence_that_gives_its_use(ask_in
 def test_a_quoted_english_name_need_not_appear_in_the_chinese_text(ask_in):
     answer = ask_in("r12", 'How much was actually spent on the "three public expenses" in 2022?')
     assert "26,085.58" in answer.text, answer.text
+
+
+def test_a_score_asked_by_its_noun_is_not_answered_with_a_count(ask_in):
+    # The opening states no score at all; 得分 asks for 分, so 自评项目35个 is no answer.
+    answer = ask_in("r10", "教育局2022年自评的得分是多少？")
+    assert answer.abstained, answer.text
