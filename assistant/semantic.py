@@ -162,7 +162,8 @@ class UnitRanker:
     def rank(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], needs_digit: bool = False,
              limit: int = 400, lexical_weight: float | None = None, headings: bool = True) -> list[RankedUnit]:
         """`headings`: a unit's own heading counts toward its overlap (a Chinese question's words are the
-        report's; an English question's mapped forms match headings too loosely)."""
+        report's; an English question's mapped forms match headings too loosely, so its units count the opening
+        clause of their sentence instead)."""
         weight = self.lexical_weight if lexical_weight is None else lexical_weight
         units = [u for c in chunks for u in units_of(c)][:limit]
         if needs_digit:
@@ -173,10 +174,11 @@ class UnitRanker:
         ranked = []
         for unit, d in zip(units, dense.tolist()):
             # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题.
-            # A window of a long sentence keeps the sentence's opening clause, which names what its figures are of
-            # (2022年度…“三公”经费支出决算中, …公务接待费支出3,080元,占11.81%).
-            context = f"{unmarked(unit.chunk.heading)} " if headings else ""
-            lex = lexical_overlap(terms, f"{context}{sentence_lead(unit)} {unit.quote}")
+            # For an English question, a part of a long sentence keeps the sentence's opening clause, which names
+            # what its figures are of (2022年度…“三公”经费支出决算中, …公务接待费支出3,080元,占11.81%). For a
+            # Chinese one it let an enumerated item (七是…) through on its sentence's opening words.
+            context = unmarked(unit.chunk.heading) if headings else sentence_lead(unit)
+            lex = lexical_overlap(terms, f"{context} {unit.quote}")
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked
