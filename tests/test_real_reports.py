@@ -115,36 +115,29 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
 
 # --- what a question asks for, in English and Chinese (questions written here, on the openings' text) ---------------
 
-def test_an_english_question_that_names_the_body_counts_what_it_asks_about(ask_in):
+@pytest.mark.parametrize(("rid", "question", "expected"), [
     # The body's English name is whose report, not what about: its words (big data, research, center) must not
     # outweigh what is counted.
-    answer = ask_in("r11", "How many deputy directors are there at the Kaiyuan Big Data Research Center?")
-    assert "副主任3名" in answer.text, answer.text
+    ("r11", "How many deputy directors are there at the Kaiyuan Big Data Research Center?", "副主任3名"),
+    # When: a sentence that states a date.
+    ("r11", "When was the big data research center set up?", "2019年2月"),
+    ("r11", "这个中心是什么时候组建的？", "2019年2月"),
+    # What money is for: the sentence that gives its use.
+    ("r12", "公务用车运行维护费主要用在什么地方了？", "燃料费"),
+    # A quoted English name need not appear in the Chinese text.
+    ("r12", 'How much was actually spent on the "three public expenses" in 2022?', "26,085.58"),
+])
+def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
+    answer = ask_in(rid, question)
+    assert expected in answer.text, answer.text
 
 
-def test_a_count_of_something_the_report_never_names_is_not_answered_with_another_count(ask_in):
-    answer = ask_in("r11", "How many patents does the Kaiyuan Big Data Research Center hold?")
-    assert answer.abstained, answer.text
-
-
-def test_when_is_answered_by_a_sentence_that_states_a_date(ask_in):
-    answer = ask_in("r11", "When was the big data research center set up?")
-    assert "2019年2月" in answer.text, answer.text
-    answer = ask_in("r11", "这个中心是什么时候组建的？")
-    assert "2019年2月" in answer.text, answer.text
-
-
-def test_what_money_is_for_is_answered_by_the_sentence_that_gives_its_use(ask_in):
-    answer = ask_in("r12", "公务用车运行维护费主要用在什么地方了？")
-    assert "燃料费" in answer.text, answer.text
-
-
-def test_a_quoted_english_name_need_not_appear_in_the_chinese_text(ask_in):
-    answer = ask_in("r12", 'How much was actually spent on the "three public expenses" in 2022?')
-    assert "26,085.58" in answer.text, answer.text
-
-
-def test_a_score_asked_by_its_noun_is_not_answered_with_a_count(ask_in):
+@pytest.mark.parametrize(("rid", "question"), [
+    # A count of something the report never names is not answered with another count.
+    ("r11", "How many patents does the Kaiyuan Big Data Research Center hold?"),
     # The opening states no score at all; 得分 asks for 分, so 自评项目35个 is no answer.
-    answer = ask_in("r10", "教育局2022年自评的得分是多少？")
+    ("r10", "教育局2022年自评的得分是多少？"),
+])
+def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
+    answer = ask_in(rid, question)
     assert answer.abstained, answer.text
