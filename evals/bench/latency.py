@@ -5,42 +5,67 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from unittest.mock import patch
+from uuid import UUID
+
+from langchain_core.callbacks import BaseCallbackHandler
 
 from evals.bench.procs import dir_size_mb
 from evals.bench.stats import StepProfiler, summary_ms
 from evals.dataset import EvalItem
 
 STEPS = ("analysing", "embedding", "retrieval", "answering", "verifying", "other")
-# The Assistant's chain steps, timed by wrapping them from outside (the engine is not edited for the bench).
-_CHAIN_STEPS = (("_rewrite", "analysing"), ("_analyse", "analysing"), ("_retrieve", "retrieval"),
-                ("_answer", "answering"), ("_verify", "verifying"))
+# The Assistant's chain steps, by their run names (assistant.core builds the chain of named runnables).
+_CHAIN_STEPS = {"standalone": "analysing", "plan": "analysing", "hits": "retrieval", "draft": "answering",
+                "verify": "verifying"}
 WARMUP_QUESTIONS = 3
+
+
+class StepTimer(BaseCallbackHandler):
+    """Times the chain's named steps through LangChain's callbacks: a region opens at a step's start and closes at
+    its end or error (steps run in sequence on one thread, so regions nest)."""
+
+    def __init__(self, profiler: StepProfiler, labels: dict[str, str]) -> None:
+        self.profiler = profiler
+        self.labels = labels
+        self._open: dict[UUID, AbstractContextManager] = {}
+
+    def on_chain_start(self, serialized, inputs, *, run_id: UUID, **kwargs) -> None:
+        label = self.labels.get(kwargs.get("name") or "")
+        if label:
+            region = self.profiler.region(label)
+            region.__enter__()
+            self._open[run_id] = region
+
+    def on_chain_end(self, outputs, *, run_id: UUID, **kwargs) -> None:
+        region = self._open.pop(run_id, None)
+        if region is not None:
+            region.__exit__(None, None, None)
+
+    def on_chain_error(self, error, *, run_id: UUID, **kwargs) -> None:
+        self.on_chain_end(None, run_id=run_id)
 
 
 @contextmanager
 def instrumented(assistant, profiler: StepProfiler) -> Iterator[None]:
-    """Time this assistant's chain steps, its query embedding and every retriever search, exclusively."""
+    """Time this assistant's chain steps (callbacks on its named runnables), its query embedding and every retriever
+    search, exclusively."""
     from vectorstore.hybrid import HybridRetriever
 
+    chain = assistant.chain
     with ExitStack() as stack:
-        stack.callback(_rebuild_chain, assistant)  # registered first, so it runs after the patches are undone
-        for name, label in _CHAIN_STEPS:
-            stack.enter_context(patch.object(assistant, name, profiler.wrap(label, getattr(assistant, name))))
         embeddings = assistant.store.embeddings
         stack.enter_context(patch.object(embeddings, "embed_query",
                                          profiler.wrap("embedding", embeddings.embed_query)))
         stack.enter_context(patch.object(HybridRetriever, "search",
                                          profiler.wrap("retrieval", HybridRetriever.search)))
-        _rebuild_chain(assistant)
-        yield
-
-
-def _rebuild_chain(assistant) -> None:
-    # The chain holds the step methods it was built with; rebuilding picks up (or drops) the timed ones.
-    assistant.chain = assistant._build_chain()
+        assistant.chain = chain.with_config(callbacks=[StepTimer(profiler, _CHAIN_STEPS)])
+        try:
+            yield
+        finally:
+            assistant.chain = chain
 
 
 def asker(assistant, filters: dict | None = None) -> Callable[[EvalItem], object]:
