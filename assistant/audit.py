@@ -8,67 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from enum import Enum
+
+from assistant import audit_checks as checks
+from assistant.audit_checks import fmt
+from assistant.findings import KIND_LABELS, STATUS_LABELS, Finding, Kind, Span, Status, where
+
+__all__ = ["KIND_LABELS", "STATUS_LABELS", "Finding", "Kind", "Span", "Status", "audit_chunks", "audit_document",
+           "audit_notes", "audit_report", "where"]
 
 
-class Kind(str, Enum):
-    PARTS_SUM = "parts_sum"  # a total against its parts
-    TARGET = "target"  # a performance target against the spending reported
-    RESTATED = "restated"  # one quantity stated in several places
-    OTHER_YEAR = "other_year"  # alike in words, but of different years: not a contradiction
-    MALFORMED = "malformed_number"  # e.g. 449.34.34万元
-    BLANK = "blank"  # a number left out: 第 届
-    TRUNCATED = "truncated"  # a term cut off mid-word, text missing
-    TYPO = "typo"  # a known misspelling of a genre term
-
-
-class Status(str, Enum):
-    HOLDS = "holds"
-    FAILS = "fails"
-    MALFORMED = "malformed"
-    DIFFERS = "differs"
-    BLANK = "blank"
-
-
-KIND_LABELS = {Kind.PARTS_SUM: "分项与合计", Kind.TARGET: "目标与执行", Kind.RESTATED: "前后表述",
-               Kind.OTHER_YEAR: "不同年度", Kind.MALFORMED: "数字格式", Kind.BLANK: "内容空缺",
-               Kind.TRUNCATED: "文字残缺", Kind.TYPO: "疑似错字"}
-STATUS_LABELS = {Status.HOLDS: "相符", Status.FAILS: "不符", Status.MALFORMED: "数字有误",
-                 Status.DIFFERS: "前后不一", Status.BLANK: "缺漏"}
 _NOTE_ORDER = (Kind.MALFORMED, Kind.RESTATED, Kind.PARTS_SUM, Kind.TARGET, Kind.BLANK, Kind.TRUNCATED, Kind.TYPO)
-
-
-@dataclass(frozen=True)
-class Span:
-    """A quoted stretch of a report: text[start:end] of `source` is `quote`."""
-
-    source: str
-    start: int
-    end: int
-    quote: str
-    section: str = ""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One check on one report, with the spans it involves and, for figures, the expected and stated values."""
-
-    kind: Kind
-    status: Status
-    message: str  # one line, Chinese
-    spans: tuple[Span, ...]  # the first is what the finding is about
-    expected: str | None = None
-    actual: str | None = None
-    about: tuple[str, ...] = ()  # words an answer states when it is about this finding (for notes)
-
-    @property
-    def is_problem(self) -> bool:
-        return self.status is not Status.HOLDS
-
-    def to_json_dict(self) -> dict:
-        return {"kind": self.kind.value, "status": self.status.value, "message": self.message,
-                "spans": [asdict(s) for s in self.spans], "expected": self.expected, "actual": self.actual}
 
 
 def audit_chunks(chunks: Iterable) -> list[Finding]:
@@ -88,7 +37,6 @@ def audit_document(doc) -> list[Finding]:
 
 def audit_report(chunks: Sequence) -> list[Finding]:
     """All checks on one report's chunks: the problems first, then what holds."""
-    from assistant import audit_checks as checks
     from ingest.facts import NUMBER
 
     text = _sparse_text(chunks)
@@ -116,8 +64,6 @@ def _sparse_text(chunks: Sequence) -> str:
 
 def malformed_finding(figure, implied: list) -> Finding:
     """449.34.34万元, with the value its parts, or its total less the other parts, give it."""
-    from assistant.audit_checks import fmt
-
     head = f"{figure.name}原文写作“{figure.written}”，数字格式有误"
     implied = sorted(implied, key=lambda i: not i.from_parts)
     readings = []
@@ -225,18 +171,6 @@ def _truncatable_terms() -> list[str]:
 def _context(chunk, start: int, end: int) -> str:
     lo, hi = max(0, start - _CONTEXT), min(len(chunk.text), end + _CONTEXT)
     return ("…" if lo else "") + chunk.text[lo:hi].replace("\n", " ") + ("…" if hi < len(chunk.text) else "")
-
-
-def where(section: str) -> str:
-    """一、部门概况 › （四）部门预算… → 一（四）: the heading numbers of a section path."""
-    marks = []
-    for title in section.split(" › "):
-        m = re.match(r"\s*(?:([一二三四五六七八九十]+)、|[（(]([一二三四五六七八九十]+)[）)]|(\d+)[、.．])", title)
-        if m and m.group(2):
-            marks.append(f"（{m.group(2)}）")
-        elif m:
-            marks.append(m.group(1) or m.group(3))
-    return "".join(marks)
 
 
 # --- notes on answers ----------------------------------------------------------------------------
