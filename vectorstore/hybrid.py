@@ -6,7 +6,6 @@ import ctypes
 import logging
 import time
 from dataclasses import dataclass, field
-from enum import Enum
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -15,6 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
 from ingest.models import Chunk
+from vectorstore.kinds import Fusion
 from vectorstore.lexical import LexicalIndex
 from vectorstore.records import to_document
 from vectorstore.store import ChunkStore
@@ -23,11 +23,6 @@ from vectorstore.tokenize import Tokenizer
 log = logging.getLogger(__name__)
 MAX_SCOPES = 64  # filters remembered per loaded view
 OWN_STATISTICS_MAX = 4096  # a filter keeping at most this many chunks gets BM25 statistics of its own
-
-
-class Fusion(str, Enum):
-    RRF = "rrf"  # reciprocal rank fusion
-    WEIGHTED = "weighted"  # min-max normalised scores, weighted sum
 
 
 @dataclass(frozen=True)
@@ -170,7 +165,7 @@ class HybridRetriever(BaseRetriever):
             return len(view.unembedded)
         return sum(view.chunks[i].id in view.unembedded for i in np.flatnonzero(mask))
 
-    def _dense_within(self, view: _Loaded, scope: "_Scope", query_vector: list[float]) -> list[tuple[int, float]]:
+    def _dense_within(self, view: _Loaded, scope: _Scope, query_vector: list[float]) -> list[tuple[int, float]]:
         """Cosine similarity to every kept chunk that has a vector, top `fetch_k`. The vector index answers a
         selective filter approximately: at 1,000 reports it returned no chunk at all of the one selected report
         for some questions. The kept chunks' vectors are read once per scope and view (and again when vectors
