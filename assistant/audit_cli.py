@@ -36,7 +36,7 @@ def cmd_audit(args) -> int:
 
 def _stored_chunks(args) -> tuple[list, dict[str, str]]:
     from assistant import Assistant
-    from assistant.cli import settings_from
+    from assistant.settings import settings_from
 
     assistant = Assistant.from_settings(settings_from(args))
     assistant.ensure_corpus(progress=sys.stderr.isatty())

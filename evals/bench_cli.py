@@ -45,7 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_bench(args) -> int:
-    from assistant.cli import settings_from
+    from assistant.settings import settings_from
     from evals.bench.suite import BenchOptions, run_bench
     from evals.bench.table import markdown
     from evals.dataset import load_dataset

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 LLM_LABEL = "report-qa + LLM"
@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def cmd_eval(args) -> int:
     from assistant import Assistant
-    from assistant.cli import settings_from
+    from assistant.settings import settings_from
     from evals.dataset import default_dataset, load_dataset
     from evals.pipelines import default_pipeline, naive_pipeline
     from evals.report import as_json, failures, llm_markdown, markdown

@@ -7,9 +7,9 @@ import math
 import os
 import re
 import socket
-import threading
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from evals.bench.procs import stop
 from langchain_core.embeddings import Embeddings
 
+from evals.bench.procs import stop
 from ingest.chunker import chunk_document
 from ingest.loaders import load_document
 
@@ -230,7 +229,7 @@ def served(base: Path, **env_extra: str) -> Iterator[ServedApp]:
     env = _without_project_env()
     env.update(REPORT_QA_DATA_DIR=str(data_dir), GRADIO_ANALYTICS_ENABLED="False", NO_PROXY="127.0.0.1,localhost",
                PYTHONIOENCODING="utf-8", **env_extra)
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+    command = [sys.executable, "-m", "report_qa", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--data-dir", str(data_dir), "--rate-limit", "100"]
     url = f"http://127.0.0.1:{port}/"
     with log.open("wb") as out:

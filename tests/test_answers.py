@@ -212,7 +212,7 @@ def test_question_naming_the_bureau_is_not_answered_from_another_departments_rep
 
 
 def _cli_ask(data_dir, env, *args):
-    return subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(data_dir), "ask", "--json", *args],
+    return subprocess.run([sys.executable, "-m", "report_qa", "--data-dir", str(data_dir), "ask", "--json", *args],
                           capture_output=True, text=True, env=env, timeout=120)
 
 

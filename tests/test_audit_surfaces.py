@@ -9,7 +9,7 @@ import pytest
 
 from assistant import Answer, Citation
 from assistant.audit import Finding, Kind, Span, Status, audit_chunks, audit_notes
-from assistant.cli import main as cli_main
+from report_qa.cli import main as cli_main
 from ui.audit_panel import audit_html
 
 PROJECT_QUESTION = "项目支出是多少？"

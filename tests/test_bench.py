@@ -152,7 +152,7 @@ def test_table_shows_serve_memory_and_errors_of_the_largest_scale_store():
 
 
 def test_bench_subcommand_is_registered_with_its_options(capsys):
-    from assistant.cli import main
+    from report_qa.cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(["bench", "--help"])
@@ -163,7 +163,7 @@ def test_bench_subcommand_is_registered_with_its_options(capsys):
 
 
 def test_bench_refuses_a_malformed_client_list(capsys):
-    from assistant.cli import main
+    from report_qa.cli import main
 
     with pytest.raises(SystemExit):
         main(["bench", "--clients", "1,zero"])

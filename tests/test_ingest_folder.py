@@ -67,7 +67,7 @@ def test_a_mixed_folder_stores_both_good_reports_and_names_every_other_file(fast
 
 
 def test_cli_prints_one_line_per_file_and_exits_nonzero_when_any_failed(mixed_folder, tmp_path, subprocess_env):
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(tmp_path / "data"), "ingest",
+    done = subprocess.run([sys.executable, "-m", "report_qa", "--data-dir", str(tmp_path / "data"), "ingest",
                            str(mixed_folder)], cwd=ROOT, env=subprocess_env, capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
@@ -83,7 +83,7 @@ def test_a_folder_of_only_good_reports_exits_zero(tmp_path, report_path, subproc
     folder = tmp_path / "good"
     folder.mkdir()
     (folder / "a.txt").write_bytes(report_path.read_bytes())
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(tmp_path / "data"), "ingest",
+    done = subprocess.run([sys.executable, "-m", "report_qa", "--data-dir", str(tmp_path / "data"), "ingest",
                            str(folder)], cwd=ROOT, env=subprocess_env, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("已入库 stored\t")

@@ -56,7 +56,7 @@ def version(report_text: str, n: int) -> str:
 
 
 def start_ingest(data_dir: Path, path: Path, log: Path, env: dict) -> subprocess.Popen:
-    command = [sys.executable, "-m", "assistant.cli", "-v", "--data-dir", str(data_dir), "ingest", str(path)]
+    command = [sys.executable, "-m", "report_qa", "-v", "--data-dir", str(data_dir), "ingest", str(path)]
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out,
                                 stdin=subprocess.DEVNULL)
@@ -94,7 +94,7 @@ def timed_ingest(data_dir: Path, path: Path, log: Path, env: dict) -> float:
 
 
 def cli_ask(data_dir: Path, env: dict) -> dict:
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(data_dir), "ask", "--json",
+    done = subprocess.run([sys.executable, "-m", "report_qa", "--data-dir", str(data_dir), "ask", "--json",
                            TOTAL_QUESTION], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=STEP_TIMEOUT_S)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]

@@ -64,7 +64,7 @@ def _scanned_pdf(folder: Path) -> Path:
 def _fifty_mb(folder: Path) -> Path:
     path = folder / "huge.txt"
     with path.open("wb") as out:
-        out.write("庐山市科学技术局\n一、部门概况\n".encode("utf-8"))
+        out.write("庐山市科学技术局\n一、部门概况\n".encode())
         out.truncate(FIFTY_MB)  # sparse: 50 MB on paper, nothing to write
     return path
 
@@ -111,7 +111,7 @@ def test_fifty_mb_file_fails_fast_without_reading_it(fast_assistant, tmp_path):
 
 def test_cli_ingest_of_only_bad_files_names_each_and_exits_nonzero(tmp_path, subprocess_env):
     files = [make(tmp_path) for make, _ in BAD_FILES.values()]
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(tmp_path / "data"), "ingest",
+    done = subprocess.run([sys.executable, "-m", "report_qa", "--data-dir", str(tmp_path / "data"), "ingest",
                            *map(str, files)], cwd=ROOT, env=subprocess_env, capture_output=True, text=True,
                           timeout=180)
     assert done.returncode == 1

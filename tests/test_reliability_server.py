@@ -44,7 +44,7 @@ class Server:
 def serve(base: Path, *flags: str, env_extra: dict | None = None) -> Iterator[Server]:
     """`report-qa serve` (no --host: the default binding) on a free port; stopped however the test ends."""
     port, data_dir = free_port(), base / "data"
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir),
+    command = [sys.executable, "-m", "report_qa", "serve", "--port", str(port), "--data-dir", str(data_dir),
                *flags]
     started = start(command, f"http://127.0.0.1:{port}/", base / "serve.log", env=clean_env(**(env_extra or {})))
     try:
@@ -107,7 +107,7 @@ def test_server_binds_loopback_only_by_default(desk):
 
 
 def test_serve_help_names_the_loopback_default_and_warns_about_all_interfaces(subprocess_env):
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "serve", "--help"], cwd=ROOT, env=subprocess_env,
+    done = subprocess.run([sys.executable, "-m", "report_qa", "serve", "--help"], cwd=ROOT, env=subprocess_env,
                           capture_output=True, text=True, timeout=60)
     text = " ".join(done.stdout.split())
     assert "default 127.0.0.1" in text and "0.0.0.0 exposes the desk to the network" in text

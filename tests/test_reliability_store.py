@@ -25,7 +25,7 @@ CLI_TIMEOUT_S = 180
 
 
 def run_cli(*args: str, env: dict, preexec_fn=None, timeout: float = CLI_TIMEOUT_S) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "report_qa", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout, preexec_fn=preexec_fn)
 
 
@@ -221,7 +221,7 @@ def test_store_from_before_the_manifest_keeps_serving_while_a_new_version_is_wri
 @pytest.mark.timeout(420)
 def test_two_ingest_processes_at_once_both_finish_with_the_clean_count(tmp_path, subprocess_env, report_chunks):
     data_dir = tmp_path / "data"
-    command = [sys.executable, "-m", "assistant.cli", "--data-dir", str(data_dir), "ingest"]
+    command = [sys.executable, "-m", "report_qa", "--data-dir", str(data_dir), "ingest"]
     writers = [subprocess.Popen(command, cwd=ROOT, env=subprocess_env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
     try:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.question import asked_measure
-from assistant.semantic import (Calibration, SemanticAnswerer, UnitRanker, UnitVectors,
-                                question_terms, units_of)
+from assistant.semantic import Calibration, SemanticAnswerer, UnitRanker, UnitVectors, question_terms, units_of
 from ingest.models import Chunk
 
 
@@ -43,7 +42,7 @@ def test_units_are_exact_spans_of_the_source_and_long_table_lines_become_windows
         assert text[u.start - chunk.start:u.end - chunk.start] == u.quote
     assert any(u.quote.endswith("执行率97%") or "执行率97%" in u.quote for u in units)
     assert any("项目支出 29441.59" in u.quote and len(u.quote) <= 80 for u in units)
-    assert all(not u.quote[0] in " ,，" for u in units)
+    assert all(u.quote[0] not in " ,，" for u in units)
 
 
 def test_unit_vectors_are_embedded_once():

@@ -89,8 +89,8 @@ def test_reingest_through_the_server_adds_nothing(server_assistant):
 
 
 def test_server_mode_gives_the_embedded_answers(server_assistant, session_assistant):
-    from evals.dataset import load_dataset
     from evals.bench_cli import _default_dataset
+    from evals.dataset import load_dataset
 
     items = load_dataset(_default_dataset())[:SAME_ANSWER_QUESTIONS]
     for item in items:

@@ -244,7 +244,7 @@ def test_assistant_with_an_unknown_department_filter_abstains(session_assistant,
 
 
 def test_cli_ingest_prints_chunks_stored_and_seconds(session_data_dir, subprocess_env, report_chunks):
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(session_data_dir), "ingest"],
+    done = subprocess.run([sys.executable, "-m", "report_qa", "--data-dir", str(session_data_dir), "ingest"],
                           capture_output=True, text=True, env=subprocess_env, timeout=120)
     assert done.returncode == 0, done.stderr
     stored = re.search(r"(\d+) chunks stored \((\d+) new", done.stdout)
@@ -254,7 +254,7 @@ def test_cli_ingest_prints_chunks_stored_and_seconds(session_data_dir, subproces
 
 def test_cli_ingest_of_a_missing_file_fails_with_its_name(tmp_path, subprocess_env):
     missing = tmp_path / "no-such-report.txt"
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(tmp_path / "data"), "ingest",
+    done = subprocess.run([sys.executable, "-m", "report_qa", "--data-dir", str(tmp_path / "data"), "ingest",
                            str(missing)], capture_output=True, text=True, env=subprocess_env, timeout=120)
     assert done.returncode != 0
     assert "no-such-report.txt" in done.stderr

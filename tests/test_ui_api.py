@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from assistant.cli import main as cli_main
+from report_qa.cli import main as cli_main
 from ui.feedback import FEEDBACK_FILE, FeedbackStore, Rating
 
 TOTAL_QUESTION = "2022年科技局总支出是多少？"

@@ -36,7 +36,7 @@ def register(sub) -> None:
 
 def _cmd_serve(args) -> int:
     from assistant import Assistant
-    from assistant.cli import settings_from
+    from assistant.settings import settings_from
     from ui.app import build_app, launch
 
     if args.host in _ALL_INTERFACES:

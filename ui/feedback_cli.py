@@ -21,7 +21,7 @@ def register(sub) -> None:
 
 
 def _cmd_export(args) -> int:
-    from assistant.cli import settings_from
+    from assistant.settings import settings_from
 
     store = FeedbackStore(settings_from(args).data_dir / FEEDBACK_FILE)
     text = store.export(args.format)

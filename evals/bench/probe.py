@@ -17,8 +17,8 @@ def probe(data_dir: Path, question: str) -> dict:
 
     pid = os.getpid()
     began = time.perf_counter()
-    from assistant import Assistant, Settings
     import assistant.core  # noqa: F401  (what `report-qa ask` imports: Chroma, LangChain, jieba, bm25s)
+    from assistant import Assistant, Settings
 
     imported = time.perf_counter()
     rss_imported = rss_mb(pid)

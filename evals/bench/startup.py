@@ -22,7 +22,7 @@ BENCH_RATE_LIMIT = 100_000
 
 def report_qa() -> list[str]:
     script = tool("report-qa")
-    return [script] if script else [sys.executable, "-m", "assistant.cli"]
+    return [script] if script else [sys.executable, "-m", "report_qa"]
 
 
 def cli_cold_start(data_dir: Path, question: str, runs: int = 3) -> dict:

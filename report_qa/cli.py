@@ -1,4 +1,5 @@
-"""The `report-qa` command line: ingest, ask, serve, eval."""
+"""The `report-qa` command line: ingest, ask, serve, eval, bench, feedback, audit. It sits above every package:
+it imports the subcommands of `ui`, `evals` and the audit, and none of them imports it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ import json
 import logging
 import sys
 from pathlib import Path
+
+from assistant.audit_cli import register as audit_command
+from assistant.settings import settings_from
+from evals.bench_cli import register as bench_command
+from evals.cli import register as eval_command
+from ui.cli import register as serve_command
+from ui.feedback_cli import register as feedback_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,28 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="only this year's reports")
     p.set_defaults(func=_cmd_ask)
 
-    for name, module in (("serve", "ui.cli"), ("eval", "evals.cli"), ("bench", "evals.bench_cli"),
-                         ("feedback", "ui.feedback_cli"), ("audit", "assistant.audit_cli")):
-        _maybe_add(sub, name, module)
+    for register in (serve_command, eval_command, bench_command, feedback_command, audit_command):
+        register(sub)
     return parser
-
-
-def _maybe_add(sub, name: str, module: str) -> None:
-    """Subcommands that live in leaf packages register only when that package provides them."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError:
-        return
-    mod.register(sub)
-
-
-def settings_from(args):
-    from assistant.settings import Settings
-
-    overrides = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
-    return Settings(**overrides)
 
 
 def _cmd_ingest(args) -> int:

@@ -1,0 +1,1 @@
+"""The `report-qa` command: the layer above every package (assistant, ui, evals); nothing imports it."""
