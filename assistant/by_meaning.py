@@ -6,9 +6,9 @@ answer it with a wrong figure."""
 from __future__ import annotations
 
 import re
-from functools import cache
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from assistant import lexicon

@@ -98,7 +98,7 @@ class Assistant:
         """Ingest the bundled report when the store is empty (first start); else load the stored corpus now,
         so that the first question does not wait for it (10 s and more at 1,000 reports)."""
         if self.store.count() > 0:
-            self.matcher
+            self.load()
             return None
         log.info("store is empty: ingesting %s", self.settings.corpus_dir)
         return self.ingest([self.settings.corpus_dir], progress=progress)
@@ -146,6 +146,10 @@ class Assistant:
         if self._findings is None:
             self._findings = audit_chunks(self.retriever.chunks)
         return self._findings
+
+    def load(self) -> Matcher:
+        """The stored corpus, loaded now if it is not yet (the matcher's vocabulary and the reports' names)."""
+        return self.matcher
 
     @property
     def matcher(self) -> Matcher:
@@ -225,7 +229,7 @@ class Assistant:
         return rewrite(state["question"], state["history"])
 
     def _plan(self, state: dict) -> QueryPlan:
-        self.matcher  # loads the corpus first: the tokenizer learns the reports' names from it
+        self.load()  # the corpus first: the tokenizer learns the reports' names from it
         return self.planner.plan(state["question"], state["standalone"], state.get("filters"))
 
     def _retrieve(self, state: dict) -> list:

@@ -39,7 +39,7 @@ class Draft:
         return f"[{len(self.spans)}]"
 
     @classmethod
-    def not_found(cls) -> "Draft":
+    def not_found(cls) -> Draft:
         """The honest abstention: 报告中未找到相关信息, with no citation."""
         draft = cls(abstained=True)
         draft.add(NOT_FOUND)

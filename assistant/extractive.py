@@ -5,10 +5,18 @@ from __future__ import annotations
 import logging
 import re
 
-from assistant.draft import Draft, Span
-from assistant.figures import (MIN_FIGURE_SCORE, Candidate, clean_lead, dedupe, figure_candidates, figure_draft,
-                               with_source_chunks, year_ok)
 from assistant import lexicon
+from assistant.draft import Draft, Span
+from assistant.figures import (
+    MIN_FIGURE_SCORE,
+    Candidate,
+    clean_lead,
+    dedupe,
+    figure_candidates,
+    figure_draft,
+    with_source_chunks,
+    year_ok,
+)
 from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.parts import members_draft, parts_draft

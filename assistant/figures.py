@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.matching import Matcher, norm_text
-from assistant.departments import abbreviates
 from assistant.question import UNIT_GROUPS, Question, UnitKind
 from ingest.models import Chunk, Fact
 from ingest.sentences import sentence_spans
@@ -90,7 +90,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     rarest = matcher.rarest_name(q)
     labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
-    for rank, hit in enumerate(hits):
+    for hit in hits:
         chunk = hit.chunk
         for fact in chunk.facts:
             if not _unit_ok(q, fact):

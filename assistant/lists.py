@@ -8,8 +8,8 @@ from assistant.draft import Span
 from assistant.matching import Matcher, norm_text
 from assistant.question import Question
 from ingest.chunker import SECTION_SEP
-from ingest.models import Chunk
 from ingest.enumerations import leading_number, marker_free, numbered_items
+from ingest.models import Chunk
 from ingest.sentences import clause_spans, enumerated_spans, sentence_spans
 from ingest.structure import unmarked
 from vectorstore.hybrid import ScoredChunk

@@ -9,9 +9,9 @@ from typing import Any
 
 from assistant.draft import Draft, Span
 from assistant.verify import numbers_in, unsupported_names, unsupported_numbers
-from vectorstore.tokenize import bigrams
 from ingest.sentences import sentence_spans
 from vectorstore.hybrid import ScoredChunk
+from vectorstore.tokenize import bigrams
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,13 @@ from assistant.verify import numbers_in
 
 _CUE = r"(?:多少|几[家个名人项条笔次所届期]?|how many|how much)"
 _CUE_RE = re.compile(_CUE, re.IGNORECASE)
-_SPLIT_AT_CUE = re.compile(r",?\s+and\s+(?=(?:for\s+|in\s+|at\s+)?(?:how|what))|[，,、;；？?。]|(?<=[\u4e00-\u9fff])(?:以及|还有|和)(?=[\u4e00-\u9fff]*" + _CUE + ")")
+_SPLIT_AT_CUE = re.compile(r",?\s+and\s+(?=(?:for\s+|in\s+|at\s+)?(?:how|what))|[，,、;；？?。]|"
+                           r"(?<=[\u4e00-\u9fff])(?:以及|还有|和)(?=[\u4e00-\u9fff]*" + _CUE + ")")
 _EACH = re.compile(r"(.+?)(?:分别|各自|各)((?:是|为|有)?[^？?，,]{0,4}?(?:多少|几)[^？?]*)[？?]?$")
 _CONJ = re.compile(r"以及|和|(?<!参)与|及(?!时)|、|跟|and")
 # A sum, a ratio or a difference of two things is one figure, not one per thing.
-_ONE_FIGURE = re.compile(r"合计|一共|总共|共计|共有|加起来|合起来|总和|之和|总计|比例|之比|占比|比重|相比|差|(?<![相对占])比(?![例重]).{1,12}[多少高低大小]|"
+_ONE_FIGURE = re.compile(r"合计|一共|总共|共计|共有|加起来|合起来|总和|之和|总计|比例|之比|占比|比重|相比|差|"
+                         r"(?<![相对占])比(?![例重]).{1,12}[多少高低大小]|"
                          r"total|combined|altogether|sum|ratio")
 _VERB_BEFORE_CUE = re.compile(r"(?:的)?(?:分别|各自|各)?(?:是|为|有|达到|达)?$")
 # What a part says once its figure cue and frame words are gone: nothing left means it has no subject.
@@ -194,7 +196,7 @@ def merge(drafts: list[Draft]) -> Draft:
     for i, (line, spans) in enumerate(lines):
         if any(j != i and said[i] in said[j] and (said[i] != said[j] or j < i) for j in range(len(lines))):
             continue
-        merged.add(_CITED.sub(lambda m: merged.cite(spans[int(m.group(1)) - 1]), line) + "\n")
+        merged.add(_CITED.sub(lambda m, spans=spans: merged.cite(spans[int(m.group(1)) - 1]), line) + "\n")
     merged.notice = " ".join(dict.fromkeys(d.notice for d in answered if d.notice))
     return merged
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cache
-from enum import Enum
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cache
 
 from assistant import glossary, lexicon
 from assistant.knowledge import load
@@ -32,16 +32,19 @@ UNIT_GROUPS = {
     UnitKind.PERCENT: ("%",),
 }
 _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
-                          r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|percentage|expenditure|"
-                          r"spending|budget|income|revenue|investment|growth)\b|"
-                          r"what percentage|what share|what rate|what amount|what figure|which figure|what number|^(?:total|amount)|"
+                          r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|"
+                          r"percentage|expenditure|spending|budget|income|revenue|investment|growth)\b|"
+                          r"what percentage|what share|what rate|what amount|what figure|which figure|what number|"
+                          r"^(?:total|amount)|"
                           r"what (?:[\w-]+ ){0,3}(?:score|rate|percentage|share|proportion)\b")
-_MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|how much|expenditure|spend|spent|"
+_MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|"
+                         r"how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance|invest")
 _GROWTH = r"增长|增幅|降幅|幅度|下降|降低|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
 _PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|涨|百分|比例|占比|满意度|率|percent|percentage|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
-_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场份张本门处回])(?![目件例单称字庭乡])")  # not 多少项目资金
+# 几家, 多少人: the counter; not 多少项目资金
+_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场份张本门处回])(?![目件例单称字庭乡])")
 # 多少企业 counts firms even with no counter word; the noun says which counter the report uses.
 _COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|单位|人员|人|博士|专家|特派员|机构|项目|平台|载体)"
                          r"(?![资经支款费金奖补])")  # 多少项目资金 asks for money
@@ -51,7 +54,8 @@ _COUNT_EN = re.compile(r"how many\s+(\w+)")
 _EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "people": "人", "staff": "人",
                    "employees": "人", "projects": "个", "loans": "笔", "doctors": "名", "phds": "名",
                    "specialists": "名", "commissioners": "名", "measures": "条", "items": "项", "tasks": "项"}
-_LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|都有|什么成绩|什么问题|什么措施|包括|"
+_LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|"
+                        r"都有|什么成绩|什么问题|什么措施|包括|"
                         r"what (?:are|were) the|which|list|name the|what problems|what measures|what achievements")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
 _NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到年度月日")
@@ -66,10 +70,12 @@ _QUESTION_WORD = re.compile(r"^(?:哪|几|多少)|^(?:方面|部分|组成|构�
 _BREAKDOWN = re.compile(r"组成|构成|由哪|哪[几两三四]?(?:个)?部分|哪些部分|分为|分成|包[括含]哪|具体包[括含]|明细|各[是为有贷拿获得花用]|"
                         r"分别[是为有贷拿获得花用给]|"
                         r"(?:每|各)(?:家|个|项|笔)|break\s*down|consist|made up|composed|split|each")
-_COMPARE_MAX = re.compile(r"(?:多|大|高)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:多|大|高)|(?:更|最|较)(?:多|大|高)|(?:多|大|高)还是|比[^？?，,]{1,14}(?:多|大|高)|"
+_COMPARE_MAX = re.compile(r"(?:多|大|高)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:多|大|高)|(?:更|最|较)(?:多|大|高)|"
+                          r"(?:多|大|高)还是|比[^？?，,]{1,14}(?:多|大|高)|"
                           r"\bwhich\b[^?]*\b(?:more|larger|bigger|higher|greater|largest|biggest|highest|most)\b|"
                           r"\b(?:more|larger|bigger|higher|greater)\s+than\b")
-_COMPARE_MIN = re.compile(r"(?:少|小|低)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:少|小|低)|(?:更|最|较)(?:少|小|低)|(?:少|小|低)还是|比[^？?，,]{1,14}(?:少|小|低)|"
+_COMPARE_MIN = re.compile(r"(?:少|小|低)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:少|小|低)|(?:更|最|较)(?:少|小|低)|"
+                          r"(?:少|小|低)还是|比[^？?，,]{1,14}(?:少|小|低)|"
                           r"\bwhich\b[^?]*\b(?:less|fewer|smaller|lower|least|smallest|lowest)\b|"
                           r"\b(?:less|fewer|smaller|lower)\s+than\b")
 
@@ -84,7 +90,8 @@ class Question:
     count_unit: str = ""  # e.g. 家 for 几家
     years: list[int] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
-    bodies: list[str] = field(default_factory=list)  # 财政局, 统计局: bodies named in the question  # 另一市, 江西省: a place other than the report's own narrows it
+    # 财政局, 统计局: bodies named in the question (另一市, 江西省: a place other than the report's own narrows it)
+    bodies: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # subject words, generic words removed
     expanded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term → report-side forms
     unmapped: list[str] = field(default_factory=list)  # English content words with no report-side form

@@ -51,7 +51,9 @@ _BARE = re.compile(r"^(?:那么?|请问)?(?:是|有|分别是|都是|具体是)?
 
 def needs_history(question: str) -> bool:
     q = question.strip()
-    return bool(_EN_AND.match(q) or _BARE.match(q)) or bool(_ELLIPTIC.match(q) or _TRAILING_NE.match(q) or _PRONOUN.search(q)) and len(q) <= 40
+    if _EN_AND.match(q) or _BARE.match(q):
+        return True
+    return bool(_ELLIPTIC.match(q) or _TRAILING_NE.match(q) or _PRONOUN.search(q)) and len(q) <= 40
 
 
 def standalone_history(history: Sequence[dict]) -> str:

@@ -5,14 +5,13 @@ or paraphrased question about any report finds the sentence that means what it a
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
-
-import logging
 
 import numpy as np
 
@@ -139,19 +138,6 @@ def question_terms(norm: str, frame: Sequence[str] = ()) -> list[str]:
     return list(dict.fromkeys(bigrams + _ASCII_WORD.findall(text)))
 
 
-def sentence_lead(unit: Unit) -> str:
-    """The opening clause of the sentence a window was cut from, or '' when the unit starts its sentence."""
-    text, offset = unit.chunk.text, unit.start - unit.chunk.start
-    start = max(text.rfind(mark, 0, offset) for mark in "。！？!?\n") + 1  # a part after ； shares the lead
-    if start >= offset:
-        return ""
-    head = _BREAK_CLAUSE.search(text, start, offset)
-    return text[start:head.start()] if head else ""
-
-
-_BREAK_CLAUSE = re.compile(r"[，,：:]")
-
-
 class UnitRanker:
     """Ranks the answer units of retrieved chunks: dense similarity, plus `lexical_weight` × lexical overlap."""
 
@@ -162,8 +148,7 @@ class UnitRanker:
     def rank(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], needs_digit: bool = False,
              limit: int = 400, lexical_weight: float | None = None, headings: bool = True) -> list[RankedUnit]:
         """`headings`: a unit's own heading counts toward its overlap (a Chinese question's words are the
-        report's; an English question's mapped forms match headings too loosely, so its units count the opening
-        clause of their sentence instead)."""
+        report's; an English question's mapped forms match headings too loosely)."""
         weight = self.lexical_weight if lexical_weight is None else lexical_weight
         units = [u for c in chunks for u in units_of(c)][:limit]
         if needs_digit:
@@ -173,12 +158,10 @@ class UnitRanker:
         dense = self.vectors.of([u.quote for u in units]) @ self.vectors.query(query)
         ranked = []
         for unit, d in zip(units, dense.tolist()):
-            # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题.
-            # For an English question, a part of a long sentence keeps the sentence's opening clause, which names
-            # what its figures are of (2022年度…“三公”经费支出决算中, …公务接待费支出3,080元,占11.81%). For a
-            # Chinese one it let an enumerated item (七是…) through on its sentence's opening words.
-            context = unmarked(unit.chunk.heading) if headings else sentence_lead(unit)
-            lex = lexical_overlap(terms, f"{context} {unit.quote}")
+            # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题. (A sentence's
+            # opening clause as context was tried and dropped: it let an enumerated 七是… item through on its
+            # sentence's words, and "How much did the bureau spend on vehicles?" on 支出.)
+            lex = lexical_overlap(terms, f"{unmarked(unit.chunk.heading)} {unit.quote}" if headings else unit.quote)
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked

@@ -95,7 +95,7 @@ class Heading:
     end: int
     has_content: bool = False
     ends_with_colon: bool = False
-    children: list["Heading"] = field(default_factory=list)
+    children: list[Heading] = field(default_factory=list)
 
 
 class Outline:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from assistant import Answer, Mode
 from ui.feedback import FeedbackStore, Rating
 from ui.ratelimit import RateLimiter
-from ui.render import (answer_markdown, message_markdown, notice_html, question_markdown, sources_html)
+from ui.render import answer_markdown, message_markdown, notice_html, question_markdown, sources_html
 
 if TYPE_CHECKING:  # the real import loads Chroma and the embedder; `report-qa --help` must stay fast
     from assistant import Assistant
