@@ -14,7 +14,7 @@ from typing import Protocol
 from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft
-from assistant.question import Intent, Question, quoted_names, slot_words
+from assistant.question import Intent, Question, counted_noun, quoted_names, slot_words
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
 
@@ -75,8 +75,6 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     # lower-case content words without (a capitalised word unknown to the glossary is a name).
     plain_unmapped = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]
     chunks = [h.chunk for h in state.get("meaning_hits") or hits]
-    if q.english and semantic.bridge is not None:  # hospitality → 公务接待 where the report says so
-        terms = [*terms, *semantic.bridge.forms(plain_unmapped, chunks).values()]
     # How many patents: a unit that does not name what is counted counts something else.
     counted = _counted_forms(q) if q.english else ()
     return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE, counted=counted,
@@ -85,15 +83,11 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
                            worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot)
 
 
-_HOW_MANY = re.compile(r"how many\s+(?:of\s+the\s+)?([a-z-]+)")
-
-
 def _counted_forms(q: Question) -> tuple[str, ...]:
     """The report-side forms of what an English question counts (how many deputy directors → 副主任, 副局长)."""
-    m = _HOW_MANY.search(q.norm)
-    if not m:
+    noun = counted_noun(q.norm)
+    if not noun:
         return ()
-    noun = m.group(1)
     return next((forms for term, forms in q.expanded.items() if term.split()[0] == noun or term == noun), ())
 
 

@@ -50,7 +50,7 @@ _COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|�
                          r"(?![资经支款费金奖补])")  # 多少项目资金 asks for money
 _NOUN_COUNTER = {"企业": "家", "公司": "家", "单位": "个", "人员": "人", "人": "人", "博士": "名", "专家": "名",
                  "特派员": "名", "机构": "个", "项目": "", "平台": "", "载体": ""}
-_COUNT_EN = re.compile(r"how many\s+(\w+)")
+_COUNT_EN = re.compile(r"how many\s+(?:of\s+the\s+)?([a-z-]+)")
 _EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "people": "人", "staff": "人",
                    "employees": "人", "projects": "个", "loans": "笔", "doctors": "名", "phds": "名",
                    "specialists": "名", "commissioners": "名", "measures": "条", "items": "项", "tasks": "项"}
@@ -362,8 +362,13 @@ def _count_unit(norm: str) -> str:
     m = _COUNT_NOUN.search(norm)
     if m:
         return _NOUN_COUNTER[m.group(1)]
+    return _EN_COUNT_UNITS.get(counted_noun(norm), "")
+
+
+def counted_noun(norm: str) -> str:
+    """How many deputy directors → deputy: the English noun a question counts (its first word), or ''."""
     m = _COUNT_EN.search(norm)
-    return _EN_COUNT_UNITS.get(m.group(1), "") if m else ""
+    return m.group(1) if m else ""
 
 
 def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str], bool] | None = None
