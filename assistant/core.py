@@ -14,7 +14,6 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answerers import RuleAnswerer
 from assistant.audit import audit_chunks, audit_notes
-from assistant.bridge import WordBridge
 from assistant.by_meaning import ReportScope, by_meaning
 from assistant.draft import Draft
 from assistant.indexing import IngestReport, ingest_paths, remove_files
@@ -73,9 +72,7 @@ class Assistant:
         if settings.llm_enabled:
             llm = LLMAnswerer(make_chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
                                               settings.llm_timeout, settings.llm_max_tokens))
-        vectors = UnitVectors(embeddings)
-        bridge = WordBridge(vectors, lambda text: retriever.tokenizer.words(text)) if settings.word_bridge else None
-        semantic = SemanticAnswerer(UnitRanker(vectors), bridge=bridge)
+        semantic = SemanticAnswerer(UnitRanker(UnitVectors(embeddings)))
         return cls(retriever, settings, llm, semantic)
 
     # --- corpus -------------------------------------------------------------------------------

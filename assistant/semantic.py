@@ -15,7 +15,6 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.bridge import WordBridge
 from assistant.draft import Draft, Span
 from assistant.question import DATE, answers_slot, states_measure
 from ingest.models import Chunk
@@ -196,11 +195,9 @@ _PERCENT_MARK = re.compile(r"\d\s*%")
 class SemanticAnswerer:
     """Answers with the best-ranked unit when the rule-based answerer found nothing it trusts."""
 
-    def __init__(self, ranker: UnitRanker, calibration: Calibration = Calibration(),
-                 bridge: WordBridge | None = None) -> None:
+    def __init__(self, ranker: UnitRanker, calibration: Calibration = Calibration()) -> None:
         self.ranker = ranker
         self.calibration = calibration
-        self.bridge = bridge  # English words the glossary lacks → the report's words nearest in meaning
 
     def answer(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
                figure: bool = False, unit_kind: str = "any", measure: str = "",

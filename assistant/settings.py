@@ -35,7 +35,6 @@ class Settings(BaseSettings):
     top_k: int = 6
     fetch_k: int = 20
     meaning_k: int = 12  # chunks whose answer units the meaning stage ranks (their vectors are cached)
-    word_bridge: bool = False  # English words the glossary lacks are matched to the report's words by meaning
     fusion: Fusion = Fusion.RRF
     lexical_weight: float = 0.5
 
