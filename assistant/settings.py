@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vectorstore.kinds import EmbedderKind, Fusion
@@ -14,6 +14,18 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 def default_data_dir() -> Path:
     return Path.home() / ".report-qa"
+
+
+class DeskContact(BaseModel):
+    """Where a visitor turns when a report has no answer: REPORT_QA_DESK_CONTACT, a JSON object such as
+    {"phone": "0000-0000000", "address": "…", "hours": "工作日 9:00–17:00", "note": "…"}."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phone: str = ""
+    address: str = ""
+    hours: str = ""
+    note: str = "如需人工帮助，可向服务台工作人员咨询（转人工）。"
 
 
 class Settings(BaseSettings):
@@ -39,6 +51,9 @@ class Settings(BaseSettings):
     lexical_weight: float = 0.5
 
     max_question_chars: int = 500
+    max_history_turns: int = Field(default=6, ge=0)  # earlier turns a follow-up may use (the chat and /ask)
+    max_history_chars: int = Field(default=2000, ge=1)  # per message of /ask's history_json
+    desk_contact: DeskContact = Field(default_factory=DeskContact)
     rate_limit_per_minute: int = 12  # web chat: questions per client IP
     queue_size: int = 64  # web chat: waiting requests before new ones are refused
     concurrency: int = 2  # web chat: questions answered at the same time

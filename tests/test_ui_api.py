@@ -95,7 +95,7 @@ def test_feedback_store_creates_nothing_until_the_first_rating(tmp_path):
     store = FeedbackStore(tmp_path / "new" / FEEDBACK_FILE)
 
     assert store.records() == [] and store.export("csv").splitlines() == [
-        "id,created_at,rating,question,answer,comment,citations"]
+        "id,created_at,rating,question,answer,comment,citations,reason"]
     assert not (tmp_path / "new").exists()
 
 

@@ -32,7 +32,7 @@ def served(monkeypatch, tmp_path):
     fake_assistant = SimpleNamespace(ensure_corpus=lambda progress: seen.setdefault("ingested", True))
     monkeypatch.setattr(Assistant, "from_settings", classmethod(lambda cls, settings: fake_assistant))
     monkeypatch.setattr(ui.app, "build_app", lambda a, s, o: seen.setdefault("demo", FakeDemo()))
-    monkeypatch.setattr(ui.app, "launch", lambda demo, host, port, max_upload_bytes=None: seen.update(host=host, port=port))
+    monkeypatch.setattr(ui.app, "launch", lambda demo, host, port, chunks, max_upload_bytes=None: seen.update(host=host, port=port))
 
     def run(*argv: str) -> dict:
         parser = argparse.ArgumentParser()

@@ -1,4 +1,5 @@
-"""The Gradio web chat over the stored reports: streamed, cited answers with a 来源 panel and 👍/👎 feedback.
+"""The Gradio web chat over the stored reports: streamed answers, each with its own clickable sources, and one
+changeable 👍/👎 per answer (after a 👎, 哪里不对).
 
 It also serves a stable JSON endpoint, `/ask`, taking (question, history_json) and returning the same
 object as `report-qa ask --json`:
@@ -17,13 +18,16 @@ object as `report-qa ask --json`:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import gradio as gr
+from starlette.middleware import Middleware
 
-from ui.desk import ChatDesk, DeskError, DeskOptions, Turn
-from ui.feedback import FEEDBACK_FILE, FeedbackStore
-from ui.render import EMPTY_SOURCES_HTML, SOURCES_CSS, report_titles_line
+from ui.desk import ChatDesk, DeskError, DeskOptions, Turn, feedback_values
+from ui.feedback import FEEDBACK_FILE, REASONS, FeedbackStore
+from ui.page import DeskPageMiddleware
+from ui.render import SourceSpan, report_titles_line
 from ui.staff import STAFF_CSS, StaffDesk, StaffLimits, staff_page
 
 if TYPE_CHECKING:
@@ -32,38 +36,55 @@ if TYPE_CHECKING:
 APP_TITLE = "绩效报告问答助手"
 ALL_REPORTS = "全部报告"
 EXAMPLES: dict[str, list[str]] = {
-    "预算支出": ["2022年总支出是多少？", "人员支出是多少？", "基本支出是多少？"],
+    "预算支出": ["2022年总支出是多少？", "人员支出是多少？", "哪项支出最多？"],
     "工作成绩": ["取得了哪些成绩？", "哪两家企业被认定为高新技术企业？"],
     "问题与改进": ["存在哪些问题？", "下一步有哪些改进措施？"],
 }
 APP_CSS = """
-#rq-examples .rq-example-row { justify-content: flex-start; align-items: center; gap: 0.5em; }
+#rq-examples .rq-example-row { justify-content: flex-start; align-items: center; gap: 0.5em; flex-wrap: wrap; }
 #rq-examples .rq-example-row > * { flex: 0 0 auto !important; width: auto; min-width: 0; }
 #rq-examples .rq-group { min-width: 6em !important; }
+#rq-chat .rq-cites { margin-top: 0.6em; font-size: 0.92em; }
+#rq-chat .rq-cites summary { cursor: pointer; color: #4b5563; }
+#rq-chat .rq-source { border-left: 3px solid #f59e0b; padding: 0.2em 0.7em; margin: 0.5em 0; }
+#rq-chat .rq-head { font-weight: 600; }
+#rq-chat .rq-meta, #rq-chat .rq-for, #rq-chat .rq-hint { color: #6b7280; font-size: 0.9em; margin: 0.2em 0; }
+#rq-chat .rq-para { margin: 0.3em 0; }
+#rq-chat mark { background: #fef3c7; padding: 0 0.1em; }
+#rq-chat mark.rq-fig { background: #fbbf24; font-weight: 600; }
+#rq-chat .rq-flash { animation: rq-flash 1.6s ease-out; }
+@keyframes rq-flash { from { background: #fde68a; } to { background: transparent; } }
+#rq-chat a.rq-cite { text-decoration: none; font-weight: 600; }
+#rq-chat .rq-contact { background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 8px; padding: 0.5em 0.8em;
+                       margin: 0.5em 0; color: #1e3a8a; }
+#rq-chat .rq-contact ul { margin: 0.2em 0 0; }
+#rq-why { border: 1px solid #fecaca; }
 """
 
 
 def build_app(assistant: Assistant, settings: Settings, options: DeskOptions | None = None) -> gr.Blocks:
     """The page for `assistant`; feedback goes to settings.data_dir/feedback.sqlite3. Nothing is started."""
-    options = options or DeskOptions()
-    desk = ChatDesk(assistant, FeedbackStore(settings.data_dir / FEEDBACK_FILE), options)
+    options = options or DeskOptions(max_history_turns=settings.max_history_turns,
+                                     max_history_chars=settings.max_history_chars)
+    desk = ChatDesk(assistant, FeedbackStore(settings.data_dir / FEEDBACK_FILE), options,
+                    contact=settings.desk_contact)
     facets = assistant.facets()
     titles = sorted({c.title for c in assistant.retriever.chunks if c.title})
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(f"## 📊 {APP_TITLE}\n{report_titles_line(titles)}答案均附原文出处，可点击 👍/👎 评价。")
+        gr.Markdown(f"## 📊 {APP_TITLE}\n{report_titles_line(titles)}"
+                    "每个回答都附原文出处：点击答案中的 [n] 查看对应原文。可点击 👍/👎 评价回答。")
         facet = gr.Dropdown([ALL_REPORTS, *(_facet_label(d, y) for d, y in facets)], value=ALL_REPORTS,
-                            type="index", label="部门/年度", visible=len(facets) > 1, elem_id="rq-facet")
-        turns = gr.State([])
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                chatbot, question, ask_btn = _chat_column(settings)
-                example_buttons = _example_rows()  # above the fold: a first-time visitor sees what to ask
-                comment, status = _feedback_row()
-            with gr.Column(scale=2):
-                sources = gr.HTML(EMPTY_SOURCES_HTML, css_template=SOURCES_CSS, elem_id="rq-sources")
-        _wire_chat(desk, facets, (question, turns, facet), (chatbot, sources), ask_btn, example_buttons)
-        chatbot.like(_like_handler(desk), [turns, comment], [status, comment], api_visibility="private")
-        chatbot.clear(lambda: ([], EMPTY_SOURCES_HTML), None, [turns, sources], api_visibility="private")
+                            type="index", label="当前报告（问题未指明单位时，按此报告作答）",
+                            visible=len(facets) > 1, elem_id="rq-facet")
+        turns, why_at = gr.State([]), gr.State(None)
+        chatbot = gr.Chatbot(label="对话", height="62vh", elem_id="rq-chat", buttons=[],
+                             sanitize_html=True, allow_tags=False, latex_delimiters=[], render_markdown=True,
+                             placeholder="请就报告内容提问，例如：2022年总支出是多少？")
+        why = _feedback_box()
+        question, ask_btn = _question_row(settings)
+        example_buttons = _example_rows()
+        _wire_chat(desk, facets, (question, turns, facet), (chatbot, turns), ask_btn, example_buttons)
+        _wire_feedback(desk, chatbot, turns, why_at, why)
         _api_endpoint(desk)
     if settings.admin_token:  # the staff page: not linked from the public page, and absent without a token
         staff = StaffDesk(assistant, desk.feedback, settings.admin_token, settings.data_dir,
@@ -74,31 +95,33 @@ def build_app(assistant: Assistant, settings: Settings, options: DeskOptions | N
     return demo
 
 
-def launch(demo: gr.Blocks, host: str, port: int, max_upload_bytes: int | None = None) -> None:
-    """Start serving without blocking: no file access, no share link, no error details for visitors. Uploads
-    are capped at 100 kB unless the staff page is on (`max_upload_bytes`, a report file's cap)."""
+def launch(demo: gr.Blocks, host: str, port: int, chunks: Callable[[], Sequence[SourceSpan]],
+           max_upload_bytes: int | None = None) -> None:
+    """Start serving without blocking: no file access, no share link, no error details for visitors, no API or
+    settings links in the footer (`/ask` is documented in the README). `chunks` gives the stored reports, for the
+    full-text pages. Uploads are capped at 100 kB unless the staff page is on (`max_upload_bytes`)."""
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, share=False, show_error=False,
-                quiet=True, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
-                max_file_size=max_upload_bytes or "100kb", css=APP_CSS + STAFF_CSS)
+                quiet=True, ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False, footer_links=[],
+                max_file_size=max_upload_bytes or "100kb", css=APP_CSS + STAFF_CSS,
+                app_kwargs={"middleware": [Middleware(DeskPageMiddleware, chunks=chunks)]})
 
 
-def _chat_column(settings: Settings) -> tuple[gr.Chatbot, gr.Textbox, gr.Button]:
-    chatbot = gr.Chatbot(label="对话", height=420, elem_id="rq-chat", buttons=["copy"],
-                         sanitize_html=True, allow_tags=False, latex_delimiters=[], render_markdown=True,
-                         placeholder="请就报告内容提问，例如：2022年总支出是多少？")
+def _question_row(settings: Settings) -> tuple[gr.Textbox, gr.Button]:
     with gr.Row():
         question = gr.Textbox(show_label=False, placeholder=f"输入问题（{settings.max_question_chars} 字以内），回车提问",
                               max_length=settings.max_question_chars, lines=1, scale=5, elem_id="rq-question")
         ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="rq-ask")
-    return chatbot, question, ask_btn
+    return question, ask_btn
 
 
-def _feedback_row() -> tuple[gr.Textbox, gr.Markdown]:
-    with gr.Row():
-        comment = gr.Textbox(label="反馈意见（可选）", max_length=1000, scale=3, elem_id="rq-comment",
-                             placeholder="点击回答下方的 👍/👎 时，这里的意见会一并提交")
-        status = gr.Markdown(elem_id="rq-feedback-status")
-    return comment, status
+def _feedback_box() -> tuple[gr.Markdown, gr.Group, gr.Radio, gr.Textbox, gr.Button]:
+    """Right under the chat: the vote's confirmation, and after a 👎 the 哪里不对 choices."""
+    status = gr.Markdown(elem_id="rq-feedback-status")
+    with gr.Group(visible=False, elem_id="rq-why") as box:
+        reason = gr.Radio(list(REASONS), label="哪里不对？", elem_id="rq-why-reason")
+        comment = gr.Textbox(label="补充说明（可选）", max_length=1000, lines=1, elem_id="rq-why-comment")
+        send = gr.Button("提交", size="sm", elem_id="rq-why-send")
+    return status, box, reason, comment, send
 
 
 def _example_rows() -> list[gr.Button]:
@@ -119,27 +142,37 @@ def _wire_chat(desk: ChatDesk, facets: list, inputs: tuple, outputs: tuple, ask_
     def respond(text: str, state: list[Turn], facet_index: int | None, request: gr.Request):
         filters = _filters(facets, facet_index)
         for step in desk.reply(text, state or [], filters, client_of(request)):
-            yield step.messages, step.sources, step.turns
+            yield gr.Chatbot(step.messages, feedback_value=feedback_values(step.turns)), step.turns
 
     def respond_typed(text: str, state: list[Turn], facet_index: int | None, request: gr.Request):
         first = True
-        for messages, sources, new_state in respond(text, state, facet_index, request):
-            yield messages, sources, new_state, ("" if first else gr.skip())
+        for chat, new_state in respond(text, state, facet_index, request):
+            yield chat, new_state, ("" if first else gr.skip())
             first = False
 
-    typed_outputs = [*outputs, turns, question]
     for trigger in (question.submit, ask_btn.click):
-        trigger(respond_typed, [question, turns, facet], typed_outputs, api_visibility="private")
+        trigger(respond_typed, [question, turns, facet], [*outputs, question], api_visibility="private")
     for button in example_buttons:  # a button's value is its label: the example question
-        button.click(respond, [button, turns, facet], [*outputs, turns], api_visibility="private")
+        button.click(respond, [button, turns, facet], list(outputs), api_visibility="private")
 
 
-def _like_handler(desk: ChatDesk):
-    def on_like(state: list[Turn], comment: str, data: gr.LikeData, request: gr.Request):
-        recorded, status = desk.rate(state or [], data.index, data.liked, comment, client_of(request))
-        return status, ("" if recorded else gr.skip())
+def _wire_feedback(desk: ChatDesk, chatbot: gr.Chatbot, turns: gr.State, why_at: gr.State, why: tuple) -> None:
+    status, box, reason, comment, send = why
 
-    return on_like
+    def on_like(state: list[Turn], data: gr.LikeData, request: gr.Request):
+        rated = desk.rate(state or [], data.index, data.liked, client_of(request))
+        asking = rated.ask_why is not None
+        return rated.turns, rated.status, rated.ask_why, gr.Group(visible=asking), None, ""
+
+    def on_why(state: list[Turn], at: int | None, choice: str | None, text: str, request: gr.Request):
+        message = desk.explain(state or [], at, choice or "", text, client_of(request))
+        done = message.startswith("已记录")
+        return message, gr.Group(visible=not done)
+
+    chatbot.like(on_like, [turns], [turns, status, why_at, box, reason, comment], api_visibility="private")
+    send.click(on_why, [turns, why_at, reason, comment], [status, box], api_visibility="private")
+    chatbot.clear(lambda: ([], "", None, gr.Group(visible=False)), None, [turns, status, why_at, box],
+                  api_visibility="private")
 
 
 def _api_endpoint(desk: ChatDesk) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 import sys
 from pathlib import Path
 
@@ -42,6 +44,9 @@ def _cmd_serve(args) -> int:
     if args.host in _ALL_INTERFACES:
         log.warning("binding all interfaces (%s): the desk is reachable from other machines; "
                     "put it behind a proxy with TLS and access control", args.host)
+    if not port_free(args.host, args.port):  # before the slow start, and without Gradio's traceback
+        print(busy_port_message(args.port), file=sys.stderr)
+        return 2
     settings = settings_from(args)
     assistant = Assistant.from_settings(settings)
     if assistant.ensure_corpus(progress=sys.stderr.isatty()) is not None:
@@ -49,9 +54,15 @@ def _cmd_serve(args) -> int:
               flush=True)
     options = DeskOptions(rate_limit_per_minute=args.rate_limit or settings.rate_limit_per_minute,
                           queue_size=args.queue_size or settings.queue_size,
-                          concurrency=args.concurrency or settings.concurrency)
+                          concurrency=args.concurrency or settings.concurrency,
+                          max_history_turns=settings.max_history_turns, max_history_chars=settings.max_history_chars)
     demo = build_app(assistant, settings, options)
-    launch(demo, args.host, args.port, settings.upload_max_bytes if settings.admin_token else None)
+    try:
+        launch(demo, args.host, args.port, lambda: assistant.retriever.chunks,
+               settings.upload_max_bytes if settings.admin_token else None)
+    except OSError:  # taken between the check and the start
+        print(busy_port_message(args.port), file=sys.stderr)
+        return 2
     host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
     print(f"问答助手已启动 Serving on http://{host}:{args.port}/  (Ctrl+C 退出 to stop)", flush=True)
     try:
@@ -59,6 +70,22 @@ def _cmd_serve(args) -> int:
     finally:
         demo.close()
     return 0
+
+
+def port_free(host: str, port: int) -> bool:
+    """Whether `port` on `host` can be bound now (a server already listening there makes it False)."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            return exc.errno not in (errno.EADDRINUSE, errno.EACCES)
+    return True
+
+
+def busy_port_message(port: int) -> str:
+    return (f"端口 {port} 已被占用，请用 --port 换一个端口，例如 report-qa serve --port {port + 1}"
+            f"  (port {port} is in use: choose another with --port)")
 
 
 def _positive(text: str) -> int:
