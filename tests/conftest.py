@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import re
@@ -242,10 +243,14 @@ def served(base: Path, **env_extra: str) -> Iterator[ServedApp]:
         _stop(proc)
 
 
+DESK_CONTACT = {"phone": "0000-7654321", "address": "市民服务中心一楼", "hours": "工作日 9:00–17:00"}
+
+
 @pytest.fixture(scope="session")
 def ui_server(tmp_path_factory) -> Iterator[ServedApp]:
-    """The public desk, as `report-qa serve` starts it with no staff token."""
-    with served(tmp_path_factory.mktemp("ui-server")) as app:
+    """The public desk, as `report-qa serve` starts it with no staff token and the desk's contact set."""
+    contact = json.dumps(DESK_CONTACT, ensure_ascii=False)
+    with served(tmp_path_factory.mktemp("ui-server"), REPORT_QA_DESK_CONTACT=contact) as app:
         yield app
 
 
@@ -284,7 +289,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WAIT_S = 45  # any one wait in the page; each test also has its own overall timeout
 CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--no-first-run", "--window-size=1400,1200", "--lang=zh-CN")
+                  "--no-first-run", "--window-size=1400,1200")  # the browser's own language: the desk stays Chinese
 
 
 @pytest.fixture

@@ -251,9 +251,9 @@ def test_a_pdf_citation_names_the_page_its_row_is_on(tmp_path, fast_assistant):
     first = fast_assistant.ask("城乡低保保障人数完成了多少？")  # on page 2
     later = fast_assistant.ask("救助对象满意度完成了多少？")  # the table ran over onto page 3
     assert [c.page for c in first.citations] == [2] and [c.page for c in later.citations] == [3]
-    from ui.render import sources_html
+    from ui.bubble import BubbleRenderer
 
-    assert "第 3 页" in sources_html(later, fast_assistant.retriever.chunks)
+    assert "第 3 页" in BubbleRenderer(fast_assistant.retriever.chunks).final(later, "t")
     assert doc.text[doc.pages[2]:].find("救助对象满意度") >= 0 > doc.text[doc.pages[1]:doc.pages[2]].find("救助对象满意度")
     word = build_docx(forms()[0], tmp_path / "form.docx")
     assert load_document(word).pages == () and all(c.page == 0 for c in chunk_document(load_document(word)))

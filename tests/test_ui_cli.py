@@ -61,6 +61,21 @@ def test_serving_all_interfaces_needs_the_explicit_host_and_logs_a_warning(serve
     assert "binding all interfaces" in caplog.text
 
 
+def test_a_busy_port_is_one_clear_line_that_suggests_another_and_nothing_is_started(served, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        seen = served("--port", str(port))
+
+    err = capsys.readouterr().err
+    assert seen["code"] == 2 and "demo" not in seen and "ingested" not in seen
+    assert err.strip().count("\n") == 0 and f"端口 {port} 已被占用" in err and "--port" in err
+    assert "Traceback" not in err
+
+
 def test_serve_rejects_a_zero_rate_limit(served):
     with pytest.raises(SystemExit):
         served("--rate-limit", "0")
