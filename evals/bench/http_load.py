@@ -45,7 +45,11 @@ def parse_sse(text: str) -> dict:
         payload = json.loads(data)
         if isinstance(payload, list) and payload and isinstance(payload[0], dict):
             return payload[0]
-    raise AskFailed(f"event {event}: {(data or '')[:200]}")
+    try:  # Gradio's error event carries the message shown to a visitor, JSON-escaped
+        message = json.loads(data or "").get("error") or data
+    except (ValueError, AttributeError):
+        message = data
+    raise AskFailed(f"event {event}: {(message or '')[:200]}")
 
 
 @dataclass
@@ -101,3 +105,35 @@ def _summary(clients: int, latencies: list[float], failures: list[str], seconds:
                       seconds=round(seconds, 2), requests_per_s=round(len(ms) / seconds, 2) if seconds else 0.0,
                       p50_ms=round(percentile(ms, 50), 1), p95_ms=round(percentile(ms, 95), 1),
                       error_samples=sorted(set(failures))[:5])
+
+
+def oversized_then_normal(base_url: str, question: str, requests: int = 20, messages: int = 20,
+                          chars: int = 50_000) -> dict:
+    """`requests` oversized /ask calls at once (a history of `messages` messages of `chars` characters each, the
+    case that once held every worker for minutes), then one normal question: how many were refused, and how
+    long the normal question took while they were in flight or just after."""
+    oversized = json.dumps([{"role": "user", "content": "长" * chars}] * messages, ensure_ascii=False)
+    refused: list[str] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        try:
+            ask_http(base_url, question, oversized)
+            outcome = "answered"
+        except Exception as exc:  # the cap's refusal arrives as an error event
+            outcome = str(exc)
+        with lock:
+            refused.append(outcome)
+
+    threads = [threading.Thread(target=send, daemon=True) for _ in range(requests)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    normal_began = time.perf_counter()
+    answer = ask_http(base_url, question)
+    normal_ms = (time.perf_counter() - normal_began) * 1000
+    for thread in threads:
+        thread.join(REQUEST_TIMEOUT_S)
+    return {"oversized_requests": requests, "refused_by_cap": sum("对话历史过长" in r for r in refused),
+            "normal_answered": "answer" in answer, "normal_ms": round(normal_ms, 1),
+            "all_done_s": round(time.perf_counter() - began, 2)}

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from evals.bench.http_load import ask_http, run_load
+from evals.bench.http_load import ask_http, oversized_then_normal, run_load
 from evals.bench.procs import LOOPBACK, clean_env, free_port, peak_rss_mb, rss_mb, start, stop, tool, wait_until
 from evals.bench.stats import summary_ms
 
@@ -64,6 +64,8 @@ def serve_session(data_dir: Path, log_path: Path, questions: list[str], clients:
             outcome = run_load(started.url, n, questions, per_client=per_client, max_seconds=max_seconds)
             result["load"].append(outcome.__dict__)
             log.info("serve load N=%d: %s", n, outcome)
+        result["oversized_histories"] = oversized_then_normal(started.url, questions[0])
+        log.info("serve, 20 oversized histories then a normal question: %s", result["oversized_histories"])
         result.update(rss_after_mb=round(rss_mb(pid), 1), peak_rss_mb=round(peak_rss_mb(pid), 1))
         return result
     finally:

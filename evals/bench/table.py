@@ -112,6 +112,11 @@ def _serve_rows(s: dict, prefix: str = "") -> list[tuple]:
                      f"{load['requests_per_s']} req/s, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, "
                      f"{load['errors']} errors of {load['requests']}",
                      "0 errors" if n == 50 else "", _met(load["errors"] == 0) if n == 50 else ""))
+    if o := s.get("oversized_histories"):
+        rows.append((f"{prefix}{o['oversized_requests']} oversized /ask histories at once, then a normal question",
+                     f"{o['refused_by_cap']} refused by the cap; the normal question answered in {o['normal_ms']} ms",
+                     "all refused; < 5 s", _met(o["refused_by_cap"] == o["oversized_requests"]
+                                               and o["normal_answered"] and o["normal_ms"] < 5000)))
     return rows
 
 
