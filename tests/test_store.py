@@ -205,8 +205,24 @@ def test_default_path_answers_without_importing_torch(session_data_dir, subproce
 
 
 @pytest.fixture(scope="module")
-def retriever(session_store):
-    return HybridRetriever(store=session_store, k=4)
+def memory_store(session_store):
+    """The same chunks and embedder as the Chroma store, behind the other implementation of the seam."""
+    from vectorstore.memory import InMemoryStore
+
+    store = InMemoryStore(session_store.embeddings)
+    store.add_chunks(session_store.all_chunks())
+    return store
+
+
+@pytest.fixture(scope="module", params=["chroma", "memory"])
+def any_store(request, session_store, memory_store):
+    """Each retrieval test runs on both implementations of `vectorstore.seams.RetrievalStore`."""
+    return session_store if request.param == "chroma" else memory_store
+
+
+@pytest.fixture(scope="module")
+def retriever(any_store):
+    return HybridRetriever(store=any_store, k=4)
 
 
 def test_hybrid_search_finds_the_budget_paragraph_first(retriever):
@@ -227,11 +243,36 @@ def test_filter_matching_no_report_returns_nothing(retriever, filters):
     assert retriever.search("总支出", filters=filters) == []
 
 
-def test_retriever_filter_passes_through_langchain_invoke(session_store):
-    unfiltered = HybridRetriever(store=session_store).invoke("人员支出")
+def test_retriever_filter_passes_through_langchain_invoke(any_store):
+    unfiltered = HybridRetriever(store=any_store).invoke("人员支出")
     assert unfiltered and unfiltered[0].metadata["department"] == "庐山市科学技术局"
     assert "score" in unfiltered[0].metadata
-    assert HybridRetriever(store=session_store, filters={"department": "庐山市教育局"}).invoke("人员支出") == []
+    assert HybridRetriever(store=any_store, filters={"department": "庐山市教育局"}).invoke("人员支出") == []
+
+
+@pytest.mark.parametrize("query", ["2022年总支出", "存在的问题", "高新技术企业认定", "What was the total expenditure?"])
+def test_both_stores_rank_the_same_chunks_the_same_way(session_store, memory_store, query):
+    chroma = HybridRetriever(store=session_store, k=6).search(query)
+    memory = HybridRetriever(store=memory_store, k=6).search(query)
+
+    assert [h.chunk.id for h in chroma] == [h.chunk.id for h in memory]
+    assert [round(h.dense, 4) for h in chroma] == [round(h.dense, 4) for h in memory]
+
+
+def test_a_chunk_without_a_vector_yet_is_found_by_lexical_search_alone(session_store, hash_embeddings):
+    from vectorstore.memory import InMemoryStore
+
+    store = InMemoryStore(hash_embeddings())
+    chunks = session_store.all_chunks()
+    store.add_chunks(chunks, embed=False)
+    retriever = HybridRetriever(store=store, k=4)
+
+    hits = retriever.search("2022年总支出")
+    assert hits and "总支出623.97万元" in hits[0].chunk.text and all(h.lexical_only for h in hits)
+    assert retriever.unembedded == {c.id for c in chunks}
+    store.embed_pending()
+    retriever.refresh()
+    assert not retriever.search("2022年总支出")[0].lexical_only and retriever.unembedded == frozenset()
 
 
 def test_assistant_with_an_unknown_department_filter_abstains(session_assistant, assert_grounded):

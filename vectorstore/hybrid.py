@@ -17,7 +17,7 @@ from ingest.models import Chunk
 from vectorstore.kinds import Fusion
 from vectorstore.lexical import LexicalIndex
 from vectorstore.records import to_document
-from vectorstore.store import ChunkStore
+from vectorstore.seams import RetrievalStore
 from vectorstore.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class HybridRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    store: ChunkStore
+    store: RetrievalStore  # Chroma (`ChunkStore`) or any other implementation of the seam
     k: int = 6
     fetch_k: int = 20
     fusion: Fusion = Fusion.RRF
@@ -103,7 +103,7 @@ class HybridRetriever(BaseRetriever):
         if loaded.unembedded:
             missing = frozenset(self.store.unembedded_ids())
             if missing != loaded.unembedded:  # vectors arrived, perhaps from another process: see them
-                self.store.reopen(self.store.collection)
+                self.store.see_new_vectors()
                 loaded.unembedded = missing
         return False
 

@@ -40,6 +40,15 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
                     for key in _SCALARS})
 
 
+def passage(section: str, text: str) -> str:
+    """What the dense index sees: the heading path gives a short paragraph its topic."""
+    return f"{section}\n{text}" if section else text
+
+
+def passage_text(chunk: Chunk) -> str:
+    return passage(chunk.section, chunk.text)
+
+
 def to_document(chunk: Chunk, **scores: float) -> Document:
     return Document(id=chunk.id, page_content=chunk.text, metadata={**chunk_metadata(chunk), **scores})
 

@@ -26,7 +26,7 @@ from langchain_core.embeddings import Embeddings
 from ingest.models import Chunk
 from vectorstore.connection import StoreError, connect
 from vectorstore.embeddings import embedding_model_id
-from vectorstore.records import chunk_from_record, chunk_metadata
+from vectorstore.records import chunk_from_record, chunk_metadata, passage, passage_text
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 32  # texts per embedder call; sorted by length first, so little of a batch is padding
@@ -204,6 +204,10 @@ class ChunkStore:
             self.reopen(self.collection)
         self._seen = token
         return token
+
+    def see_new_vectors(self) -> None:
+        """Vectors another process wrote for chunks that had none: make dense search see them."""
+        self.reopen(self.collection)
 
     def reopen(self, seen_failing) -> None:
         """Reopen the embedded client, unless another thread already replaced `seen_failing` (a collection).
@@ -426,15 +430,6 @@ class ChunkStore:
         got = self.collection.query(query_embeddings=[list(query_vector)], n_results=k, include=["distances"],
                                     where=where)
         return [(str(i), 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
-
-
-def passage(section: str, text: str) -> str:
-    """What the dense index sees: the heading path gives a short paragraph its topic."""
-    return f"{section}\n{text}" if section else text
-
-
-def passage_text(chunk: Chunk) -> str:
-    return passage(chunk.section, chunk.text)
 
 
 def _live(record: dict | None, stored: dict[str, str]) -> str:
