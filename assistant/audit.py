@@ -162,10 +162,10 @@ def _typos(chunk) -> list[Finding]:
 
 
 def _truncatable_terms() -> list[str]:
-    from importlib import resources
+    """The genre's longer terms, as the tokenizer knows them (its vocabulary file lives with it)."""
+    from vectorstore.tokenize import genre_terms
 
-    text = resources.files("vectorstore").joinpath("genre_terms.txt").read_text(encoding="utf-8")
-    return [t for t in (line.strip() for line in text.splitlines()) if len(t) >= 4]
+    return [t for t in genre_terms() if len(t) >= 4]
 
 
 def _context(chunk, start: int, end: int) -> str:
