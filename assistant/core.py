@@ -16,7 +16,6 @@ from assistant.answerers import RuleAnswerer
 from assistant.audit import audit_chunks, audit_notes
 from assistant.by_meaning import ReportScope, by_meaning
 from assistant.draft import Draft
-from assistant.indexing import IngestReport, ingest_paths, remove_files
 from assistant.llm import LLMAnswerer, LLMUnavailable, UnverifiedAnswer, make_chat_model
 from assistant.matching import Matcher
 from assistant.models import Answer, Mode, QuestionError
@@ -29,6 +28,7 @@ from assistant.settings import Settings
 from assistant.table_answers import TableAnswerer
 from assistant.verify import unsupported_numbers
 from assistant.which_report import bodies_answering, which_report
+from ingest.pipeline import IngestReport, ingest_paths, remove_files
 from vectorstore.embeddings import make_embeddings
 from vectorstore.hybrid import HybridRetriever, scope_key
 from vectorstore.store import ChunkStore

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -83,3 +84,20 @@ class Chunk:
     facts: tuple[Fact, ...] = field(default_factory=tuple)
     record: TableRecord | None = None  # when the chunk is a table row under a header
     page: int = 0  # the PDF page the chunk starts on (1-based); 0 for a file without pages
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """One version of one file, ready to store: where it was read from, its bytes' sha256, and its chunks."""
+
+    origin: str
+    sha256: str
+    chunks: Sequence[Chunk]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What storing some file versions did."""
+
+    added: int  # chunks newly stored
+    replaced: int  # chunks of older versions removed

@@ -15,9 +15,9 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from assistant.indexing import FAILED, SKIPPED, STORED
 from ingest.errors import IngestError
 from ingest.loaders import Limits, load_document, scan
+from ingest.pipeline import FAILED, SKIPPED, STORED
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "evals" / "real" / "reports"
@@ -108,7 +108,7 @@ def test_an_unreadable_file_is_named_and_the_next_file_is_stored(fast_assistant,
 
 def test_a_file_that_vanishes_between_listing_and_reading_is_named(fast_assistant, tmp_path, report_path,
                                                                   monkeypatch):
-    from assistant import indexing
+    from ingest import pipeline as indexing
 
     folder = tmp_path / "inbox"
     folder.mkdir()

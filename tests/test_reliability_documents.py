@@ -17,8 +17,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant import Settings
 from assistant.core import Assistant
-from assistant.indexing import reads_as_instruction
 from assistant.llm import LLMAnswerer
+from ingest.pipeline import reads_as_instruction
 
 ROOT = Path(__file__).resolve().parents[1]
 FIFTY_MB = 50 * 1024 * 1024

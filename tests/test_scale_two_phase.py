@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.indexing import ingest_paths
 from evals.synthetic import generate_corpus
+from ingest.pipeline import ingest_paths
 from vectorstore.hybrid import HybridRetriever
 from vectorstore.store import ChunkStore
 
@@ -26,7 +26,7 @@ OTHER_WRITER = """
 import hashlib, math, sys
 from pathlib import Path
 from langchain_core.embeddings import Embeddings
-from assistant.indexing import ingest_paths
+from ingest.pipeline import ingest_paths
 from vectorstore.store import ChunkStore
 
 class HashEmbeddings(Embeddings):

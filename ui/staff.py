@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from assistant.audit import audit_chunks
-from assistant.indexing import FAILED, FileOutcome, readable
+from ingest.pipeline import FAILED, FileOutcome, readable
 from ui.audit_panel import AUDIT_CSS, audit_html
 from ui.feedback import FeedbackStore
 from ui.ratelimit import RateLimiter

@@ -18,12 +18,11 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from ingest.models import Chunk
+from ingest.models import Chunk, FileVersion, Written
 from vectorstore.connection import StoreError, connect
 from vectorstore.embeddings import embedding_model_id
 from vectorstore.records import chunk_from_record, chunk_metadata, passage, passage_text
@@ -42,21 +41,6 @@ _NO_VECTOR = [1.0]  # the manifest and the staging area are looked up by id and 
 
 class EmbeddingMismatchError(StoreError):
     """The collection was built with another embedding model."""
-
-
-@dataclass(frozen=True)
-class FileVersion:
-    """One version of one file: where it was read from, its bytes' sha256, and its chunks."""
-
-    origin: str
-    sha256: str
-    chunks: Sequence[Chunk]
-
-
-@dataclass(frozen=True)
-class Written:
-    added: int  # chunks newly stored
-    replaced: int  # chunks of older versions removed
 
 
 def where_clause(filters: dict | None) -> dict | None:

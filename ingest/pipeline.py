@@ -1,5 +1,5 @@
-"""Ingest: load report files, chunk them, and store the chunks (idempotently, crash-safely, in two phases:
-lexical first, vectors after) in the vector store."""
+"""The ingest pipeline: load report files, chunk them, and store the chunks (idempotently, crash-safely, in two
+phases: lexical first, vectors after) in whatever `ChunkSink` the caller hands in."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from tqdm import tqdm
 from ingest.chunker import chunk_document
 from ingest.errors import IngestError
 from ingest.loaders import load_document, scan
-from ingest.models import Chunk
-from vectorstore.store import ChunkStore, FileVersion
+from ingest.models import Chunk, FileVersion
+from ingest.sink import ChunkSink
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class IngestReport:
         return "\n".join(o.line() for o in self.outcomes)
 
 
-def ingest_paths(paths: list[Path], store: ChunkStore, *, department: str | None = None,
+def ingest_paths(paths: list[Path], store: ChunkSink, *, department: str | None = None,
                  year: int | None = None, progress: bool = True, embed: bool = True) -> IngestReport:
     """Every file is loaded and chunked before anything is written, so a bad file changes nothing.
 
@@ -158,14 +158,14 @@ def _record_failure(report: IngestReport, name: str, message: str) -> None:
     report.outcomes.append(FileOutcome(name, FAILED, reason))
 
 
-def remove_files(store: ChunkStore, origins: list[str]) -> int:
+def remove_files(store: ChunkSink, origins: list[str]) -> int:
     """Stop serving the files read from `origins`; returns how many chunks went. Other files are untouched."""
     with store.writing():
         store.catch_up()
         return sum(store.remove_file(origin) for origin in origins)
 
 
-def embed_staged(store: ChunkStore, progress: bool = True) -> int:
+def embed_staged(store: ChunkSink, progress: bool = True) -> int:
     """Phase 2: give every stored chunk still without a vector its vector (the caller holds the writer lock)."""
     pending = store.staged_count()
     if not pending:
