@@ -55,8 +55,8 @@ def judge(item: EvalItem, answer: Answer, retrieved: list[str], seconds: float) 
     if item.answerable:
         correct = not answer.abstained and all(any(normalise(a) in text for a in g) for g in item.facts)
         cited = any(normalise(item.evidence) in normalise(q) for q in quotes)
-    else:
-        correct = answer.abstained
+    else:  # an abstention; its `facts`, if any, are what it must say (a reply to another language names both)
+        correct = answer.abstained and all(any(normalise(a) in text for a in g) for g in item.facts)
         cited = not answer.citations
     evidence = normalise(item.evidence)
     rank = next((i + 1 for i, t in enumerate(retrieved) if evidence and evidence in normalise(t)), None)
