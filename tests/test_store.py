@@ -300,3 +300,19 @@ def test_cli_ingest_of_a_missing_file_fails_with_its_name(tmp_path, subprocess_e
     assert done.returncode != 0
     assert "no-such-report.txt" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_assistant_ingests_into_and_answers_from_the_in_memory_store_as_from_chroma(session_assistant,
+                                                                                        session_store, tmp_path):
+    """The whole engine over the other store: the ingest pipeline writes through `ingest.sink.ChunkSink`, and
+    retrieval reads through `vectorstore.seams.RetrievalStore`; the answers are the Chroma assistant's."""
+    from assistant.core import Assistant
+    from vectorstore.memory import InMemoryStore
+
+    memory = Assistant(HybridRetriever(store=InMemoryStore(session_store.embeddings)), session_assistant.settings)
+    report = memory.ingest([session_assistant.settings.corpus_dir], progress=False)
+
+    assert report.errors == [] and report.added == session_store.count() and memory.store.unembedded_ids() == set()
+    for question in ("2022年科技局总支出是多少？", "存在哪些问题？", "What was the total expenditure in 2022?", "局长是谁？"):
+        assert memory.ask(question).text == session_assistant.ask(question).text, question
+    assert memory.remove([str(session_assistant.settings.corpus_dir / "x.txt")]) == 0  # no such file: nothing goes

@@ -7,12 +7,13 @@ no history and serves one process; use `ChunkStore` for anything that must persi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ingest.models import Chunk
+from ingest.models import Chunk, FileVersion, Written
 from vectorstore.records import passage_text
 
 
@@ -44,16 +45,44 @@ class InMemoryStore:
             self._vectors.update((c.id, np.asarray(v, dtype=np.float32)) for c, v in zip(pending, vectors, strict=True))
         return len(pending)
 
-    def remove_source(self, source: str) -> int:
-        gone = [i for i, c in self._chunks.items() if c.source == source]
-        for i in gone:
-            self._chunks.pop(i)
-            self._vectors.pop(i, None)
-        self._generation = uuid.uuid4().hex
-        return len(gone)
-
     def count(self) -> int:
         return len(self._chunks)
+
+    # --- the ChunkSink seam (ingest.sink): the ingest pipeline writes here as it writes to Chroma -------
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        yield  # one process, one writer
+
+    def write_versions(self, files: Sequence[FileVersion]) -> Written:
+        """Each file's chunks replace the chunks of its older version; the new ones wait for their vectors."""
+        added = replaced = 0
+        for version in files:
+            keep = {c.id for c in version.chunks}
+            replaced += self._drop([i for i, c in self._chunks.items() if c.origin == version.origin and i not in keep])
+            added += sum(c.id not in self._chunks for c in version.chunks)
+            self._chunks.update((c.id, c) for c in version.chunks)
+        self._generation = uuid.uuid4().hex
+        return Written(added, replaced)
+
+    def staged_count(self) -> int:
+        return len(self.unembedded_ids())
+
+    def embed_staged(self, progress: Callable[[int], None] | None = None) -> int:
+        done = self.embed_pending()
+        if progress:
+            progress(done)
+        return done
+
+    def remove_file(self, origin: str) -> int:
+        gone = self._drop([i for i, c in self._chunks.items() if c.origin == origin])
+        self._generation = uuid.uuid4().hex
+        return gone
+
+    def _drop(self, ids: list[str]) -> int:
+        for i in ids:
+            self._chunks.pop(i)
+            self._vectors.pop(i, None)
+        return len(ids)
 
     # --- the RetrievalStore seam -----------------------------------------------------------------------
     def catch_up(self) -> str:
