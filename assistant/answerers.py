@@ -66,6 +66,14 @@ def _not_by_rules(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk])
     return Draft.not_found()
 
 
+@answers(AnswerKind.OTHER_LANGUAGE)
+def _other_language(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+    """No answer and no citation: the reply says which languages the desk answers in."""
+    draft = Draft(abstained=True)
+    draft.add(plan.reply)
+    return draft
+
+
 @answers(AnswerKind.SINGLE)
 def _single(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
     draft = rules.read(plan.question, hits, plan.scope)

@@ -231,6 +231,8 @@ class Assistant:
 
     def _retrieve(self, state: dict) -> list:
         plan: QueryPlan = state["plan"]
+        if not plan.kind.reads_report:  # a question in another language: nothing to search for
+            return []
         return self.search(plan.question, plan.scope)
 
     def search(self, q: Question, scope: dict | None, k: int | None = None) -> list:
@@ -245,9 +247,12 @@ class Assistant:
         """The table's records, else the rules' answerer for the plan's kind, else the closest unit in meaning;
         then, if configured, a model's answer, verified."""
         plan: QueryPlan = state["plan"]
+        if not plan.kind.reads_report:
+            return self.rules.answer(plan, state["hits"]), Mode.EXTRACTIVE
         q = plan.question
         in_scope = self.retriever.scope_chunks(plan.scope) if plan.scope else None
-        table = self.tables.answer(q.text, self.corpus if in_scope is None else in_scope, q.measure)
+        table = self.tables.answer(q.text, self.corpus if in_scope is None else in_scope, q.measure,
+                                   rank=q.compare if q.ranks else "")
         if table is not None:  # a table's own cells, compared by code: nothing for a model to add
             return table, Mode.EXTRACTIVE
         extractive = self.rules.answer(plan, state["hits"])

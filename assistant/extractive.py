@@ -60,6 +60,8 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
         draft = parts_draft(q, figures)
         if draft is not None:
             return draft
+        if q.ranks:  # 哪项支出最多 with no stated parts of what is asked: a near sentence would name no largest
+            return Draft.not_found()
         listed = [c for c in sentences[:3] if c.score >= MIN_SENTENCE_SCORE and _introduces_enumeration(c.lead)]
         if q.breakdown and listed:  # 绩效目标包括哪三项，各多少钱: 目标：一是…万元；二是…万元；三是…万元
             return _sentence_draft(listed[:1])

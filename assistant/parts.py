@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 
-from assistant.draft import Draft
+from assistant.draft import Draft, Span
 from assistant.figures import MIN_FIGURE_SCORE, Candidate, clause_start, clean_lead, closing, decimal_value
-from assistant.question import Question
+from assistant.question import Question, states_measure
+from assistant.verify import unsupported_numbers
 from ingest.models import Fact
 
 
@@ -58,43 +61,120 @@ def _parts_span(cand: Candidate) -> tuple[int, int, int] | None:
 
 
 def parts_draft(q: Question, figures: list[Candidate]) -> Draft | None:
-    """由哪几部分组成 / 各是多少 / 哪家贷得多: the best figure with the parts it is split into, cited.
+    """由哪几部分组成 / 各是多少 / 哪家贷得多 / 哪项支出最多: the best figure with the parts it is split into, cited.
 
-    For a comparison, the largest (or smallest) part is named; no figure is computed, so every
-    figure in the answer is one the cited sentence states.
+    For a comparison, the parts of the first level (基本支出 and 项目支出 of 总支出, not the parts of 基本支出 in its
+    brackets) are compared by code and the largest (or smallest) is named, each part cited at its own words; no
+    figure is computed, so every figure in the answer is one its citation states. A question that asks for the
+    largest part (`Question.ranks`) is answered only when the parts can be compared.
     """
     if not figures or figures[0].score < MIN_FIGURE_SCORE:
         return None
-    for cand in figures[:8]:
-        if cand.score < 0.8 * figures[0].score:
-            break
-        bounds = _parts_span(cand)
-        if bounds is None:
-            continue
-        chunk = cand.span.chunk
-        start, parts_start, end = bounds
-        unit = cand.fact.unit if cand.fact else ""
-        parts = [f for f in chunk.facts if parts_start <= f.start and f.end <= end and f.unit == unit]
-        if len(parts) < 2:
-            continue
-        text = chunk.text[start - chunk.start:end - chunk.start]
+    for whole in _wholes(q, figures):
+        chunk = whole.cand.span.chunk
         draft = Draft()
-        draft.add(f"{clean_lead(text)}{draft.cite(cand.span)}。")
-        if q.compare:
-            named = _extreme(parts, q.compare)
-            if named is not None:
-                word = "最多" if q.compare == "max" else "最少"
-                draft.add(f"\n其中{word}的是：{clean_lead(named.clause.strip('、，,（('))}{draft.cite(cand.span)}。")
+        text = chunk.text[whole.start - chunk.start:whole.end - chunk.start]
+        draft.add(f"{clean_lead(text)}{draft.cite(whole.cand.span)}。")
+        if q.compare in ("max", "min") and not _add_extreme(draft, whole, q.compare) and q.ranks:
+            continue
         return draft
     return None
 
 
-def _extreme(parts: list[Fact], direction: str) -> Fact | None:
-    """The one part with the largest (or smallest) value; None on a tie or a malformed figure."""
-    valued = [(v, f) for f in parts if (v := decimal_value(f.value)) is not None]
-    if len(valued) < 2 or len(valued) != len(parts):
-        return None
-    valued.sort(key=lambda vf: vf[0], reverse=direction == "max")
-    if valued[0][0] == valued[1][0]:
-        return None
-    return valued[0][1]
+@dataclass(frozen=True)
+class _Whole:
+    """A stated figure and the parts the report splits it into, at source offsets."""
+
+    cand: Candidate  # the best-scoring figure that reads as this whole (it or one of its parts)
+    start: int
+    parts_start: int
+    end: int
+    first_level: tuple[Fact, ...]  # its parts in its unit, not those inside a part's own brackets
+
+
+def _wholes(q: Question, figures: list[Candidate]) -> list[_Whole]:
+    """The wholes with two parts or more among the best figures, best first. A whole that ties with one it is a part
+    of (总支出 and its 基本支出, both named by 支出) goes after it: the question names the wider one as well."""
+    found: dict[tuple, _Whole] = {}
+    for cand in figures[:8]:
+        if cand.score < 0.8 * figures[0].score:
+            break
+        bounds = _parts_span(cand)
+        if bounds is None or bounds in found:
+            continue
+        chunk = cand.span.chunk
+        start, parts_start, end = bounds
+        unit = cand.fact.unit if cand.fact else ""
+        if q.measure and not states_measure(f"1{unit}", q.measure):
+            continue  # 哪个得分最低 is not answered by amounts of money
+        parts = tuple(f for f in chunk.facts if parts_start <= f.start and f.end <= end and f.unit == unit)
+        if len(parts) < 2:
+            continue
+        found[bounds] = _Whole(cand, start, parts_start, end, _first_level(chunk.text, chunk.start, parts_start, parts))
+    best = max((w.cand.score for w in found.values()), default=0.0)
+
+    def order(whole: _Whole) -> tuple[int, float]:
+        tied = whole.cand.score >= best - _TIE
+        return (0, -(whole.end - whole.start)) if tied else (1, -whole.cand.score)
+
+    return sorted(found.values(), key=order)
+
+
+_TIE = 0.02  # scores this close are one reading of the question
+
+
+def _first_level(text: str, base: int, parts_start: int, parts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    """The parts outside any bracket opened after the parts begin (inside the whole's own bracket, if it has one)."""
+    inner = parts_start + (1 if text[parts_start - base] in "（(" else 0)
+    out = []
+    for fact in parts:
+        before = text[inner - base:fact.start - base]
+        if before.count("（") + before.count("(") == before.count("）") + before.count(")"):
+            out.append(fact)
+    return tuple(out)
+
+
+def _add_extreme(draft: Draft, whole: _Whole, direction: str) -> bool:
+    """其中最多的是：…[n], then 其余为：…[m] on a line of its own. False (and nothing added) when the parts cannot
+    be compared: fewer than two, or a figure that cannot be read from its own words."""
+    chunk = whole.cand.span.chunk
+    valued = []
+    for fact in whole.first_level:
+        span = _own_words(chunk, fact)
+        value, said = _readable(fact, span.quote)
+        if value is None:
+            return False  # a part left out would make the named one no more the largest of them
+        valued.append((value, said, span))
+    if len(valued) < 2:
+        return False
+    valued.sort(key=lambda v: v[0], reverse=direction == "max")
+    top = [v for v in valued if v[0] == valued[0][0]]
+    rest = valued[len(top):]
+    word = "最多" if direction == "max" else "最少"
+    lead = f"其中{word}的是：" if len(top) == 1 else f"其中并列{word}的是："
+    line = lead + "、".join(f"{said}{draft.cite(span)}" for _, said, span in top)
+    if rest:
+        line += "。\n其余为：" + "、".join(f"{said}{draft.cite(span)}" for _, said, span in rest)
+    draft.add(f"\n{line}。")
+    return True
+
+
+def _own_words(chunk, fact: Fact) -> Span:
+    """The part's label and figure, without the 、 or 包含 before it."""
+    quote = chunk.text[fact.start - chunk.start:fact.end - chunk.start]
+    said = clean_lead(quote)
+    offset = max(quote.find(said), 0)
+    return Span(chunk, fact.start + offset, fact.start + offset + len(said))
+
+
+def _readable(fact: Fact, quote: str) -> tuple[Decimal | None, str]:
+    """The part's value and its words as the answer says them. A malformed figure (449.34.34万元) is read as its
+    leading number only when the cited words state that number (the verifier's own check), and says so."""
+    said = clean_lead(quote)
+    value = decimal_value(fact.value)
+    if value is not None:
+        return value, said
+    leading = re.match(r"\d+(?:\.\d+)?", fact.value)
+    if leading is None or unsupported_numbers(leading.group(0), [quote]):
+        return None, said
+    return Decimal(leading.group(0)), f"{said}（原文数字如此，疑有笔误，按{leading.group(0)}比较）"

@@ -9,10 +9,11 @@ from enum import Enum
 from typing import Protocol
 
 from assistant import lexicon
+from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
 from assistant.question import Intent, Question, UnitKind, analyse, quoted_names
 from assistant.rewrite import context_split
-from vectorstore.tokenize import Tokenizer
+from vectorstore.tokenize import Tokenizer, normalise
 
 # A question for the names of people (not of a unit: 下属事业单位叫什么 is answerable).
 _PERSON_NAME = re.compile(r"(?:人|员|博士|专家|领导|负责人|局长|主任|书记)[^。？?]{0,8}(?:叫什么|名字|姓名|是谁)|"
@@ -30,6 +31,12 @@ class AnswerKind(str, Enum):
     COMPARE = "compare"  # 基本支出和项目支出哪个多: each figure, then which is larger
     PARTS = "parts"  # two figures asked at once (基本支出和项目支出分别是多少)
     SINGLE = "single"  # one ask: the rules read the retrieved chunks
+    OTHER_LANGUAGE = "other_language"  # asked in neither Chinese nor English: a polite reply, nothing searched
+
+    @property
+    def reads_report(self) -> bool:
+        """Whether the reports are searched and read for this kind at all."""
+        return self is not AnswerKind.OTHER_LANGUAGE
 
 
 class Vocabulary(Protocol):
@@ -79,6 +86,7 @@ class QueryPlan:
     compared: list[str] = field(default_factory=list)  # COMPARE: the subjects compared
     asks: list[list[QueryPlan]] = field(default_factory=list)  # SEVERAL: per ask, its readings, tried in order
     otherwise: QueryPlan | None = None  # FOLLOW_UP: the whole question's plan, when the part finds nothing
+    reply: str = ""  # OTHER_LANGUAGE: the polite reply, in the question's language where known
 
 
 class Planner:
@@ -92,6 +100,10 @@ class Planner:
         return analyse(text, self.reports.tokenizer, known, self.reports.context_names(text))
 
     def plan(self, question: str, standalone: str, desk: dict | None = None) -> QueryPlan:
+        other = other_language(question)
+        if other is not None:  # 2022年の総支出は？ is not read at all: its kanji would be taken for Chinese words
+            return QueryPlan(_unread(question), standalone, desk, AnswerKind.OTHER_LANGUAGE,
+                             reason=f"language {other.code or 'unknown'}", reply=other.reply)
         q = self.analyse(standalone, desk)
         scope = desk or self.reports.named_scope(q)
         return self._plan(q, question, standalone, scope, desk)
@@ -145,6 +157,12 @@ class Planner:
         if sub.intent is Intent.SENTENCE and wider.intent is Intent.FIGURE:  # And what had been reported…?
             sub.intent = Intent.FIGURE
         return PartPlan(sub, wider)
+
+
+def _unread(text: str) -> Question:
+    """A question kept as asked, without analysis (one in a language the desk does not read)."""
+    return Question(text=text.strip(), norm=normalise(text.strip()), english=False, intent=Intent.SENTENCE,
+                    unit=UnitKind.ANY)
 
 
 def out_of_scope(q: Question, vocabulary: Vocabulary) -> str:

@@ -97,6 +97,7 @@ class Question:
     unmapped: list[str] = field(default_factory=list)  # English content words with no report-side form
     breakdown: bool = False  # 由哪几部分组成 / 各是多少: the parts a figure is split into
     compare: str = ""  # "max", "min" or "diff": 哪个多 / 哪家最少 / 差多少 compares figures
+    ranks: bool = False  # 哪项支出最多: which stated part is largest or smallest; only compared parts answer it
     proper: list[str] = field(default_factory=list)  # names the tokenizer did not know (某站), joined
     asked: str = ""  # the noun a 什么/哪种 question asks for (按什么模式 → 模式): the answer must speak of it
     members: str = ""  # 入库的31家企业是哪些: the count (31家) whose members are asked for
@@ -137,7 +138,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
                     unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
                     terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm), bodies=_bodies(norm, tokenizer),
-                    breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm),
+                    breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm), ranks=_ranks(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
                     asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)),
                     slot=asked_slot(norm), measure=asked_measure(norm))
@@ -310,6 +311,13 @@ def _compare(norm: str) -> str:
     return ""
 
 
+def _ranks(norm: str) -> bool:
+    """哪项支出最多, 花钱最多的是哪一块, which part was largest: a superlative and a word that asks which one."""
+    says = [any(re.search(rf"\b{w}\b", norm) if w.isascii() else w in norm for w in words)
+            for words in (lexicon.SUPERLATIVES, lexicon.WHICH_PART)]
+    return _compare(norm) in ("max", "min") and all(says)
+
+
 def _places(norm: str) -> list[str]:
     """Proper place names (另一市, 江西省), not 全省 or 项目支出中省."""
     return [p for p in _PLACE.findall(norm) if not set(p[:2]) & _NOT_IN_PLACE]
@@ -381,7 +389,8 @@ def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str]
             norm = norm.replace(phrase, " ")
     words = _join_single_characters(tokenizer.words(norm), known) if known else tokenizer.words(norm)
     for word in words:
-        if word in lexicon.GENERIC or YEAR.fullmatch(word) or _QUESTION_WORD.search(word) or word in terms:
+        if word in lexicon.GENERIC or word in lexicon.RANK_FRAME or YEAR.fullmatch(word) \
+                or _QUESTION_WORD.search(word) or word in terms:
             continue
         if english and word.isascii():
             forms = lexicon.ENGLISH.get(word) or lexicon.ENGLISH.get(word.rstrip("s")) or glossary.lookup(word, lexicon.ENGLISH) \

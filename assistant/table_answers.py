@@ -14,6 +14,7 @@ from importlib import resources
 
 from assistant.draft import Draft, Span
 from assistant.question import states_measure
+from assistant.table_rank import RANKED_FIELDS, rank_rows
 from ingest.models import Chunk, TableRecord
 from ingest.tables import cell_figure, is_total
 
@@ -27,6 +28,7 @@ class TableAsk(Enum):
     TOTAL = "total"
     GRADE = "grade"
     FUNDS = "funds"  # the funds rows: budget, executed, execution rate
+    RANK = "rank"  # 哪个指标得分最低: the indicator rows of one table, compared on the asked column
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class TablePlan:
     rows: tuple[tuple[Chunk, TableRecord], ...] = ()  # the rows a question names
     measure: str = ""  # 几起 → 起: the measure a figure is asked in
     money: bool = False  # 多少钱
+    rank: str = ""  # RANK: "max" or "min"
 
 
 @cache
@@ -86,15 +89,18 @@ def _longest_shared(a: str, b: str) -> int:
     return best
 
 
-def plan(question: str, rows: Sequence[tuple[Chunk, TableRecord]]) -> TablePlan | None:
+def plan(question: str, rows: Sequence[tuple[Chunk, TableRecord]], rank: str = "") -> TablePlan | None:
     """What a question asks of the tables, or None when it is not a question for them. A row named in full, or
     its parent indicator, comes before the table-wide asks (总分, 等级, 执行率); a row sharing only some words
-    with the question comes after them."""
+    with the question comes after them. `rank` ("max" or "min") asks which row is highest or lowest in a column
+    the question names (得分最低)."""
     if not rows:
         return None
     question = question.lower()  # English cue words are lower-case
     v = vocabulary()
     fields = tuple(name for name, words in v["fields"].items() if _says(question, words))
+    if rank and any(f in RANKED_FIELDS for f in fields):  # within the parent indicator it names, if it names one
+        return TablePlan(question, (TableAsk.RANK,), fields, tuple(named_rows(question, rows, strict=True)), rank=rank)
     if _says(question, v["asks"]["unmet"]):
         return TablePlan(question, (TableAsk.UNMET,), fields, tuple(named_rows(question, rows, strict=True)))
     named = named_rows(question, rows, strict=True)
@@ -147,12 +153,13 @@ class TableAnswerer:
             self._rows = (key, table_rows(chunks))
         return self._rows[1]
 
-    def answer(self, question: str, chunks: Sequence[Chunk], measure: str = "") -> Draft | None:
-        """`measure`: the measure word the question asks a figure in (几起 → 起), from the question's analysis."""
+    def answer(self, question: str, chunks: Sequence[Chunk], measure: str = "", rank: str = "") -> Draft | None:
+        """`measure`: the measure word the question asks a figure in (几起 → 起), from the question's analysis;
+        `rank`: "max" or "min" when it asks which is highest or lowest (Question.ranks)."""
         rows = self.rows_of(chunks)
         if len({c.source for c, _ in rows}) != 1:
             return None
-        found = plan(question, rows)
+        found = plan(question, rows, rank)
         if found is None:
             return None
         found = replace(found, measure=measure, money=_says(question, vocabulary()["asks"]["money"]))
@@ -276,5 +283,11 @@ def _bare_name(name: str) -> str:
     return name.split("：")[-1].split(":")[-1]
 
 
+def _rank(draft: Draft, found: TablePlan, rows, chunks) -> None:
+    """The rows of the parent indicator the question names, else every row, ranked on the first column it asks."""
+    field = next(f for f in found.fields if f in RANKED_FIELDS)
+    rank_rows(draft, field, found.rank, found.rows or rows, chunks)
+
+
 _ANSWERERS = {TableAsk.INDICATOR: _indicator, TableAsk.UNMET: _unmet, TableAsk.TOTAL: _total,
-              TableAsk.GRADE: _grade, TableAsk.FUNDS: _funds}
+              TableAsk.GRADE: _grade, TableAsk.FUNDS: _funds, TableAsk.RANK: _rank}

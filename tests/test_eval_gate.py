@@ -25,6 +25,9 @@ GATES = [
     ("blind4.jsonl", 0.97, 0.95, 0.95, 0.95),
     ("blind5.jsonl", 0.95, 0.93, 0.95, 0.95),
     ("blind6.jsonl", 0.95, 0.95, 0.92, 0.95),  # 13 of 14 abstentions: f-080 asks a total the report never states
+    # The desk's own set (written with the code, so a regression check, not a measure): which stated part is the
+    # largest, and questions in other languages, whose reply must name Chinese and English.
+    ("desk.jsonl", 1.0, 1.0, 1.0, 1.0),
 ]
 
 
