@@ -109,6 +109,7 @@ def test_each_answer_keeps_its_source_and_an_older_answers_link_shows_its_highli
 
     page.ask("那人员支出呢？", "130.74")
     second = page.bubbles()[1]
+    assert page.in_view(page.find('#rq-chat [data-testid="user"]')[-1])  # the new question is brought into view
     assert "按上文理解为" in second.text
     assert [m.text for m in page.find("mark.rq-fig", second)] == ["130.74万元"]
 

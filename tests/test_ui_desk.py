@@ -325,3 +325,14 @@ def test_a_follow_up_answer_says_how_it_was_understood():
     html = BubbleRenderer([CHUNK]).final(answer, "t")
 
     assert '<p class="rq-for">按上文理解为：2022年人员支出是多少？</p>' in html
+
+
+def test_a_restated_sentence_marks_no_figure_in_particular_and_a_malformed_figure_is_marked_whole():
+    quote = "2022年总支出623.97万元，其中：基本支出174.63万元（人员支出130.74万元），项目支出449.34.34万元。"
+    citation = Citation(n=1, source="r.txt", section="s", start=0, end=len(quote), quote=quote)
+    whole = Answer(question="q", text=f"{quote[:-1]}[1]。", citations=[citation])
+    largest = Answer(question="q", text="其中最多的是：项目支出449.34.34万元（原文数字如此，疑有笔误，按449.34比较）[1]。",
+                     citations=[citation])
+
+    assert 'class="rq-fig"' not in BubbleRenderer([]).final(whole, "t")
+    assert '项目支出<mark class="rq-fig">449.34.34万元</mark>' in BubbleRenderer([]).final(largest, "t")

@@ -77,7 +77,7 @@ def build_app(assistant: Assistant, settings: Settings, options: DeskOptions | N
                             type="index", label="当前报告（问题未指明单位时，按此报告作答）",
                             visible=len(facets) > 1, elem_id="rq-facet")
         turns, why_at = gr.State([]), gr.State(None)
-        chatbot = gr.Chatbot(label="对话", show_label=False, height="62vh", elem_id="rq-chat", buttons=[],
+        chatbot = gr.Chatbot(label="对话", show_label=False, height="62vh", autoscroll=False, elem_id="rq-chat", buttons=[],
                              sanitize_html=True, allow_tags=False, latex_delimiters=[], render_markdown=True,
                              placeholder="请就报告内容提问，例如：2022年总支出是多少？")
         why = _feedback_box()

@@ -20,9 +20,10 @@ ABSTAIN_HINT = "可以换个问法，或询问预算支出、工作成绩、问�
 STREAMING_MARK = "▍"  # ends a bubble while its answer is still streaming
 REPORT_PATH = "report"  # the full report text, served next to the page (ui/page.py)
 CONTEXT_CHARS = 160  # of the paragraph shown on each side of a cited sentence
+MAX_MARKED = 3  # figures an answer's stretch may give and still have each one marked in its quote
 _MARKER = re.compile(r"\[(\d+)\]")
 # A figure as answers write it: 623.97万元, 1,234.5元, 95%, 31家. The unit is kept so 31 does not mark 2031.
-_FIGURE = re.compile(r"\d[\d,，]*(?:\.\d+)?\s*(?:亿元|万元|千元|元|％|%|个百分点|家|个|项|人次|人|次|户|件|分|篇|名|天)?")
+_FIGURE = re.compile(r"\d[\d,，]*(?:\.\d+)*\s*(?:亿元|万元|千元|元|％|%|个百分点|家|个|项|人次|人|次|户|件|分|篇|名|天)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")  # a bare year is when, not the figure asked for
 
 
@@ -111,8 +112,10 @@ def _figures_by_marker(text: str) -> dict[int, list[str]]:
     last = 0
     for m in _MARKER.finditer(text):
         stretch = text[last:m.start()]
-        found = (f.group(0).strip() for f in _FIGURE.finditer(stretch))
-        out.setdefault(int(m.group(1)), []).extend(f for f in found if not _YEAR.fullmatch(f))
+        found = [f.group(0).strip() for f in _FIGURE.finditer(stretch)]
+        found = [f for f in found if not _YEAR.fullmatch(f)]
+        if len(found) <= MAX_MARKED:  # a whole sentence restated marks nothing in particular: its quote is the mark
+            out.setdefault(int(m.group(1)), []).extend(found)
         last = m.end()
     return out
 

@@ -22,15 +22,46 @@ PAGE_SCRIPT = """<script>
     Object.defineProperty(navigator, "language", {get: function () { return "zh-CN"; }, configurable: true});
     Object.defineProperty(navigator, "languages", {get: function () { return ["zh-CN", "zh"]; }, configurable: true});
   } catch (e) {}
+  /* Scroll only the chat's own box, never the page: the question box stays where the visitor left it. */
+  function box(el) {
+    for (var e = el.parentElement; e; e = e.parentElement) {
+      var y = getComputedStyle(e).overflowY;
+      if ((y === "auto" || y === "scroll") && e.scrollHeight > e.clientHeight) return e;
+    }
+    return null;
+  }
+  function reveal(el) {
+    var b = box(el);
+    if (b) b.scrollTop += el.getBoundingClientRect().top - b.getBoundingClientRect().top - 8;
+  }
+  /* A new question is brought to the top of the chat, its answer streaming under it (Gradio's own autoscroll is
+     off: it pulled the chat back down while a visitor read an earlier answer's source). */
+  var asked = 0, following = false, pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () {  /* after Gradio has laid the new messages out */
+      pending = false;
+      var questions = document.querySelectorAll('#rq-chat [data-testid="user"]');
+      if (questions.length > asked) following = true;
+      asked = questions.length;
+      if (!following || !questions.length) return;
+      reveal(questions[questions.length - 1]);  /* again as the answer grows: the box could not scroll further */
+      var answers = document.querySelectorAll('#rq-chat [data-testid="bot"]');
+      var last = answers[answers.length - 1];
+      if (answers.length >= questions.length && last && last.textContent.indexOf("\u258d") < 0) following = false;
+    });
+  }).observe(document, {childList: true, subtree: true});
+  /* A click on an answer's [n] opens that answer's sources and brings the cited passage into view. */
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a.rq-cite") : null;
     if (!link) return;
     var target = document.getElementById((link.getAttribute("href") || "").slice(1));
     if (!target) return;
     event.preventDefault();
-    var box = target.closest("details");
-    if (box) box.open = true;
-    target.scrollIntoView({block: "nearest"});
+    var details = target.closest("details");
+    if (details) details.open = true;
+    reveal(target);
     target.classList.remove("rq-flash");
     void target.offsetWidth;
     target.classList.add("rq-flash");
