@@ -237,7 +237,9 @@ class Assistant:
 
     def search(self, q: Question, scope: dict | None, k: int | None = None) -> list:
         """The chunks that best answer `q` within `scope`, by its words and every report-side form of them."""
-        return self.retriever.search(q.norm, lexical_query=q.search_text(), k=k, filters=scope)
+        documents = self.retriever.invoke(q.norm, {"run_name": "retrieve"}, lexical_query=q.search_text(), k=k,
+                                          filters=scope)  # the LangChain retriever interface, traced as a run
+        return self.retriever.hits(documents)
 
     @property
     def corpus(self) -> list:

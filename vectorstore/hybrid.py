@@ -16,7 +16,7 @@ from pydantic import ConfigDict, PrivateAttr
 from ingest.models import Chunk
 from vectorstore.kinds import Fusion
 from vectorstore.lexical import LexicalIndex
-from vectorstore.records import to_document
+from vectorstore.records import from_document, to_document
 from vectorstore.seams import RetrievalStore
 from vectorstore.tokenize import Tokenizer
 
@@ -206,10 +206,27 @@ class HybridRetriever(BaseRetriever):
         return [ScoredChunk(view.chunks[i], scores[i], lex.get(i, 0.0), den.get(i, 0.0),
                             view.chunks[i].id in view.unembedded) for i in ranked]
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-                                ) -> list[Document]:
-        return [to_document(s.chunk, score=s.score, lexical_score=s.lexical, dense_score=s.dense)
-                for s in self.search(query)]
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                lexical_query: str | None = None, k: int | None = None,
+                                filters: dict | None = None) -> list[Document]:
+        """`invoke(query, config, lexical_query=…, k=…, filters=…)`: `search` as LangChain documents, each with
+        its fused, lexical and dense scores in its metadata."""
+        return [to_document(s.chunk, score=s.score, lexical_score=s.lexical, dense_score=s.dense,
+                            lexical_only=s.lexical_only)
+                for s in self.search(query, lexical_query=lexical_query, k=k, filters=filters)]
+
+    def hits(self, documents: list[Document]) -> list[ScoredChunk]:
+        """The scored chunks behind documents this retriever returned: the served chunks themselves, not copies
+        rebuilt from metadata (unless a reload replaced them in between)."""
+        view = self._view()
+        out = []
+        for doc in documents:
+            at = view.by_id.get(str(doc.id))
+            chunk = view.chunks[at] if at is not None else from_document(doc)
+            meta = doc.metadata
+            out.append(ScoredChunk(chunk, float(meta["score"]), float(meta.get("lexical_score", 0.0)),
+                                   float(meta.get("dense_score", 0.0)), bool(meta.get("lexical_only", False))))
+        return out
 
 
 def _with_each_winner(fused: list[ScoredChunk], k: int, winners: list[int], view: _Loaded) -> list[ScoredChunk]:

@@ -47,20 +47,29 @@ class StepTimer(BaseCallbackHandler):
     def on_chain_error(self, error, *, run_id: UUID, **kwargs) -> None:
         self.on_chain_end(None, run_id=run_id)
 
+    def on_retriever_start(self, serialized, query, *, run_id: UUID, **kwargs) -> None:
+        """Every retrieval, the plan's parts' too (inside the answering step), through the retriever's own run."""
+        region = self.profiler.region("retrieval")
+        region.__enter__()
+        self._open[run_id] = region
+
+    def on_retriever_end(self, documents, *, run_id: UUID, **kwargs) -> None:
+        self.on_chain_end(None, run_id=run_id)
+
+    def on_retriever_error(self, error, *, run_id: UUID, **kwargs) -> None:
+        self.on_chain_end(None, run_id=run_id)
+
 
 @contextmanager
 def instrumented(assistant, profiler: StepProfiler) -> Iterator[None]:
-    """Time this assistant's chain steps (callbacks on its named runnables), its query embedding and every retriever
-    search, exclusively."""
-    from vectorstore.hybrid import HybridRetriever
-
+    """Time this assistant's chain steps and every retrieval through LangChain's callbacks (the named runnables and
+    the retriever's own runs), and its query embedding (the embedder's public `embed_query`, which no callback
+    reports), exclusively."""
     chain = assistant.chain
     with ExitStack() as stack:
         embeddings = assistant.store.embeddings
         stack.enter_context(patch.object(embeddings, "embed_query",
                                          profiler.wrap("embedding", embeddings.embed_query)))
-        stack.enter_context(patch.object(HybridRetriever, "search",
-                                         profiler.wrap("retrieval", HybridRetriever.search)))
         assistant.chain = chain.with_config(callbacks=[StepTimer(profiler, _CHAIN_STEPS)])
         try:
             yield
