@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ingest.numerals import cn_int
+from ingest.numerals import cn_figure
 
 _MARKER = re.compile(r"\[\d+\]")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(万亿|亿|万|千|%|‰)?")
@@ -64,12 +64,21 @@ def _digits(q: Quantity) -> Decimal:
     return Decimal(m.group(0).replace(",", "")).normalize() if m else q.value
 
 
-_CN_NUMBER = re.compile(r"([零〇一二两三四五六七八九十百千]+)(?=\s*(?:万|亿|元|家|个|人|名|项|条|笔|次|%))")
+# A figure in Chinese numerals, before a unit or after 百分之: 一万二千元, 三点五亿元, 百分之八点三. A numeral with no
+# unit (一是, 十二五) is no figure.
+_CN_NUMBER = re.compile(r"(百分之)?([零〇一二两三四五六七八九十百千万亿点]+)(?(1)|(?=\s*(?:元|家|个|人|名|项|条|笔|次|%)))")
 
 
 def _cn_to_arabic(text: str) -> str:
-    """九千九百九十九万元 → 9999万元, so a figure in Chinese numerals is checked like any other."""
-    return _CN_NUMBER.sub(lambda m: m.group(1) if (n := cn_int(m.group(1))) is None else str(n), text)
+    """九千九百九十九万元 → 9999万元, 一万二千元 → 12000元, 百分之八点三 → 8.3%: a figure in Chinese numerals is
+    checked like any other."""
+    def arabic(m: re.Match) -> str:
+        figure = cn_figure(m.group(2))
+        if figure is None:
+            return m.group(0)
+        return f"{figure}%" if m.group(1) else figure
+
+    return _CN_NUMBER.sub(arabic, text)
 
 
 # --- names: every body, unit or item an answer names must be named so in the sources it cites ----------

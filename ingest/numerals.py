@@ -22,3 +22,39 @@ def cn_int(numeral: str) -> int | None:
         return int(cn2an.cn2an(numeral, "smart"))
     except (ValueError, KeyError):
         return None
+
+
+_DIGIT = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+          "八": "8", "九": "9"}
+_SCALES = ("万亿", "亿", "万")
+
+
+def cn_figure(numeral: str) -> str | None:
+    """A figure written in Chinese numerals, in Arabic digits with its 万/亿 kept: 一万二千 → 12000, 三点五亿 → 3.5亿,
+    一点二万 → 1.2万, 八点三 → 8.3, 九千九百九十九万 → 9999万. None if it is not a numeral."""
+    numeral = numeral.strip()
+    scale = next((s for s in _SCALES if numeral.endswith(s) and len(numeral) > len(s)), "")
+    body = numeral[:len(numeral) - len(scale)]
+    whole, point, fraction = body.partition("点")
+    if point:
+        digits = "".join(_DIGIT.get(ch, "") for ch in fraction)
+        if not fraction or len(digits) != len(fraction):
+            return None
+        number = cn_int(whole) if whole else 0
+        return None if number is None else f"{number}.{digits}{scale}"
+    if scale and any(s in body for s in _SCALES):  # 一万二千万 is no figure anyone writes
+        return None
+    number = cn_int(body) if scale else _cn_int_with_scales(body)
+    return None if number is None else f"{number}{scale}"
+
+
+def _cn_int_with_scales(numeral: str) -> int | None:
+    """一万二千 → 12000: cn2an reads 万 and 亿 inside a numeral too."""
+    if any(s in numeral for s in _SCALES) and all(ch in CN_NUMERALS + "万亿" for ch in numeral):
+        import cn2an
+
+        try:
+            return int(cn2an.cn2an(numeral, "smart"))
+        except (ValueError, KeyError):
+            return None
+    return cn_int(numeral)

@@ -343,3 +343,24 @@ def test_prompt_injection_never_puts_9999_in_the_answer(session_assistant, with_
     assert_grounded(answer)
     assert "9999" not in answer.text
     assert answer.abstained or "623.97" in answer.text
+
+
+@pytest.mark.parametrize(("answer", "quote"), [
+    ("奖励一万二千元", "奖励12000元"), ("奖励12000元", "奖励一万二千元"), ("投入1.2万元", "投入12000元"),
+    ("投入三点五亿元", "投入3.5亿元"), ("投入350000000元", "投入三点五亿元"), ("增长百分之八点三", "增长8.3%"),
+    ("增长8.3%", "增长百分之八点三"), ("资金123.90万元", "资金123.9万元"), ("九千九百九十九万元", "9999万元"),
+])
+def test_one_figure_written_two_ways_is_the_same_figure(answer, quote):
+    assert unsupported_numbers(answer, [quote]) == []
+
+
+@pytest.mark.parametrize(("answer", "quote", "missing"), [
+    ("奖励一万三千元", "奖励12000元", ["13000"]), ("增长百分之九", "增长8.3%", ["9%"]),
+    ("投入三点六亿元", "投入3.5亿元", ["3.6亿"]), ("资金123.91万元", "资金123.9万元", ["123.91万"]),
+])
+def test_a_different_figure_in_chinese_numerals_is_caught(answer, quote, missing):
+    assert unsupported_numbers(answer, [quote]) == missing
+
+
+def test_numerals_that_are_no_figure_are_left_alone():
+    assert unsupported_numbers("一是兑现奖补资金，二是十二五规划收尾，千万元级项目", ["无"]) == []
