@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from assistant.audit_cli import register as audit_command
+from assistant.audit.cli import register as audit_command
 from assistant.settings import settings_from
 from evals.bench_cli import register as bench_command
 from evals.cli import register as eval_command

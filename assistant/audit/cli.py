@@ -21,7 +21,7 @@ def register(sub) -> None:
 
 
 def cmd_audit(args) -> int:
-    from assistant.audit import audit_chunks
+    from assistant.audit.auditor import audit_chunks
 
     chunks, titles = _chunks_of_files(args.paths) if args.paths else _stored_chunks(args)
     findings = audit_chunks(chunks)
@@ -59,7 +59,7 @@ def _chunks_of_files(paths: list[Path]) -> tuple[list, dict[str, str]]:
 
 def format_findings(findings, titles: dict[str, str] | None = None) -> str:
     """Human-readable: per report a count line, then per finding its status, message, and each span's place."""
-    from assistant.audit import KIND_LABELS, STATUS_LABELS
+    from assistant.audit.findings import KIND_LABELS, STATUS_LABELS
 
     if not findings:
         return "未发现需要核对的内容。"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from assistant import audit_checks as checks
-from assistant.audit_checks import fmt
-from assistant.findings import KIND_LABELS, STATUS_LABELS, Finding, Kind, Span, Status, where
+from assistant.audit import checks
+from assistant.audit.checks import fmt
+from assistant.audit.findings import KIND_LABELS, STATUS_LABELS, Finding, Kind, Span, Status, where
 
 __all__ = ["KIND_LABELS", "STATUS_LABELS", "Finding", "Kind", "Span", "Status", "audit_chunks", "audit_document",
            "audit_notes", "audit_report", "where"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
-from assistant.findings import Finding, Kind, Span, Status, where
+from assistant.audit.findings import Finding, Kind, Span, Status, where
 from ingest.models import Fact
 
 _MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
