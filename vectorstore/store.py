@@ -10,7 +10,6 @@ A changed file is replaced crash-safely: its new chunks stay hidden until a one-
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import threading
@@ -25,13 +24,13 @@ from langchain_core.embeddings import Embeddings
 from ingest.models import Chunk, FileVersion, Written
 from vectorstore.connection import StoreError, connect
 from vectorstore.embeddings import embedding_model_id
+from vectorstore.reading import READ_PAGE, SharedLock, all_of, batches, ids_in, pages, survives_reopen, where_clause
 from vectorstore.records import chunk_from_record, chunk_metadata, passage, passage_text
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 32  # texts per embedder call; sorted by length first, so little of a batch is padding
 WRITE_BATCH = 1024  # records per Chroma write: 256 rows a write ran at 590 rows/s, 1,024 at 950
 EMBED_PAGE = 512  # phase 2 embeds this many staged chunks, then writes them: a kill loses at most one page
-READ_PAGE = 1000  # one 23k-row read cost 576 MB of RSS; pages of 1,000 keep it under 300 MB
 MANIFEST_SUFFIX = ".files"  # the collection of per-file version records
 STAGED_SUFFIX = ".staged"  # chunks stored for lexical search whose vectors are not written yet
 GENERATION_ID = "generation"  # a manifest record whose token changes whenever the served chunks change
@@ -41,79 +40,6 @@ _NO_VECTOR = [1.0]  # the manifest and the staging area are looked up by id and 
 
 class EmbeddingMismatchError(StoreError):
     """The collection was built with another embedding model."""
-
-
-def where_clause(filters: dict | None) -> dict | None:
-    """{"department": "…", "year": 2022} → a Chroma `where` (None when no filter is set)."""
-    items = [{k: {"$in": list(v)} if isinstance(v, (list, tuple, set)) else v}
-             for k, v in (filters or {}).items() if v not in (None, "", [], ())]
-    if not items:
-        return None
-    return items[0] if len(items) == 1 else {"$and": items}
-
-
-def _all_of(*clauses: dict | None) -> dict | None:
-    items = [c for c in clauses if c]
-    if not items:
-        return None
-    return items[0] if len(items) == 1 else {"$and": items}
-
-
-class _SharedLock:
-    """Many readers at once, or one writer: reads of the embedded client, or a reopen that replaces it."""
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._readers = 0
-        self._writing = False
-
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._changed:  # a nested read on the same thread never waits: only a running reopen blocks
-            while self._writing:
-                self._changed.wait()
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._readers -= 1
-                self._changed.notify_all()
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        with self._changed:
-            while self._writing or self._readers:
-                self._changed.wait()
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._writing = False
-                self._changed.notify_all()
-
-
-def _survives_reopen(read=None, *, reopen_on_error: bool = False):
-    """A read of the client that another thread's `reopen` (a background reload; a search that found vectors
-    another process wrote) must not close under it: the two take turns. With `reopen_on_error`, a failed read
-    reopens the client and is run once more (the embedded index misses vectors another process wrote)."""
-    def wrap(read):
-        @functools.wraps(read)
-        def reading(self, *args, **kwargs):
-            collection = self.collection
-            try:
-                with self._use.reading():
-                    return read(self, *args, **kwargs)
-            except Exception as exc:  # Chroma raises several types; the retry raises what is real
-                if not reopen_on_error:
-                    raise
-                log.info("%s failed (%s): asking a reopened store", read.__name__, exc)
-            self.reopen(collection)  # outside the read: a reopen waits for every read to finish
-            with self._use.reading():
-                return read(self, *args, **kwargs)
-        return reading
-    return wrap(read) if read is not None else wrap
 
 
 class ChunkStore:
@@ -126,7 +52,7 @@ class ChunkStore:
         self._address = (persist_dir, host, port, collection)
         self._open()
         self._reopening = threading.Lock()
-        self._use = _SharedLock()
+        self._use = SharedLock()
         # Writers on one directory take turns; a Chroma server serialises writes itself.
         self._lock_path = None if host else Path(persist_dir) / LOCK_FILE
         self._visible: tuple[dict | None] | None = None  # (`_visible_where()`,) cached for searches
@@ -153,24 +79,24 @@ class ChunkStore:
                 " query it with the same model, or re-ingest into another collection or data directory.")
         return collection
 
-    @_survives_reopen
+    @survives_reopen
     def count(self) -> int:
         """How many chunks are served, with a vector or not yet (a half-written new version is not counted)."""
         self.forget_cache()
         visible = self._visible_where()
         if visible is None and self.staged.count() == 0:
             return self.collection.count()
-        return len(_ids(self.collection, visible) | _ids(self.staged, visible))
+        return len(ids_in(self.collection, visible) | ids_in(self.staged, visible))
 
-    @_survives_reopen
+    @survives_reopen
     def unembedded_ids(self) -> set[str]:
         """Served chunks whose vector is not written yet: lexical search finds them, dense search not yet."""
         if self.staged.count() == 0:
             return set()
-        staged = _ids(self.staged, self._visible_where())
+        staged = ids_in(self.staged, self._visible_where())
         return staged - set(self.collection.get(ids=sorted(staged), include=[])["ids"]) if staged else set()
 
-    @_survives_reopen
+    @survives_reopen
     def generation(self) -> str:
         """A token that changes whenever the served chunks change (by this process or by another)."""
         got = self.manifest.get(ids=[GENERATION_ID], include=["metadatas"])
@@ -246,7 +172,7 @@ class ChunkStore:
         fresh = list({c.id: c for f in changing for c in f.chunks}.values())
         present = self._present([c.id for c in fresh])
         new = [c for c in fresh if c.id not in present]
-        for batch in _batches(new, WRITE_BATCH):
+        for batch in batches(new, WRITE_BATCH):
             self.staged.upsert(ids=[c.id for c in batch], embeddings=[_NO_VECTOR] * len(batch),
                                documents=[c.text for c in batch], metadatas=[chunk_metadata(c) for c in batch])
         self._write_manifest([(f.origin, f.sha256, f.sha256) for f in changing])  # the switch-over
@@ -273,7 +199,7 @@ class ChunkStore:
             if progress and done:
                 progress(len(done))
             vectors: list = []
-            for batch in _batches(rows, EMBED_BATCH):
+            for batch in batches(rows, EMBED_BATCH):
                 vectors += self.embeddings.embed_documents([passage(m.get("section", ""), d) for _, d, m in batch])
                 if progress:
                     progress(len(batch))
@@ -302,9 +228,9 @@ class ChunkStore:
         todo = list({c.id: c for c in chunks if c.id not in present}.values())
         if progress and present:
             progress(len(chunks) - len(todo))
-        for batch in _batches(todo, WRITE_BATCH):
+        for batch in batches(todo, WRITE_BATCH):
             vectors: list = []
-            for part in _batches(batch, EMBED_BATCH):
+            for part in batches(batch, EMBED_BATCH):
                 vectors += self.embeddings.embed_documents([passage_text(c) for c in part])
                 if progress:
                     progress(len(part))
@@ -367,12 +293,12 @@ class ChunkStore:
         return {i for c in (self.collection, self.staged) for i in c.get(ids=list(ids), include=[])["ids"]}
 
     def _delete(self, ids: Sequence[str]) -> None:
-        for batch in _batches(list(ids), WRITE_BATCH):
+        for batch in batches(list(ids), WRITE_BATCH):
             self.collection.delete(ids=batch)
             self.staged.delete(ids=batch)
         self._visible = None
 
-    @_survives_reopen
+    @survives_reopen
     def _visible_where(self) -> dict | None:
         """A `where` that hides the chunks of files caught mid-replacement; None when no file is."""
         if self._visible is None:
@@ -383,32 +309,32 @@ class ChunkStore:
         return self._visible[0]
 
     # --- reading -------------------------------------------------------------------------------------
-    @_survives_reopen
+    @survives_reopen
     def all_chunks(self, filters: dict | None = None) -> list[Chunk]:
         """Every served chunk, with a vector or not yet, in (source, start) order; read in pages."""
         self.forget_cache()
-        where = _all_of(where_clause(filters), self._visible_where())
+        where = all_of(where_clause(filters), self._visible_where())
         chunks: dict[str, Chunk] = {}
         for collection in (self.staged, self.collection):  # a chunk caught in both: the dense copy wins
-            for got in _pages(collection, where, ["documents", "metadatas"]):
+            for got in pages(collection, where, ["documents", "metadatas"]):
                 chunks.update((i, chunk_from_record(i, d, m))
                               for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
         return sorted(chunks.values(), key=lambda c: (c.source, c.start))
 
-    @_survives_reopen
+    @survives_reopen
     def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored vectors of these chunks (those that have one), read in pages."""
         out: dict[str, list[float]] = {}
-        for batch in _batches(list(ids), READ_PAGE):
+        for batch in batches(list(ids), READ_PAGE):
             got = self.collection.get(ids=list(batch), include=["embeddings"])
             out.update((str(i), list(map(float, v))) for i, v in zip(got["ids"], got["embeddings"]))
         return out
 
-    @_survives_reopen(reopen_on_error=True)
+    @survives_reopen(reopen_on_error=True)
     def dense_search(self, query_vector: list[float], k: int, filters: dict | None = None
                      ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the k nearest chunks that have a vector."""
-        where = _all_of(where_clause(filters), self._visible_where())
+        where = all_of(where_clause(filters), self._visible_where())
         # Vectors another process wrote may be missing from the embedded client's index ("Error finding id"):
         # the decorator then reopens the client and asks once more.
         got = self.collection.query(query_embeddings=[list(query_vector)], n_results=k, include=["distances"],
@@ -423,25 +349,6 @@ def _live(record: dict | None, stored: dict[str, str]) -> str:
         return record["live"]
     shas = Counter(stored.values())
     return shas.most_common(1)[0][0] if shas else ""
-
-
-def _ids(collection, where: dict | None) -> set[str]:
-    return {i for got in _pages(collection, where, []) for i in got["ids"]}
-
-
-def _pages(collection, where: dict | None, include: list[str]) -> Iterator[dict]:
-    offset = 0
-    while True:
-        got = collection.get(where=where, include=include, limit=READ_PAGE, offset=offset)
-        yield got
-        if len(got["ids"]) < READ_PAGE:
-            return
-        offset += READ_PAGE
-
-
-def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def _manifest_id(origin: str) -> str:
