@@ -336,3 +336,18 @@ def test_a_restated_sentence_marks_no_figure_in_particular_and_a_malformed_figur
 
     assert 'class="rq-fig"' not in BubbleRenderer([]).final(whole, "t")
     assert '项目支出<mark class="rq-fig">449.34.34万元</mark>' in BubbleRenderer([]).final(largest, "t")
+
+
+def test_with_several_reports_each_source_names_its_own_body_and_year():
+    other_text = "2023年总支出888.88万元。"
+    other = SimpleNamespace(text=other_text, source="s.txt", start=0, end=len(other_text), title="另一局绩效自评报告",
+                            department="另一局", year=2023, section="一、概况", facts=[])
+    cited = Citation(n=2, source="s.txt", section="一、概况", start=0, end=len(other_text), quote=other_text)
+    answer = Answer(question="两个局的总支出各是多少？", text="2022年总支出623.97万元[1]。2023年总支出888.88万元[2]。",
+                    citations=[CITATION, cited])
+
+    html = BubbleRenderer([CHUNK, other]).final(answer, "t")
+
+    first, second = html.split('<div class="rq-source"')[1:]
+    assert "《某局绩效自评报告》 · 某局 · 2022 年度" in first and "另一局" not in first
+    assert "《另一局绩效自评报告》 · 另一局 · 2023 年度" in second
