@@ -196,12 +196,19 @@ def merge(drafts: list[Draft]) -> Draft:
     for i, (line, spans) in enumerate(lines):
         if any(j != i and said[i] in said[j] and (said[i] != said[j] or j < i) for j in range(len(lines))):
             continue
-        merged.add(_CITED.sub(lambda m, spans=spans: merged.cite(spans[int(m.group(1)) - 1]), line) + "\n")
+        merged.add(_CITED.sub(lambda m, spans=spans: _renumbered(merged, spans, m), line) + "\n")
     merged.notice = " ".join(dict.fromkeys(d.notice for d in answered if d.notice))
     return merged
 
 
 _CITED = re.compile(r"\[(\d+)\]")
+
+
+def _renumbered(merged: Draft, spans: list, marker: re.Match) -> str:
+    """A part's [n] as the merged draft numbers it. A bracketed number that is no marker of the part (a document
+    number quoted from the report, 衡发[2010]3号) stays as written."""
+    n = int(marker.group(1))
+    return merged.cite(spans[n - 1]) if 1 <= n <= len(spans) else marker.group(0)
 
 
 def _plain(line: str) -> str:

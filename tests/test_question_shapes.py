@@ -523,3 +523,23 @@ def test_an_answer_states_what_its_slot_asks_for(text, slot, answers):
     from assistant.question import answers_slot
 
     assert answers_slot(text, slot) is answers
+
+
+def test_parts_that_quote_a_bracketed_document_number_merge_without_taking_it_for_a_citation():
+    """衡发[2010]3号 in a quoted sentence is the report's own text, not citation [2010] (it once crashed the merge)."""
+    from types import SimpleNamespace
+
+    from assistant.draft import Draft, Span
+    from assistant.multipart import merge
+
+    text = "依据衡发[2010]3号文件设立。总支出623.97万元。"
+    chunk = SimpleNamespace(text=text, source="r.txt", start=0, end=len(text), section="s", page=0)
+    first, second = Draft(), Draft()
+    one, two = text.index("。"), text.index("总支出")
+    first.add(f"{text[:one]}{first.cite(Span(chunk, 0, one))}。")
+    second.add(f"{text[two:-1]}{second.cite(Span(chunk, two, len(text) - 1))}。")
+
+    merged = merge([first, second])
+
+    assert merged.text == "依据衡发[2010]3号文件设立[1]。\n总支出623.97万元[2]。"
+    assert [s.quote for s in merged.spans] == ["依据衡发[2010]3号文件设立", "总支出623.97万元"]
