@@ -48,7 +48,7 @@ def other_language(question: str) -> OtherLanguage | None:
 def _latin_language(text: str, latin: int, cjk: int) -> str:
     """The Latin-script language whose function words and accents outweigh the English ones, or ''."""
     rules = _latin()
-    if not latin or cjk > rules["max_cjk_share"] * (latin + cjk):
+    if not latin or cjk > rules["max_cjk_letters"]:
         return ""
     words = [w.lower() for w in _WORD.findall(text)]
     english = sum(w in _english_words() for w in words)

@@ -41,6 +41,7 @@ def test_a_question_in_another_language_is_told_by_its_letters_or_function_words
     "What is the budget of the Fête de la Science programme?", "What was spent on the Le Monde subscription?",
     "科技局的 total spending in 2022 是多少?", "How many enterprises? 几家", "Total spending 2022?",
     "“Fête de la Science”活动有几场？", "《Война и мир》读书活动办了几场？",
+    "2022年 science bureau 总支出 ist wie viel？ Сколько?", "科技局 budget total est combien ?",
 ])
 def test_chinese_english_and_mixed_questions_are_not_taken_for_another_language(question):
     assert other_language(question) is None
