@@ -105,6 +105,9 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         return q
     if _EN_AND.match(q):  # And what figure had been reported before the checks? asks its own question
         return f"{previous.rstrip('?？ ')}，{q}"
+    own = _asks_in_full(q)
+    if own and not _is_english(previous):  # 那水泵一共装了几台？ names its own subject and asks: only context carries
+        return "".join(dict.fromkeys(re.findall(_CONTEXT, previous))) + own
     m = _ELLIPTIC.match(q) or _TRAILING_NE.match(q)
     if m:
         subject = re.sub(r"^(?:其中|其|里面|这里面)", "", m.group(1).strip("，,？? "))
@@ -121,6 +124,22 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
             return f"{whole}，{own}"
         return _PRONOUN.sub(core, own, count=1)
     return f"{previous.rstrip('？?。')}，{q}"
+
+
+# What a question asks, when it asks in full (几台, 多深, 怎么样, 有没有): a follow-up that has one and names its own
+# subject before it is a question of its own.
+_ASKS = re.compile(r"几[^\s，,。？?呢]|多[少大高长深远久重宽]|怎么样|如何|是否|有没有|[了完]没有|是谁|什么|哪[些个家里种类位年天]")
+_NOT_A_SUBJECT = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|以及)|有|是|的|都|一共|总共|共|了|还|又|到底|大概|一下")
+
+
+def _asks_in_full(question: str) -> str:
+    """The follow-up without its 那, when it names a subject of its own and asks about it; else ''."""
+    own = re.sub(r"^(?:那么|那|还有|另外|再问一下|再问|以及)\s*", "", question.strip())
+    ask = _ASKS.search(own)
+    if ask is None or _PRONOUN.search(own):
+        return ""
+    subject = re.sub(r"[^\u4e00-\u9fff]", "", _NOT_A_SUBJECT.sub("", own[:ask.start()]))
+    return own if len(subject) >= 2 else ""
 
 
 def _is_english(text: str) -> bool:

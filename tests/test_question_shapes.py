@@ -543,3 +543,15 @@ def test_parts_that_quote_a_bracketed_document_number_merge_without_taking_it_fo
 
     assert merged.text == "依据衡发[2010]3号文件设立[1]。\n总支出623.97万元[2]。"
     assert [s.quote for s in merged.spans] == ["依据衡发[2010]3号文件设立", "总支出623.97万元"]
+
+
+@pytest.mark.parametrize(("previous", "question", "expected"), [
+    ("龙头村蔬菜园项目建的水塔是多大规格的？", "那水泵一共装了几台？", "水泵一共装了几台？"),
+    ("2022年某县通村道路项目一共建成了多少公里？", "那质量验收结果怎么样？", "2022年质量验收结果怎么样？"),
+    ("2022年科技局总支出是多少？", "那人员支出呢？", "2022年科技局人员支出是多少？"),
+])
+def test_a_follow_up_that_names_its_own_subject_and_asks_keeps_only_the_context(previous, question, expected):
+    from assistant.rewrite import rewrite
+
+    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}]
+    assert rewrite(question, history) == expected
