@@ -249,8 +249,8 @@ class Assistant:
         """The table's records, else the rules' answerer for the plan's kind, else the closest unit in meaning;
         then, if configured, a model's answer, verified."""
         plan: QueryPlan = state["plan"]
-        if not plan.kind.reads_report:
-            return self.rules.answer(plan, state["hits"]), Mode.EXTRACTIVE
+        if not plan.kind.reads_report:  # the question is not taken: said so politely, like one too long
+            return self.rules.answer(plan, state["hits"]), Mode.REFUSED
         q = plan.question
         in_scope = self.retriever.scope_chunks(plan.scope) if plan.scope else None
         table = self.tables.answer(q.text, self.corpus if in_scope is None else in_scope, q.measure,

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.knowledge import load
 from assistant.language import other_language
+from assistant.models import Mode
 from assistant.plan import AnswerKind
 
 DESK_LINE = load("languages")["desk"]["line"]
@@ -72,7 +73,7 @@ def test_a_japanese_question_with_kanji_is_planned_as_another_language_not_read_
     plan = bundled.planner.plan("2022年の総支出は？", "2022年の総支出は？")
     assert plan.kind is AnswerKind.OTHER_LANGUAGE and not plan.kind.reads_report
     answer = bundled.ask("2022年の総支出は？")
-    assert answer.abstained and answer.citations == []
+    assert answer.abstained and answer.citations == [] and answer.mode is Mode.REFUSED  # not taken, not a search
     assert "中国語と英語" in answer.text and DESK_LINE in answer.text
 
 

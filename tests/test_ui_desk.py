@@ -351,3 +351,12 @@ def test_with_several_reports_each_source_names_its_own_body_and_year():
     first, second = html.split('<div class="rq-source"')[1:]
     assert "《某局绩效自评报告》 · 某局 · 2022 年度" in first and "另一局" not in first
     assert "《另一局绩效自评报告》 · 另一局 · 2023 年度" in second
+
+
+def test_a_question_not_taken_is_said_plainly_without_the_abstentions_hint():
+    reply = "申し訳ございませんが、この窓口では中国語と英語のご質問にのみお答えしています。\n本服务台仅回答中文和英文提问。"
+    answer = Answer(question="2022年の総支出は？", text=reply, abstained=True, mode=Mode.REFUSED)
+
+    bubble = BubbleRenderer([CHUNK], CONTACT).final(answer, "t")
+
+    assert bubble.startswith("⚠️ 申し訳ございません") and "换个问法" not in bubble and "rq-cites" not in bubble
