@@ -222,10 +222,12 @@ def test_after_a_thumbs_down_the_reason_and_comment_are_stored_on_that_vote(tmp_
     desk, _ = make_desk(tmp_path, total_answer(), not_found())
     turns = answered_turns(desk, "总支出是多少？", "局长是谁？")
 
-    assert "请先点击" in desk.explain(turns, 0, "数字不对", "", "c")  # no 👎 yet
+    assert desk.explain(turns, 0, "数字不对", "", "c")[0] is False  # no 👎 yet
+    assert "请先点击" in desk.explain(turns, 0, "数字不对", "", "c")[1]
     down = desk.rate(turns, 1, False, "c")
-    assert "请选择一项" in desk.explain(down.turns, down.ask_why, "不喜欢", "", "c")
-    assert desk.explain(down.turns, down.ask_why, "数字不对", "应为623.97万元", "c").startswith("已记录：数字不对")
+    assert desk.explain(down.turns, down.ask_why, "不喜欢", "", "c") == (False, "请选择一项：数字不对、出处不对、没回答问题、其他。")
+    stored, status = desk.explain(down.turns, down.ask_why, "数字不对", "应为623.97万元", "c")
+    assert stored and status.startswith("已记录：数字不对")
     desk.rate(down.turns, 3, True, "c")  # the other answer's vote is its own row
 
     records = {r.question: r for r in desk.feedback.records()}

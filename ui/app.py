@@ -165,9 +165,8 @@ def _wire_feedback(desk: ChatDesk, chatbot: gr.Chatbot, turns: gr.State, why_at:
         return rated.turns, rated.status, rated.ask_why, gr.Group(visible=asking), None, ""
 
     def on_why(state: list[Turn], at: int | None, choice: str | None, text: str, request: gr.Request):
-        message = desk.explain(state or [], at, choice or "", text, client_of(request))
-        done = message.startswith("已记录")
-        return message, gr.Group(visible=not done)
+        stored, message = desk.explain(state or [], at, choice or "", text, client_of(request))
+        return message, gr.Group(visible=not stored)
 
     chatbot.like(on_like, [turns], [turns, status, why_at, box, reason, comment], api_visibility="private")
     send.click(on_why, [turns, why_at, reason, comment], [status, box], api_visibility="private")

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the real import loads Chroma and the embedder; `report-qa -
 
 log = logging.getLogger(__name__)
 _VOTES = {Rating.UP: "Like", Rating.DOWN: "Dislike"}  # the Chatbot's own names for 👍 and 👎
+_VOTE_FIRST = "请先点击回答下方的 👎，再说明哪里不对。"
 
 
 class TurnKind(str, Enum):
@@ -146,20 +147,23 @@ class ChatDesk:
             return Rated(voted, "已记录：👍 有帮助。谢谢！再点一次可撤回。")
         return Rated(voted, "已记录：👎。哪里不对？请选择后提交（可不填说明）。", ask_why=at)
 
-    def explain(self, turns: list[Turn], at: int | None, reason: str, comment: str, client: str) -> str:
-        """哪里不对 after a 👎: the reason (one of REASONS) and an optional comment, on that answer's vote."""
+    def explain(self, turns: list[Turn], at: int | None, reason: str, comment: str, client: str) -> tuple[bool, str]:
+        """哪里不对 after a 👎: the reason (one of REASONS) and an optional comment, on that answer's vote.
+
+        Returns whether it was stored, and a status line for the visitor.
+        """
         turn = turns[at] if at is not None and 0 <= at < len(turns) else None
         if turn is None or turn.vote is not Rating.DOWN:
-            return "请先点击回答下方的 👎，再说明哪里不对。"
+            return False, _VOTE_FIRST
         if reason not in REASONS:
-            return f"请选择一项：{'、'.join(REASONS)}。"
+            return False, f"请选择一项：{'、'.join(REASONS)}。"
         if not self.feedback_limiter.allow(client):
-            return "反馈过于频繁，请稍后再试。"
+            return False, "反馈过于频繁，请稍后再试。"
         try:
             stored = self.feedback.explain(turn.id, reason, comment or "")
         except Exception:
-            return _apology("feedback")
-        return f"已记录：{reason}。谢谢您帮助我们改进！" if stored else "请先点击回答下方的 👎，再说明哪里不对。"
+            return False, _apology("feedback")
+        return (True, f"已记录：{reason}。谢谢您帮助我们改进！") if stored else (False, _VOTE_FIRST)
 
     def _ask(self, question: str, history: list[dict], filters: dict | None, client: str) -> Answer:
         if not self.limiter.allow(client):
