@@ -129,7 +129,7 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
 # What a question asks, when it asks in full (几台, 多深, 怎么样, 有没有): a follow-up that has one and names its own
 # subject before it is a question of its own.
 _ASKS = re.compile(r"几[^\s，,。？?呢]|多[少大高长深远久重宽]|怎么样|如何|是否|有没有|[了完]没有|是谁|什么|哪[些个家里种类位年天]")
-_NOT_A_SUBJECT = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|以及)|有|是|的|都|一共|总共|共|了|还|又|到底|大概|一下")
+_NOT_A_SUBJECT = re.compile(r"有|是|的|都|一共|总共|共|了|还|又|到底|大概|一下")  # (the leading 那 is already gone)
 
 
 def _asks_in_full(question: str) -> str:

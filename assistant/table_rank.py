@@ -4,9 +4,9 @@ names the highest or lowest row and cites every row compared; it states only cel
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 
 from assistant.draft import Draft, Span
+from assistant.figures import decimal_value
 from ingest.models import Chunk, TableRecord
 from ingest.tables import cell_figure, is_table_row, is_total
 
@@ -46,7 +46,7 @@ def _rank_table(draft: Draft, table: list[tuple[Chunk, TableRecord]], field: str
     valued = []
     for chunk, record in table:
         figure = cell_figure(record, field)
-        value = _value(figure[0]) if figure else None
+        value = decimal_value(figure[0].replace(",", "")) if figure else None
         if value is None:
             return
         valued.append((value, figure[1], chunk, record))
@@ -68,10 +68,3 @@ def _rank_table(draft: Draft, table: list[tuple[Chunk, TableRecord]], field: str
 def _span(chunk: Chunk, record: TableRecord, field: str) -> Span:
     """The row from its name to the compared cell."""
     return Span(chunk, record.name_cell.start, max(record.name_cell.end, record.cell(field).end))
-
-
-def _value(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
