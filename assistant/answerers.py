@@ -8,6 +8,7 @@ from typing import Protocol
 
 from assistant.draft import Draft
 from assistant.extractive import answer_extractive
+from assistant.fields import answer_field
 from assistant.matching import Matcher
 from assistant.models import NOT_FOUND
 from assistant.multipart import compare_drafts, merge
@@ -26,6 +27,8 @@ class Evidence(Protocol):
     def corpus(self) -> list[Chunk]: ...
 
     def search(self, q: Question, scope: dict | None) -> list[ScoredChunk]: ...
+
+    def chunks_in(self, scope: dict | None) -> list[Chunk]: ...
 
     def vocabulary(self, scope: dict | None) -> Matcher: ...
 
@@ -100,6 +103,12 @@ def _follow_up(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) ->
         return draft
     # Its own words say too little (这两笔分别贷给了谁): the whole question is asked.
     return rules.answer(plan.otherwise, hits)
+
+
+@answers(AnswerKind.FIELD)
+def _field(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
+    found = answer_field(plan.field, rules.evidence.chunks_in(plan.scope))
+    return found if found is not None else Draft.not_found()  # the caller then answers `plan.otherwise`
 
 
 @answers(AnswerKind.SEVERAL)

@@ -245,16 +245,25 @@ class Assistant:
     def corpus(self) -> list:
         return self.retriever.chunks
 
+    def chunks_in(self, scope: dict | None) -> list:
+        """The served chunks a scope keeps (all of them without one)."""
+        in_scope = self.retriever.scope_chunks(scope) if scope else None
+        return self.corpus if in_scope is None else in_scope
+
     def _answer(self, state: dict) -> tuple[Draft, Mode]:
         """The table's records, else the rules' answerer for the plan's kind, else the closest unit in meaning;
         then, if configured, a model's answer, verified."""
         plan: QueryPlan = state["plan"]
         if not plan.kind.reads_report:  # the question is not taken: said so politely, like one too long
             return self.rules.answer(plan, state["hits"]), Mode.REFUSED
+        if plan.kind is AnswerKind.FIELD:  # the label's value where the report writes one, else any question
+            field = self.rules.answer(plan, state["hits"])
+            if not field.abstained:
+                return field, Mode.EXTRACTIVE
+            plan = plan.otherwise
+            state = {**state, "plan": plan}
         q = plan.question
-        in_scope = self.retriever.scope_chunks(plan.scope) if plan.scope else None
-        table = self.tables.answer(q.text, self.corpus if in_scope is None else in_scope, q.measure,
-                                   rank=q.compare if q.ranks else "")
+        table = self.tables.answer(q.text, self.chunks_in(plan.scope), q.measure, rank=q.compare if q.ranks else "")
         if table is not None:  # a table's own cells, compared by code: nothing for a model to add
             return table, Mode.EXTRACTIVE
         extractive = self.rules.answer(plan, state["hits"])

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.matching import Matcher, norm_text
@@ -22,9 +23,12 @@ NAMED_NEARBY = 0.85  # … whose sentence names it, but not its own clause
 OFF_TOPIC = 0.6  # a part's figure whose sentence shares nothing with the rest of the whole question
 RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
-_MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|增长|增幅|下降)")
+_MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|占|增长|增幅|下降)")
 _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
+_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
+_SHARE_OF = re.compile(r"占(.{1,16}?)的?(?:比例|比重|多少|百分)")
+_QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,13 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     rarest = matcher.rarest_name(q)
     labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
+    asked = _percent_kind(q)
+    whole = _SHARE_OF.search(q.norm) if asked == "share" else None
+    own = q
+    if whole:  # 占三公经费的比例: the whole a share is of is named in the sentence before, not the part's own
+        labelled = [t for t in labelled if t not in whole.group(1)]
+        own = replace(q, terms=[t for t in q.terms if t not in whole.group(1)])
+        rarest = "" if rarest and rarest in whole.group(1) else rarest
     for hit in hits:
         chunk = hit.chunk
         for fact in chunk.facts:
@@ -103,13 +114,15 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
             shown_end = _named_after_colon(chunk, fact, lead_end, s_end)
             context = _bracket_context(chunk, s_start, lead_start, lead_end)
-            score = (0.4 * matcher.score(q, lead) + 0.15 * matcher.score(q, context)
+            score = (0.4 * matcher.score(own, lead) + 0.15 * matcher.score(own, context)
                      + 0.25 * matcher.score(q, sentence)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             if rarest and rarest not in norm_text(context):
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
+            if asked and fact.unit == "%" and _stated_kind(fact.label) not in ("", asked):
+                score *= OFF_TOPIC  # 占三公经费的比例 is not answered with 比上年下降42.13%
             if any(t not in norm_text(sentence) for t in labelled):
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE
@@ -128,6 +141,18 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
     return dedupe(out)
+
+
+def _percent_kind(q: Question) -> str:
+    """What kind of percentage a question asks for (share, change, done: lexicon percent_kinds); '' for none or
+    several."""
+    kinds = [k for k, entry in lexicon.PERCENT_KINDS.items() if any(w in q.norm for w in entry["asks"])]
+    return kinds[0] if len(kinds) == 1 else ""
+
+
+def _stated_kind(label: str) -> str:
+    """What kind of percentage a figure's label states it as (占 → share, 下降 → change), else ''."""
+    return next((k for k, entry in lexicon.PERCENT_KINDS.items() if label.endswith(tuple(entry["labels"]))), "")
 
 
 def _relation(fact: Fact) -> str:
@@ -166,6 +191,8 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     if _MEASURE_WORDS.fullmatch(label):
         # 金额共计500万元 / 同比增长8.3%: the clause before says what the amount or growth is of.
         start = clause_start(text, s_start - base, max(clause_start(text, s_start - base, number) - 1, 0))
+        if _MEASURE_WORDS.fullmatch(norm_text(text[start:number]).strip("，,:：")) and start > s_start - base:
+            start = clause_start(text, s_start - base, start - 1)  # 支出23,005.58元,占,88.19%: a stray comma
     elif label and label not in norm_text(text[seg:number]):
         start = clause_start(text, s_start - base, number)
         label_after = label in norm_text(text[stop:s_end - base])
@@ -174,9 +201,10 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     end = stop
     while end < s_end - base and text[end] not in _LEAD_STOP and not (end == stop and _next_figure(text, end, s_end - base)):
         end += 1
-    if end < s_end - base and text[end] in "（(":  # 2家企业（丙公司、丁公司）被认定: the clause goes on
+    if end < s_end - base and text[end] in "（(":
+        # 2家企业（丙公司、丁公司）被认定: the clause goes on; 副主任3名(副科级): the bracket qualifies the figure
         close = closing(text, end, s_end - base)
-        if close is not None and close < s_end - base and text[close] not in _LEAD_STOP:
+        if close is not None and (close - end <= _QUALIFIER_CHARS or (close < s_end - base and text[close] not in _LEAD_STOP)):
             end = close
             while end < s_end - base and text[end] not in _LEAD_STOP:
                 end += 1
@@ -216,7 +244,12 @@ def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int)
 
 
 def clause_start(text: str, floor: int, pos: int) -> int:
-    return max([floor] + [text.rfind(d, floor, pos) + 1 for d in "，,；;：:。"])
+    """Where the clause holding `pos` starts: after the last delimiter before it, never inside 23,005.58."""
+    cut = max([floor] + [text.rfind(d, floor, pos) + 1 for d in "，；;：:。"])
+    comma = text.rfind(",", cut, pos)
+    while comma >= 0 and _THOUSANDS.match(text, comma - 1):
+        comma = text.rfind(",", cut, comma)
+    return max(cut, comma + 1)
 
 
 def table_lead(lead: str, fact: Fact) -> str:

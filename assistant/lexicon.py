@@ -18,6 +18,7 @@ _NAMES = {
     "ENGLISH_BODY_KINDS": ("words", "english_body_kinds", tuple),  # bureau, center: how English names a body
     "SUPERLATIVES": ("words", "superlatives", tuple),  # 最, 大头, largest: the most or least of several
     "WHICH_PART": ("words", "which_part", tuple),  # 哪项, 哪一块, which: asks which one of several
+    "PERCENT_KINDS": ("percent_kinds", None, dict),  # share, change, done: what a percentage states
     "RANK_FRAME": ("words", "rank_frame", frozenset),  # which item was the largest: English frame, no subject
 }
 

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Protocol
 
 from assistant import lexicon
+from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
 from assistant.question import Intent, Question, UnitKind, analyse, quoted_names
@@ -31,6 +32,7 @@ class AnswerKind(str, Enum):
     COMPARE = "compare"  # 基本支出和项目支出哪个多: each figure, then which is larger
     PARTS = "parts"  # two figures asked at once (基本支出和项目支出分别是多少)
     SINGLE = "single"  # one ask: the rules read the retrieved chunks
+    FIELD = "field"  # a labelled field of the report's head or form (自评时间, 联系电话) or its title's year
     OTHER_LANGUAGE = "other_language"  # asked in neither Chinese nor English: a polite reply, nothing searched
 
     @property
@@ -85,7 +87,8 @@ class QueryPlan:
     parts: list[PartPlan] = field(default_factory=list)  # FOLLOW_UP, COMPARE, PARTS
     compared: list[str] = field(default_factory=list)  # COMPARE: the subjects compared
     asks: list[list[QueryPlan]] = field(default_factory=list)  # SEVERAL: per ask, its readings, tried in order
-    otherwise: QueryPlan | None = None  # FOLLOW_UP: the whole question's plan, when the part finds nothing
+    otherwise: QueryPlan | None = None  # FOLLOW_UP, FIELD: the plan tried when this one finds nothing
+    field: FieldSpec | None = None  # FIELD: the field asked for
     reply: str = ""  # OTHER_LANGUAGE: the polite reply, in the question's language where known
 
 
@@ -106,7 +109,12 @@ class Planner:
                              reason=f"language {other.code or 'unknown'}", reply=other.reply)
         q = self.analyse(standalone, desk)
         scope = desk or self.reports.named_scope(q)
-        return self._plan(q, question, standalone, scope, desk)
+        plan = self._plan(q, question, standalone, scope, desk)
+        field = asked_field(q.norm)
+        if field is None or plan.kind is AnswerKind.SEVERAL or plan.reason.startswith("names of people"):
+            return plan
+        # 这份自评是什么时候做的: the label's value where the report writes one, else read as any question
+        return QueryPlan(q, standalone, scope, AnswerKind.FIELD, field=field, otherwise=plan)
 
     def _plan(self, q: Question, question: str, standalone: str, scope: dict | None, desk: dict | None,
               nested: bool = False) -> QueryPlan:

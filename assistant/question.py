@@ -41,8 +41,11 @@ _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费
                          r"how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance|invest")
 _GROWTH = r"增长|增幅|降幅|幅度|下降|降低|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
-_PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|涨|百分|比例|占比|满意度|率|percent|percentage|growth|\bgr[eo]w|rate|satisf|share|"
+_PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|涨|百分|比例|比重|占比|满意度|率|"
+                           r"percent|percentage|proportion|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
+# 公务用车费用占三公经费的比例: a share of money is a percentage
+_SHARE = re.compile(r"占.{0,12}(?:比例|比重|百分之|多少)|比例|比重|占比|\bshare\b|\bproportion\b|\bpercentage\b")
 # 几家, 多少人: the counter; not 多少项目资金
 _COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场份张本门处回])(?![目件例单称字庭乡])")
 # 多少企业 counts firms even with no counter word; the noun says which counter the report uses.
@@ -357,7 +360,7 @@ def _unit(norm: str) -> UnitKind:
         return UnitKind.COUNT
     if _PERCENT_CUES.search(norm) and not re.search(r"多少钱|金额|how much money", norm):
         return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure|spending", norm) \
-            or re.search(_GROWTH, norm) else UnitKind.MONEY
+            or re.search(_GROWTH, norm) or _SHARE.search(norm) else UnitKind.MONEY
     if _MONEY_CUES.search(norm):
         return UnitKind.MONEY
     return UnitKind.ANY

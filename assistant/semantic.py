@@ -28,6 +28,8 @@ _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 _BREAK = re.compile(r"[，,、：:|｜]\s*|\s+")
 _EDGE = " \t\r\n，,、：:；;|｜"
 _DIGIT = re.compile(r"\d")
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_CAPTION_NUMBER = re.compile(r"^\s*表?\s*\d{1,2}(?:[-－.．]\d{1,2})*\s*")
 _ASCII_WORD = re.compile(r"[a-z]{3,}|\d+(?:\.\d+)?")
 
 
@@ -229,7 +231,8 @@ class SemanticAnswerer:
             ranked = [r for r in ranked if any(f in r.unit.quote for f in counted)]
         if slot:  # when was it established: the unit must state a date; 用来干什么: a use
             ranked = [r for r in ranked if answers_slot(r.unit.quote, slot)]
-        return [r for r in ranked if not _is_heading_only(r.unit) and all(n in r.unit.quote for n in required)]
+        return [r for r in ranked if not _is_heading_only(r.unit) and _CJK_PAIR.search(r.unit.quote)
+                and all(n in r.unit.quote for n in required)]  # a bare index cell (10, 11) says nothing
 
     def close_enough(self, best: RankedUnit, english: bool, worded: bool) -> bool:
         c = self.calibration
@@ -258,6 +261,6 @@ def _fits_unit(unit: Unit, kind: str) -> bool:
 
 def _is_heading_only(unit: Unit) -> bool:
     """A title or heading line (2022年决算报告): it names a topic, it answers nothing."""
-    text = unit.quote
+    text = _CAPTION_NUMBER.sub("", unit.quote)  # 1-1市公安局职能职责, 表2 收支情况: a table's caption
     return (unit.start == unit.chunk.start and unit.end == unit.chunk.end and len(text) <= 40
             and not _DIGIT.search(re.sub(r"(?:19|20)\d{2}年度?", "", text)) and not re.search(r"[，,。；;:：]", text))

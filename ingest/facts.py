@@ -15,11 +15,14 @@ UNITS = ("万元", "亿元", "千元", "元", "万人", "万", "亿", "%", "％"
          # measures: 路面宽度5米, 32.63公里, 1000㎡, 100吨, 得分95分
          "平方公里", "平方米", "㎡", "公里", "千米", "米", "亩", "公顷", "吨", "辆", "台", "套", "间", "栋", "分")
 # 27,080元 and 1,867.48万元 carry thousands separators; 449.34.34万元 (malformed) stays one number.
-NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")(?!钟)")
+NUMBER = re.compile(r"(?<![\d.])(?<!\d,)"  # 占,88.19%: a comma after words starts a figure
+                    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")(?!钟)")
 _DELIMS = "，,：:；;（）()“”《》。！？\n"
 _FILLER_HEAD = re.compile(r"^(?:\d{1,2}[、.．]|其中|包含|包括|含|共计|共|合计|总计|累计|目前已有|目前|已有|有|为|达到|达|约|超过|超|是|即"
                           r"|[一二三四五六七八九十]是)+")
 _FILLER_TAIL = re.compile(r"(?:共计|共|合计|为|达到|达|约|超过|超|是|了|累计|的)+$")
+# A delimiter between clauses; the comma of 3,080元 separates thousands and ends nothing.
+_CLAUSE_END = re.compile(r"[" + re.escape(_DELIMS.replace(",", "")) + r"]|,(?!\d{3}(?!\d))")
 _JUNK = re.compile(r"[\s\u3000]+")
 
 
@@ -125,14 +128,15 @@ def _clean(words: str) -> str:
 
 
 def _label(sentence: str, seg_start: int, m: re.Match) -> str:
-    """Words before the figure (基本支出174.63万元), else after it (31家企业入库…), else the clause before."""
+    """Words before the figure (基本支出174.63万元), else after it (31家企业入库…), else the clause before. A
+    relation word alone (占11.81%, 占,88.19%) is the label: the figure is of the subject before it (Fact.of)."""
     before = _clean(sentence[seg_start:m.start()])
-    if len(before) >= 2 and not re.fullmatch(r"[\d.年月日]+", before):
+    if (len(before) >= 2 or _relative(before, m.group(2))) and not re.fullmatch(r"[\d.年月日]+", before):
         return before
-    after = re.split(r"[" + re.escape(_DELIMS) + r"]", sentence[m.end():], maxsplit=1)[0]
+    after = _CLAUSE_END.split(sentence[m.end():], maxsplit=1)[0]
     after = _clean(after)[:24]
     if len(after) >= 2:
         return after
     head = sentence[:seg_start].rstrip(_DELIMS)
-    prior = re.split(r"[" + re.escape(_DELIMS) + r"]", head)[-1] if head else ""
+    prior = _CLAUSE_END.split(head)[-1] if head else ""
     return _clean(prior)[:24]

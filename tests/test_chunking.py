@@ -341,3 +341,15 @@ def test_a_heading_that_states_an_amount_with_thousands_separators_is_cut_before
 
     line = "2. 公务用车购置及运行维护费支出23,005.58元。其中:"
     assert match_heading(line, 0, len(line)).title == "2.公务用车购置及运行维护费支出"
+
+
+def test_a_share_after_a_stray_comma_is_a_fact_of_the_subject_before_it():
+    from ingest.facts import extract_facts
+
+    # 占,88.19% (a stray comma after 占) and 占11.81% are shares of the amount's subject before them; the comma of
+    # 3,080元 separates thousands and is no clause break for a label.
+    text = "公务用车购置及运行维护费支出23,005.58元,占,88.19%;公务接待费支出3,080元,占11.81%。"
+    facts = {(f.label, f.value): f.of for f in extract_facts(text, 0, len(text))}
+    assert facts[("占", "88.19")] == "公务用车购置及运行维护费支出"
+    assert facts[("占", "11.81")] == "公务接待费支出"
+    assert ("公务接待费支出", "3,080") in facts

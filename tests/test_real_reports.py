@@ -126,6 +126,24 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r12", "公务用车运行维护费主要用在什么地方了？", "燃料费"),
     # A quoted English name need not appear in the Chinese text.
     ("r12", 'How much was actually spent on the "three public expenses" in 2022?', "26,085.58"),
+    # A labelled field of the report's head or form: the label and its value.
+    ("r06", "这次自评是哪个时间做的？", "自评时间:2021年12月"),
+    ("r06", "When was this self-assessment carried out?", "2021年12月"),
+    ("r07", "表上留的联系电话是多少？", "07226233407"),
+    ("r07", "What phone number can I call about this form?", "07226233407"),
+    # The year a report is of, from its own title line.
+    ("r02", "这是哪一年的自评报告？", "2020年度部门整体支出绩效自评报告"),
+    ("r08", "Which year does this evaluation report cover?", "2023"),
+    # A share is answered with the share stated for the part asked (占,88.19% has a stray comma), not a change.
+    ("r12", "公务用车占三公经费的比重是多少？", "88.19%"),
+    ("r12", "What share of the three public expenses went on receptions?", "11.81%"),
+    # 性质 is answered by what such a body is: a 事业单位, a 工作部门.
+    ("r11", "这个中心属于什么性质？", "事业单位"),
+    ("r02", "公安局是个什么性质的机构？", "工作部门"),
+    # A short bracket right after a figure qualifies it.
+    ("r11", "副主任几个人，什么级别？", "副主任3名(副科级)"),
+    # A day said the spoken way (12月8号) and a colloquial verb (拨出去).
+    ("r04", "截至12月8号资金拨出去了多少？", "2113.63"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -141,3 +159,14 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
     assert answer.abstained, answer.text
+
+
+def test_a_field_the_report_does_not_write_is_not_answered_with_another_number(ask_in):
+    answer = ask_in("r02", "公安局的联系电话是多少？")  # the opening gives no telephone
+    assert answer.abstained, answer.text
+
+
+def test_a_share_quotes_its_whole_clause_never_a_figure_cut_at_a_thousands_comma(ask_in):
+    answer = ask_in("r12", "公务用车占三公经费的比重是多少？")
+    assert "公务用车购置及运行维护费支出23,005.58元" in answer.text, answer.text
+    assert all(not c.quote.startswith("005") for c in answer.citations)

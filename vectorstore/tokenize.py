@@ -23,9 +23,13 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{2,8}")
 _QUOTED = re.compile(r"[“\"《「]([^”\"》」]{2,12})[”\"》」]")
 
 
+_SPOKEN_DAY = re.compile(r"(\d{1,2}\s*月\s*\d{1,2}\s*)号")
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width digits and letters to ASCII), lower-case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC (full-width digits and letters to ASCII), lower-case; a day said 12月8号 written as reports write it,
+    12月8日 (the same length, so offsets hold)."""
+    return _SPOKEN_DAY.sub(r"\1日", unicodedata.normalize("NFKC", text).lower())
 
 
 class Tokenizer:
