@@ -13,7 +13,8 @@ from assistant.matching import Matcher
 from assistant.models import NOT_FOUND
 from assistant.multipart import compare_drafts, merge
 from assistant.plan import AnswerKind, PartPlan, QueryPlan
-from assistant.question import Question, answers_slot
+from assistant.question import Question
+from assistant.slots import answers_slot
 from ingest.models import Chunk
 from vectorstore.hybrid import ScoredChunk
 

@@ -14,9 +14,10 @@ from typing import Protocol
 from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft
-from assistant.question import Intent, Question, counted_noun, quoted_names, slot_words
+from assistant.question import Intent, Question, counted_noun, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
+from assistant.slots import slot_words
 
 # The frame of a question: words that ask, not words that name what is asked about.
 FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",

@@ -20,7 +20,8 @@ from assistant.figures import (
 from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.parts import members_draft, parts_draft
-from assistant.question import Intent, Question, answers_slot, states_measure
+from assistant.question import Intent, Question
+from assistant.slots import answers_slot, states_measure
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, sentence_spans
 from ingest.tables import is_table_row

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from assistant.draft import Draft, Span
 from assistant.figures import MIN_FIGURE_SCORE, Candidate, clause_start, clean_lead, closing, decimal_value
-from assistant.question import Question, states_measure
+from assistant.question import Question
+from assistant.slots import states_measure
 from assistant.verify import unsupported_numbers
 from ingest.models import Fact
 

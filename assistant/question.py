@@ -9,7 +9,7 @@ from enum import Enum
 from functools import cache
 
 from assistant import glossary, lexicon
-from assistant.knowledge import load
+from assistant.slots import asked_slot
 from ingest.numerals import cn_int
 from vectorstore.tokenize import Tokenizer, normalise
 
@@ -40,8 +40,8 @@ _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|"
                          r"how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance|invest")
-_GROWTH = r"增长|增幅|降幅|幅度|下降|降低|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
-_PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|涨|百分|比例|比重|占比|满意度|率|"
+_GROWTH = r"增长|增幅|降幅|幅度|下降|降低|变化|变动|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
+_PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|变化|变动|涨|百分|比例|比重|占比|满意度|率|"
                            r"percent|percentage|proportion|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
 # 公务用车费用占三公经费的比例: a share of money is a percentage
@@ -135,6 +135,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     if english:
         for body in english_bodies(text):  # the Kaiyuan Big Data Research Center: whose report, no subject
             subject = subject.replace(body, " ")
+        subject = _english_self().sub(" ", subject)  # the center's staff posts: the report's own body
     for name in sorted(context, key=len, reverse=True):
         subject = subject.replace(name, " ")
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
@@ -161,6 +162,12 @@ def _english_body() -> re.Pattern:
     word = _NOT_IN_A_NAME + r"[A-Za-z][\w-]*(?:'s|’s)?"
     return re.compile(rf"\b{_NOT_A_NAME}[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?:\s+{word}){{0,6}}?\s+(?i:{kind})"
                       rf"(?:(?:\s+{word}){{0,4}}?\s+(?i:{kind}))?(?:\s+of(?:\s+(?:[A-Z][\w-]*|and))+)?")
+
+
+@cache
+def _english_self() -> re.Pattern:
+    """The report's own body, referred to by its kind and owning what is asked: the center's, this bureau's."""
+    return re.compile(r"\b(?:the|this|its)\s+(?:" + "|".join(lexicon.ENGLISH_BODY_KINDS) + r")(?:'s|’s)(?=\s)")
 
 
 def english_bodies(text: str) -> list[str]:
@@ -198,48 +205,6 @@ def quoted_names(text: str, titles: bool = True) -> list[str]:
     A quoted English name ("three public expenses") is a translation, never the report's own words."""
     return [m.group(1) for m in _QUOTED.finditer(text)
             if _CJK_CHAR.search(m.group(1)) and (titles or not m.group(0).startswith("《"))]
-
-
-DATE = re.compile(r"(?:19|20)\d{2}\s*年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|"
-                  r"[〔\[［(（](?:19|20)\d{2}[〕\]］)）]")  # and a document number's year: 某委〔2010〕4号
-
-
-@cache
-def _slots() -> dict[str, tuple[re.Pattern, re.Pattern | None, bool]]:
-    """name → (question cue, answer words or None for a date, whether the rules' answers are checked too)."""
-    return {name: (re.compile(entry["question"]), re.compile(entry["answer"]) if "answer" in entry else None,
-                   entry.get("rules", True)) for name, entry in load("slots").items()}
-
-
-def asked_slot(norm: str) -> str:
-    """为什么 → reason, 什么时候成立 → date, 用来干什么 → purpose, 在什么地方 → place; '' for anything else."""
-    return next((name for name, (cue, _, _) in _slots().items() if cue.search(norm)), "")
-
-
-def slot_words(norm: str, slot: str) -> list[str]:
-    """The words that ask for the slot (什么时候, 用来干什么): how the question asks, not what about."""
-    return [m.group(0) for m in _slots()[slot][0].finditer(norm)] if slot else []
-
-
-def answers_slot(text: str, slot: str, by_rules: bool = False) -> bool:
-    """Whether a text can answer what the slot asks for: it gives a reason, a date, a purpose or a place."""
-    if not slot:
-        return True
-    _, words, rules = _slots()[slot]
-    if by_rules and not rules:
-        return True
-    return states_date(text) if words is None else bool(words.search(text))
-
-
-def states_date(text: str) -> bool:
-    """Whether a text states a date or a year (2019年2月, 2021-12-18)."""
-    return bool(DATE.search(text))
-
-
-def states_measure(text: str, measure: str) -> bool:
-    """Whether `text` states a figure counted in `measure` (300米, 三所); people are counted in 人, 名 or 位."""
-    words = "人|名|位" if measure in ("人", "名", "位") else re.escape(measure)
-    return bool(re.search(rf"[\d一二三四五六七八九十两百千]\s*(?:{words})", text))
 
 
 def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> list[str]:

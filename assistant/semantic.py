@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.draft import Draft, Span
-from assistant.question import DATE, answers_slot, states_measure
+from assistant.slots import DATE, answers_slot, states_measure
 from ingest.models import Chunk
 from ingest.structure import unmarked
 from ingest.tables import is_table_row

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 
 from assistant.draft import Draft, Span
-from assistant.question import states_measure
+from assistant.slots import states_measure
 from assistant.table_rank import RANKED_FIELDS, rank_rows
 from ingest.models import Chunk, TableRecord
 from ingest.tables import cell_figure, is_total

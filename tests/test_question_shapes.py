@@ -504,7 +504,7 @@ def test_an_english_question_names_its_body_by_a_proper_name_and_a_kind():
     ("2022年的预算是多少？", ""),
 ])
 def test_the_kind_of_thing_asked_for(question, slot):
-    from assistant.question import asked_slot
+    from assistant.slots import asked_slot
     from vectorstore.tokenize import normalise
 
     assert asked_slot(normalise(question)) == slot
@@ -520,7 +520,7 @@ def test_the_kind_of_thing_asked_for(question, slot):
     ("总建筑面积约1000㎡", "place", False),
 ])
 def test_an_answer_states_what_its_slot_asks_for(text, slot, answers):
-    from assistant.question import answers_slot
+    from assistant.slots import answers_slot
 
     assert answers_slot(text, slot) is answers
 

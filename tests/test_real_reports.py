@@ -144,6 +144,15 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r11", "副主任几个人，什么级别？", "副主任3名(副科级)"),
     # A day said the spoken way (12月8号) and a colloquial verb (拨出去).
     ("r04", "截至12月8号资金拨出去了多少？", "2113.63"),
+    # A change of the whole is the one stated after it (比上年降低30.2%), found through the subject it is of.
+    ("r05", "一般公共预算支出和上年相比变化多大？", "30.2%"),
+    # Genre words in English: non-tax revenue, staff posts, mid-year; the center's is whose, not what about.
+    ("r05", "What did the town collect in non-tax revenue?", "1.2万元"),
+    ("r11", "How many of the center's staff posts are for technical staff?", "专业技术人员编制8名"),
+    ("r09", "How many projects were added mid-year?", "年中增加8个项目"),
+    # A duty asked in English is found by meaning, not by a glossary entry for its words.
+    ("r02", "Does the bureau's remit include the security of computer information systems?", "计算机信息系统"),
+    ("r02", "户口归公安局管吗？", "户政"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)

@@ -1,0 +1,50 @@
+"""What kind of thing a question asks for when it asks for neither a figure nor a subject: a reason, a date, a
+purpose, a place (assistant/knowledge/slots.toml); and whether a text states one, or a figure in a measure."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from assistant.knowledge import load
+
+DATE = re.compile(r"(?:19|20)\d{2}\s*年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|"
+                  r"[〔\[［(（](?:19|20)\d{2}[〕\]］)）]")  # and a document number's year: 某委〔2010〕4号
+
+
+@cache
+def _slots() -> dict[str, tuple[re.Pattern, re.Pattern | None, bool]]:
+    """name → (question cue, answer words or None for a date, whether the rules' answers are checked too)."""
+    return {name: (re.compile(entry["question"]), re.compile(entry["answer"]) if "answer" in entry else None,
+                   entry.get("rules", True)) for name, entry in load("slots").items()}
+
+
+def asked_slot(norm: str) -> str:
+    """为什么 → reason, 什么时候成立 → date, 用来干什么 → purpose, 在什么地方 → place; '' for anything else."""
+    return next((name for name, (cue, _, _) in _slots().items() if cue.search(norm)), "")
+
+
+def slot_words(norm: str, slot: str) -> list[str]:
+    """The words that ask for the slot (什么时候, 用来干什么): how the question asks, not what about."""
+    return [m.group(0) for m in _slots()[slot][0].finditer(norm)] if slot else []
+
+
+def answers_slot(text: str, slot: str, by_rules: bool = False) -> bool:
+    """Whether a text can answer what the slot asks for: it gives a reason, a date, a purpose or a place."""
+    if not slot:
+        return True
+    _, words, rules = _slots()[slot]
+    if by_rules and not rules:
+        return True
+    return states_date(text) if words is None else bool(words.search(text))
+
+
+def states_date(text: str) -> bool:
+    """Whether a text states a date or a year (2019年2月, 2021-12-18)."""
+    return bool(DATE.search(text))
+
+
+def states_measure(text: str, measure: str) -> bool:
+    """Whether `text` states a figure counted in `measure` (300米, 三所); people are counted in 人, 名 or 位."""
+    words = "人|名|位" if measure in ("人", "名", "位") else re.escape(measure)
+    return bool(re.search(rf"[\d一二三四五六七八九十两百千]\s*(?:{words})", text))
