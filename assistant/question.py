@@ -49,9 +49,9 @@ _SHARE = re.compile(r"占.{0,12}(?:比例|比重|百分之|多少)|比例|比重
 # 几家, 多少人: the counter; not 多少项目资金
 _COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场份张本门处回])(?![目件例单称字庭乡])")
 # 多少企业 counts firms even with no counter word; the noun says which counter the report uses.
-_COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|单位|人员|人|博士|专家|特派员|机构|项目|平台|载体)"
+_COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|单位|人员|人|编制|博士|专家|特派员|机构|项目|平台|载体)"
                          r"(?![资经支款费金奖补])")  # 多少项目资金 asks for money
-_NOUN_COUNTER = {"企业": "家", "公司": "家", "单位": "个", "人员": "人", "人": "人", "博士": "名", "专家": "名",
+_NOUN_COUNTER = {"企业": "家", "公司": "家", "单位": "个", "人员": "人", "人": "人", "编制": "人", "博士": "名", "专家": "名",
                  "特派员": "名", "机构": "个", "项目": "", "平台": "", "载体": ""}
 _COUNT_EN = re.compile(r"how many\s+(?:of\s+the\s+)?([a-z-]+)")
 _EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "people": "人", "staff": "人",
@@ -347,6 +347,9 @@ def counted_noun(norm: str) -> str:
     return m.group(1) if m else ""
 
 
+_HOW_MUCH = re.compile(r"(多大|多长|多高|多宽|多深|多重|多远|多久)(?=[\u4e00-\u9fff])")
+
+
 def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str], bool] | None = None
            ) -> tuple[list[str], dict, list[str]]:
     terms, expanded, unmapped = [], {}, []
@@ -355,6 +358,7 @@ def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str]
             terms.append(phrase)
             expanded[phrase] = forms
             norm = norm.replace(phrase, " ")
+    norm = _HOW_MUCH.sub(r"\1 ", norm)  # 多大面积: 多大 asks, 面积 is the subject (not 大面积)
     words = _join_single_characters(tokenizer.words(norm), known) if known else tokenizer.words(norm)
     for word in words:
         if word in lexicon.GENERIC or word in lexicon.RANK_FRAME or YEAR.fullmatch(word) \

@@ -10,7 +10,7 @@ from ingest.numerals import cn_int
 _ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
                        re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
-_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|这[两二三四几][家个项位名笔条]?|"
+_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|这笔|那笔|这一?块|这部分|这[两二三四几][家个项位名笔条]?|"
                       r"那[两几][家个项位名笔条]?|^(?:分别|各自|各|都|具体)|\bit\b|\bthey\b|\bthem\b|\bthose\b|\bthat\b",
                       re.IGNORECASE)
 # Pronouns that pick out things of the previous answer (这两家, 其中, 分别): the question keeps them,
@@ -18,7 +18,8 @@ _PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那
 _DETERMINER = re.compile(r"^(?:其中|这些|那些|这[两二三四几]|那[两几]|分别|各自|各|都|具体)")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:条|个|项|点|家|种)(?:问题|措施|成绩|内容)?")
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[）)]|(?<![\d.])\d{1,2}[、.](?!\d)")
-_OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里两几2-9]|组成|构成|包括")
+_OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里两几2-9]|组成|构成|包括|"
+                      r"[了完]没有|呢[？?。]*$")
 _QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项笔次条]?")
 _TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
                    r"[^，,。？?]*[？?]?$")
@@ -31,6 +32,7 @@ _CONTEXT = (r"(?:19|20)\d{2}年(?:度)?|[\u4e00-\u9fff]{2,4}?[省市县区](?=[\
             r"|(?:(?<=[年度省市县区州])|(?<![\u4e00-\u9fff]))[\u4e00-\u9fff]{2,6}?(?:局|厅|委员会)")
 # A follow-up subject that is itself a quantity (那公用经费呢？) replaces the quantity asked about.
 _MEASURE_END = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)$"
+_MEASURE_START = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)"
 
 
 _ENTITY_END = r"(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆)$"
@@ -122,6 +124,9 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         if (pronoun and _DETERMINER.match(own[pronoun.start():])) or _BARE.match(q):  # 这两家里…哪家 / 是哪两家？
             whole = re.sub(r"(?:是|有|为)?[？?。]*$", "", _QUESTION_WORDS.sub("", previous)).strip("，, ")
             return f"{whole}，{own}"
+        pronoun = _PRONOUN.search(own)
+        if pronoun and re.match(r"的?" + _MEASURE_START, own[pronoun.end():]):
+            core = re.sub(_MEASURE_END, "", core) or core  # 这一块的支出 after …政府性基金收入: 政府性基金的支出
         return _PRONOUN.sub(core, own, count=1)
     return f"{previous.rstrip('？?。')}，{q}"
 
