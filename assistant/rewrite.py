@@ -10,7 +10,7 @@ from ingest.numerals import cn_int
 _ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
                        re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
-_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|这笔|那笔|这一?块|这部分|这[两二三四几][家个项位名笔条]?|"
+_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|这笔|那笔|这一?块|这部分|这么[多少大高低]|这[两二三四几][家个项位名笔条]?|"
                       r"那[两几][家个项位名笔条]?|^(?:分别|各自|各|都|具体)|\bit\b|\bthey\b|\bthem\b|\bthose\b|\bthat\b",
                       re.IGNORECASE)
 # Pronouns that pick out things of the previous answer (这两家, 其中, 分别): the question keeps them,
@@ -20,6 +20,7 @@ _ORDINAL = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:条|个|
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[）)]|(?<![\d.])\d{1,2}[、.](?!\d)")
 _OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|几[家个名人项]|怎么样|如何|是谁|哪[个家里两几2-9]|组成|构成|包括|"
                       r"[了完]没有|呢[？?。]*$")
+_WHY = re.compile(r"为什么|为何|为啥|什么原因|原因是什么|啥原因")
 _QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项笔次条]?")
 _TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
                    r"[^，,。？?]*[？?]?$")
@@ -115,6 +116,11 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         subject = re.sub(r"^(?:其中|其|里面|这里面)", "", m.group(1).strip("，,？? "))
         if _PRONOUN.search(subject) is None and subject:
             return _substitute(previous, subject)
+    if _WHY.search(q) and not _is_english(previous):
+        # 为什么会少这么多？ after 三公经费比上年少了多少？: the reason for what the previous question asked about
+        tail = _TAIL.search(previous)
+        core = _QUESTION_WORDS.sub("", previous[:tail.start()] if tail else previous).strip("，,？? ")
+        return f"{core}，{re.sub(r'^(?:那么|那)', '', q)}"
     if _OWN_ASK.search(q) and not _is_english(previous):
         # 那它下属的事业单位叫什么？ asks its own question about the previous subject: name it.
         tail = _TAIL.search(previous)
@@ -127,6 +133,8 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         pronoun = _PRONOUN.search(own)
         if pronoun and re.match(r"的?" + _MEASURE_START, own[pronoun.end():]):
             core = re.sub(_MEASURE_END, "", core) or core  # 这一块的支出 after …政府性基金收入: 政府性基金的支出
+            if tail and re.search(r"呢[？?。]*$", own):  # …呢 asks what the previous question asked
+                return f"{own[:pronoun.start()]}{core}{re.sub(r'呢[？?。]*$', '', own[pronoun.end():])}{tail.group(0)}"
         return _PRONOUN.sub(core, own, count=1)
     return f"{previous.rstrip('？?。')}，{q}"
 

@@ -555,3 +555,27 @@ def test_a_follow_up_that_names_its_own_subject_and_asks_keeps_only_the_context(
 
     history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}]
     assert rewrite(question, history) == expected
+
+
+@pytest.mark.parametrize(("previous", "question", "expected"), [
+    # 这一块 is the previous subject; the measure it asks (支出) takes the place of the one asked before (收入).
+    ("某镇2022年政府性基金收入有多少？", "那这一块的支出呢？", "某镇2022年政府性基金的支出有多少？"),
+    # 这笔钱 is the previous subject, asked about in the follow-up's own words.
+    ("某县人才计划专项补助经费有多少？", "那这笔钱当年花完了没有？", "某县人才计划专项补助经费钱当年花完了没有？"),
+    # 这么多 is what the previous question asked about; a reason is asked of it.
+    ("三公经费比上年少了多少？", "为什么会少这么多？", "三公经费比上年少了，为什么会少这么多？"),
+])
+def test_a_follow_up_that_refers_to_the_previous_subject_is_asked_of_it(previous, question, expected):
+    from assistant.rewrite import rewrite
+
+    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}]
+    assert rewrite(question, history) == expected
+
+
+@pytest.mark.parametrize(("question", "subject"), [("展厅有多大面积？", "面积"), ("道路有多宽？", "道路")])
+def test_how_big_asks_and_the_noun_after_it_is_the_subject(question, subject):
+    from assistant.question import analyse
+    from vectorstore.tokenize import Tokenizer
+
+    q = analyse(question, Tokenizer())
+    assert subject in q.terms and "大面积" not in q.terms

