@@ -13,7 +13,7 @@ import re
 from assistant.knowledge import load
 
 _TABLES = {"PHRASES": "phrases", "WORDS": "words", "_DEPARTMENT_FIELDS": "department_fields",
-           "_COMMISSIONS": "commissions"}
+           "_COMMISSIONS": "commissions", "_MONTHS": "months"}
 
 
 def __getattr__(name: str):
@@ -64,3 +64,17 @@ def departments_named(norm: str) -> list[str]:
             found += forms
     return found + [f for name, forms in __getattr__("_COMMISSIONS").items() if re.search(rf"(?<![a-z]){re.escape(name)}", norm)
                     for f in forms]
+
+
+def english_dates(norm: str) -> list[tuple[str, str]]:
+    """(the date as asked, as reports write it): december 8, 2022 → 12月8日; 8 december → 12月8日; december 2020 →
+    12月. The year stays in the question and is read as a year."""
+    months = __getattr__("_MONTHS")
+    names = "|".join(sorted(months, key=len, reverse=True))
+    found = []
+    for m in re.finditer(rf"\b(?:({names})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|(\d{{1,2}})(?:st|nd|rd|th)?\s+({names})\b"
+                         rf"|({names})\b(?=,?\s+(?:19|20)\d{{2}}))", norm):
+        month = months[m.group(1) or m.group(4) or m.group(5)]
+        day = m.group(2) or m.group(3)
+        found.append((m.group(0), f"{month}月{day}日" if day else f"{month}月"))
+    return found

@@ -353,7 +353,11 @@ _HOW_MUCH = re.compile(r"(多大|多长|多高|多宽|多深|多重|多远|多�
 def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str], bool] | None = None
            ) -> tuple[list[str], dict, list[str]]:
     terms, expanded, unmapped = [], {}, []
-    if english:  # bank of china, white list: glossary phrases first, then the words left
+    if english:  # december 8 (12月8日), then glossary phrases (bank of china, white list), then the words left
+        for date, written in glossary.english_dates(norm):
+            terms.append(date)
+            expanded[date] = (written,)
+            norm = norm.replace(date, " ")
         for phrase, forms in glossary.phrases_in(norm):
             terms.append(phrase)
             expanded[phrase] = forms

@@ -579,3 +579,22 @@ def test_how_big_asks_and_the_noun_after_it_is_the_subject(question, subject):
 
     q = analyse(question, Tokenizer())
     assert subject in q.terms and "大面积" not in q.terms
+
+
+@pytest.mark.parametrize(("question", "written"), [
+    ("How much had been disbursed by December 8, 2022?", "12月8日"),
+    ("What was paid out by 8th Dec?", "12月8日"),
+    ("How many staff were there as of December 2020?", "12月"),
+])
+def test_an_english_date_is_asked_as_reports_write_it(question, written):
+    from assistant.question import analyse
+    from vectorstore.tokenize import Tokenizer
+
+    q = analyse(question, Tokenizer())
+    assert written in [form for forms in q.expanded.values() for form in forms]
+
+
+def test_may_as_a_verb_is_no_month():
+    from assistant.glossary import english_dates
+
+    assert english_dates("may i ask how much was spent in 2022?") == []

@@ -153,6 +153,9 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     # A duty asked in English is found by meaning, not by a glossary entry for its words.
     ("r02", "Does the bureau's remit include the security of computer information systems?", "计算机信息系统"),
     ("r02", "户口归公安局管吗？", "户政"),
+    # An English date is asked as reports write it (8 December → 12月8日).
+    ("r04", "How much money had been paid out by 8 December?", "2113.63"),
+    ("r06", "How many in-service staff do the affiliated institutions have?", "288"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -167,8 +170,6 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     # Who built it asks for a firm: the project's own description names none.
     ("r04", "通村道路是哪家公司承建的？"),
     ("r04", "Who built the roads?"),
-    # receptions (公务接待) is a subject the glossary knows and the report never names.
-    ("r05", "How much did the town spend on official receptions in 2022?"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
