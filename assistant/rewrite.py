@@ -10,7 +10,8 @@ from ingest.numerals import cn_int
 _ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
                        re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
-_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|这笔|那笔|这一?块|这部分|这么[多少大高低]|这[两二三四几][家个项位名笔条]?|"
+_PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|"
+                      r"这笔|那笔|这一?块|这部分|这么[多少大高低]|这[两二三四几][家个项位名笔条]?|"
                       r"那[两几][家个项位名笔条]?|^(?:分别|各自|各|都|具体)|\bit\b|\bthey\b|\bthem\b|\bthose\b|\bthat\b",
                       re.IGNORECASE)
 # Pronouns that pick out things of the previous answer (这两家, 其中, 分别): the question keeps them,
