@@ -551,10 +551,13 @@ def test_parts_that_quote_a_bracketed_document_number_merge_without_taking_it_fo
     ("2022年科技局总支出是多少？", "那人员支出呢？", "2022年科技局人员支出是多少？"),
 ])
 def test_a_follow_up_that_names_its_own_subject_and_asks_keeps_only_the_context(previous, question, expected):
+    assert _rewritten(previous, question) == expected
+
+
+def _rewritten(previous: str, question: str) -> str:
     from assistant.rewrite import rewrite
 
-    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}]
-    assert rewrite(question, history) == expected
+    return rewrite(question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}])
 
 
 @pytest.mark.parametrize(("previous", "question", "expected"), [
@@ -566,10 +569,7 @@ def test_a_follow_up_that_names_its_own_subject_and_asks_keeps_only_the_context(
     ("三公经费比上年少了多少？", "为什么会少这么多？", "三公经费比上年少了，为什么会少这么多？"),
 ])
 def test_a_follow_up_that_refers_to_the_previous_subject_is_asked_of_it(previous, question, expected):
-    from assistant.rewrite import rewrite
-
-    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}]
-    assert rewrite(question, history) == expected
+    assert _rewritten(previous, question) == expected
 
 
 @pytest.mark.parametrize(("question", "subject"), [("展厅有多大面积？", "面积"), ("道路有多宽？", "道路")])
