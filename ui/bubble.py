@@ -20,6 +20,7 @@ ABSTAIN_HINT = "可以换个问法，或询问预算支出、工作成绩、问�
 STREAMING_MARK = "▍"  # ends a bubble while its answer is still streaming
 REPORT_PATH = "report"  # the full report text, served next to the page (ui/page.py)
 CONTEXT_CHARS = 160  # of the paragraph shown on each side of a cited sentence
+MAX_REPORT_LINKS = 5  # full reports an abstention links to; a desk with hundreds stored says how many there are
 MAX_MARKED = 3  # figures an answer's stretch may give and still have each one marked in its quote
 _MARKER = re.compile(r"\[(\d+)\]")
 # A figure as answers write it: 623.97万元, 1,234.5元, 95%, 31家. The unit is kept so 31 does not mark 2031.
@@ -88,8 +89,9 @@ class BubbleRenderer:
         """After an abstention: what to try, whom to ask, and the full reports to read."""
         reports = sorted({(c.source, getattr(c, "title", "") or c.source) for c in self.chunks})
         links = "、".join(f'<a class="rq-full" href="{escape(report_href(source))}" target="_blank">'
-                         f"《{escape(title)}》</a>" for source, title in reports)
-        full = f'<p class="rq-reports">查看报告全文：{links}</p>' if links else ""
+                         f"《{escape(title)}》</a>" for source, title in reports[:MAX_REPORT_LINKS])
+        more = f"等，共 {len(reports)} 份报告" if len(reports) > MAX_REPORT_LINKS else ""
+        full = f'<p class="rq-reports">查看报告全文：{links}{more}</p>' if links else ""
         hint = f'<p class="rq-hint">{ABSTAIN_HINT}</p>' if answer.mode != Mode.REFUSED else ""
         return f'<div class="rq-way">{hint}{contact_html(self.contact)}{full}</div>'
 
