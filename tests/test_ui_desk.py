@@ -365,7 +365,6 @@ def test_a_question_not_taken_is_said_plainly_without_the_abstentions_hint():
 
 
 def test_an_abstention_links_a_few_full_reports_and_says_how_many_there_are():
-
     chunks = [SimpleNamespace(source=f"r{i:02d}.txt", title=f"报告{i:02d}", text="正文", start=0, end=2) for i in range(8)]
     html = BubbleRenderer(chunks).final(Answer(question="q", text="报告中未找到相关信息。", abstained=True), "t")
 
