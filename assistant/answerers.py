@@ -88,7 +88,7 @@ def _single(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Dr
 
 @answers(AnswerKind.PARTS)
 def _parts(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
-    return merge([rules.part(p, plan.scope) for p in plan.parts])
+    return _merged([rules.part(p, plan.scope) for p in plan.parts])
 
 
 @answers(AnswerKind.COMPARE)
@@ -114,10 +114,14 @@ def _field(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Dra
 
 @answers(AnswerKind.SEVERAL)
 def _several(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
-    drafts = [_first_answer(rules, readings) for readings in plan.asks]
+    return _merged([_first_answer(rules, readings) for readings in plan.asks])
+
+
+def _merged(drafts: list[Draft]) -> Draft:
+    """The answers to the parts or questions asked at once, saying plainly which one the report does not answer."""
     merged = merge(drafts)
     unanswered = [_ORDINALS[i] for i, d in enumerate(drafts) if d.abstained and i < len(_ORDINALS)]
-    if unanswered and not merged.abstained:  # say plainly which question the report does not answer
+    if unanswered and not merged.abstained:
         merged.add(f"（第{'、'.join(unanswered)}问：{NOT_FOUND}）")
         merged.partial = True
     return merged

@@ -196,3 +196,9 @@ def test_a_share_quotes_its_whole_clause_never_a_figure_cut_at_a_thousands_comma
 def test_a_follow_up_is_answered_about_the_previous_subject(ask_in, rid, previous, question, expected):
     answer = ask_in(rid, question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}])
     assert expected in answer.text, answer.text
+
+
+def test_a_part_the_report_does_not_state_is_said_to_be_unanswered(ask_in):
+    # The opening is cut before 项目支出3531.81's unit: its basic spending is answered, the project spending is not.
+    answer = ask_in("r03", "基本支出和项目支出分别是多少？")
+    assert "894.38万元" in answer.text and "第二问：报告中未找到相关信息" in answer.text, answer.text
