@@ -8,6 +8,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from assistant.audit.findings import Finding, Kind, Span, Status, where
+from assistant.audit.labels import common_run, norm_label, qualifiers, same_quantity
 from ingest.models import Fact
 
 _MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
@@ -15,12 +16,6 @@ _WELL_FORMED = re.compile(r"\d+(?:\.\d+)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _LIST_OPEN = re.compile(r"[ \t\u3000]*(?:([（(])[ \t\u3000]*(?:其中|包含|包括|含)?[:：]?"
                         r"|[，,]?[ \t\u3000]*(?:其中|包含|包括)[:：])")
-# The genre's words for one thing: a target's 机关行政运行 is the spending's 基本支出.
-_GLOSSARY = (("机关行政运行", "基本支出"), ("机关运行", "基本支出"), ("行政运行", "基本支出"), ("奖补", "奖励"),
-             ("人员经费", "人员支出"), ("日常公用经费", "公用经费"), ("拔款", "拨款"))
-_GENERIC_TAIL = ("资金", "经费", "款项")
-# A budget, last year's figure or an increment is not the amount itself: 年初预算总支出 is not 总支出.
-_QUALIFIERS = ("预算", "年初", "调整", "决算", "上年", "去年", "同期", "新增", "累计")
 _CHANGE = re.compile(r"^(?:同比|比上年|较上年)?(增长|增加|提高|上升|增幅|下降|减少|降低|降幅)$")
 # Named identities for reports that state the parts apart from their total, not in a （其中…） list.
 IDENTITIES = ((("总支出", "支出总额", "支出合计"), (("基本支出",), ("项目支出",))),
@@ -167,7 +162,7 @@ def _named(money: list[Figure]) -> list[Breakdown]:
 def _nearest(money: list[Figure], total: Figure, names: tuple[str, ...]) -> Figure | None:
     """The closest figure named like the part, qualified alike (a 预算 total takes 预算 parts)."""
     candidates = [f for f in money if f is not total and any(n in f.name for n in names)
-                  and _qualifiers(f.name) == _qualifiers(total.name)]
+                  and qualifiers(f.name) == qualifiers(total.name)]
     return min(candidates, key=lambda f: abs(f.fact.start - total.fact.start), default=None)
 
 
@@ -274,8 +269,8 @@ def _spending(figures: list[Figure], found: list[Breakdown]) -> list[Figure]:
 def _best_match(target: Figure, spending: list[Figure]) -> Figure | None:
     """The spending item whose words best match the target's: same head word, or three characters in common."""
     t = norm_label(target.name)
-    scored = [(len(_common_run(t, n)), s) for s in spending
-              if (n := norm_label(s.name))[-2:] == t[-2:] or len(_common_run(t, n)) >= 3]
+    scored = [(len(common_run(t, n)), s) for s in spending
+              if (n := norm_label(s.name))[-2:] == t[-2:] or len(common_run(t, n)) >= 3]
     top = max((score for score, _ in scored), default=0)
     best = [s for score, s in scored if score == top]
     return best[0] if len(best) == 1 else next((s for s in best if s.value == target.value), None)
@@ -290,39 +285,6 @@ def _known(figure: Figure, implied: dict) -> Decimal | None:
 
 # --- one quantity, stated in several places -------------------------------------------------------
 
-def norm_label(label: str) -> str:
-    """A label's words, without years, punctuation or a generic 资金/经费 tail, in the genre's own terms."""
-    s = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", re.sub(r"\d{4}\s*年度?", "", label))
-    for word, canonical in _GLOSSARY:
-        s = s.replace(word, canonical)
-    while len(s) > 3 and s.endswith(_GENERIC_TAIL):
-        s = s[:-2]
-    return s
-
-
-def _common_run(a: str, b: str) -> str:
-    """The longest common substring."""
-    best = ""
-    for i in range(len(a)):
-        for j in range(i + len(best) + 1, len(a) + 1):
-            if a[i:j] not in b:
-                break
-            best = a[i:j]
-    return best
-
-
-def _qualifiers(label: str) -> set[str]:
-    return {q for q in _QUALIFIERS if q in label}
-
-
-def _same_quantity(a: str, b: str) -> bool:
-    """Same head word and qualifiers, and a long shared run (or one label wholly inside the other)."""
-    if a[-2:] != b[-2:] or _qualifiers(a) != _qualifiers(b):
-        return False
-    short, long_ = sorted((a, b), key=len)
-    return (len(short) >= 3 and short in long_) or len(_common_run(a, b)) >= 5
-
-
 def restatement_findings(figures: list[Figure]) -> list[Finding]:
     """Money and rates that name the same quantity in different sentences: equal, different years, or in conflict."""
     items = [f for f in figures if f.family in ("money", "percent") and f.value is not None]
@@ -335,7 +297,7 @@ def restatement_findings(figures: list[Figure]) -> list[Finding]:
         if anchor_a or anchor_b:  # a bare 增长8.33% is the same rate only if its base is the same quantity
             if anchor_a and anchor_b and ka == kb and _linked(anchor_a, anchor_b):
                 strong.add((a, b))
-        elif _same_quantity(ka, kb):
+        elif same_quantity(ka, kb):
             strong.add((a, b))
         elif a.value == b.value and ka[-2:] == kb[-2:]:
             weak.add((a, b))
@@ -354,7 +316,7 @@ def _identity(f: Figure, figures: list[Figure]) -> tuple[str, Figure | None]:
 
 def _linked(a: Figure, b: Figure) -> bool:
     ka, kb = norm_label(a.name), norm_label(b.name)
-    return a.value == b.value and a.fact.unit == b.fact.unit and (_same_quantity(ka, kb) or ka[-2:] == kb[-2:])
+    return a.value == b.value and a.fact.unit == b.fact.unit and (same_quantity(ka, kb) or ka[-2:] == kb[-2:])
 
 
 def _grouped(items: list[Figure], strong: set, weak: set, anchors: dict) -> list[Finding]:
@@ -410,7 +372,7 @@ def _rate_base(a: Figure, b: Figure, anchors: dict) -> str:
     base_a, base_b = anchors.get(a), anchors.get(b)
     if not (base_a and base_b):
         return ""
-    run = _common_run(base_a.name, base_b.name)
+    run = common_run(base_a.name, base_b.name)
     return f"{run}{base_a.written}" if len(run) >= 2 else base_a.written
 
 
