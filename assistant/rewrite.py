@@ -33,8 +33,8 @@ _EN_TAIL = re.compile(r"^(what (?:was|is|were|are) the|how much (?:was|is|were) 
 _CONTEXT = (r"(?:19|20)\d{2}年(?:度)?|[\u4e00-\u9fff]{2,4}?[省市县区](?=[\u4e00-\u9fff]{0,10}?(?:局|厅|委|中心|政府))"
             r"|(?:(?<=[年度省市县区州])|(?<![\u4e00-\u9fff]))[\u4e00-\u9fff]{2,6}?(?:局|厅|委员会)")
 # A follow-up subject that is itself a quantity (那公用经费呢？) replaces the quantity asked about.
-_MEASURE_END = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)$"
-_MEASURE_START = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)"
+_MEASURE = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|占比|率|奖励|补助|投入|费用|家数|个数)"
+_MEASURE_END = _MEASURE + "$"
 
 
 _ENTITY_END = r"(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆)$"
@@ -119,25 +119,28 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
             return _substitute(previous, subject)
     if _WHY.search(q) and not _is_english(previous):
         # 为什么会少这么多？ after 三公经费比上年少了多少？: the reason for what the previous question asked about
-        tail = _TAIL.search(previous)
-        core = _QUESTION_WORDS.sub("", previous[:tail.start()] if tail else previous).strip("，,？? ")
+        core, _ = _previous_subject(previous)
         return f"{core}，{re.sub(r'^(?:那么|那)', '', q)}"
     if _OWN_ASK.search(q) and not _is_english(previous):
         # 那它下属的事业单位叫什么？ asks its own question about the previous subject: name it.
-        tail = _TAIL.search(previous)
-        core = _QUESTION_WORDS.sub("", previous[:tail.start()] if tail else previous).strip("，,？? ")
+        core, tail = _previous_subject(previous)
         own = re.sub(r"^(?:那么|那)", "", q)
         pronoun = _PRONOUN.search(own)
         if (pronoun and _DETERMINER.match(own[pronoun.start():])) or _BARE.match(q):  # 这两家里…哪家 / 是哪两家？
             whole = re.sub(r"(?:是|有|为)?[？?。]*$", "", _QUESTION_WORDS.sub("", previous)).strip("，, ")
             return f"{whole}，{own}"
-        pronoun = _PRONOUN.search(own)
-        if pronoun and re.match(r"的?" + _MEASURE_START, own[pronoun.end():]):
+        if pronoun and re.match(r"的?" + _MEASURE, own[pronoun.end():]):
             core = re.sub(_MEASURE_END, "", core) or core  # 这一块的支出 after …政府性基金收入: 政府性基金的支出
             if tail and re.search(r"呢[？?。]*$", own):  # …呢 asks what the previous question asked
                 return f"{own[:pronoun.start()]}{core}{re.sub(r'呢[？?。]*$', '', own[pronoun.end():])}{tail.group(0)}"
         return _PRONOUN.sub(core, own, count=1)
     return f"{previous.rstrip('？?。')}，{q}"
+
+
+def _previous_subject(previous: str) -> tuple[str, re.Match | None]:
+    """The previous question without its ask (三公经费比上年少了 of 三公经费比上年少了多少？), and that ask."""
+    tail = _TAIL.search(previous)
+    return _QUESTION_WORDS.sub("", previous[:tail.start()] if tail else previous).strip("，,？? "), tail
 
 
 # What a question asks, when it asks in full (几台, 多深, 怎么样, 有没有): a follow-up that has one and names its own
