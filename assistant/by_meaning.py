@@ -67,7 +67,7 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     # How it is asked (多少, 什么时候) and whose report: not what about.
     context = (*frame_words(), *slot_words(q.norm, q.slot), *own, *q.bodies, *q.places)
     # An English word counts once, whichever of its report-side forms the unit uses.
-    terms = list(q.expanded.values()) if q.english else question_terms(q.norm, context)
+    terms = list(_subject_forms(q, own).values()) if q.english else question_terms(q.norm, context)
     query = state["standalone"]
     previous = last_user_question(state.get("history") or [])
     if previous and query == state["question"] and _FOLLOW_UP_EN.match(query):
@@ -81,7 +81,27 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE, counted=counted,
                            unit_kind=q.unit.value, measure=q.measure,
                            required=quoted_names(q.text),  # a quoted name asked about must be in the answer
-                           worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot)
+                           worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
+                           change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]))
+
+
+@cache
+def _english_own_phrase() -> re.Pattern:
+    kinds = "|".join(lexicon.ENGLISH_BODY_KINDS)
+    return re.compile(rf"\bthe\s+((?:[a-z-]+\s+){{0,6}}?)({kinds})\b")
+
+
+def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """An English question's words and their report-side forms, less the words that name the report's own body
+    (the data development center: 数据, 发展, 中心 are in its name): whose report, not what about."""
+    naming: set[str] = set()
+    for m in _english_own_phrase().finditer(q.norm):
+        words = set(m.group(1).split()) | {m.group(2)}
+        forms = [f for key, fs in q.expanded.items() if set(key.split()) <= words for f in fs]
+        if forms and all(any(f in name for f in q.expanded[key] for name in own)
+                         for key in q.expanded if set(key.split()) <= words):
+            naming |= words
+    return {key: forms for key, forms in q.expanded.items() if not set(key.split()) <= naming} or q.expanded
 
 
 def _counted_forms(q: Question) -> tuple[str, ...]:

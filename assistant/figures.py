@@ -125,6 +125,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
             if asked and fact.unit == "%" and _stated_kind(fact.label) not in ("", asked):
                 score *= OFF_TOPIC  # 占三公经费的比例 is not answered with 比上年下降42.13%
+            elif fact.unit != "%" and asked in ("", "change") and (asked == "change") != _is_change(fact):
+                score *= OFF_TOPIC  # 接待费花了多少 is not answered with 减少17,993元, nor 少了多少 with 3,080元
             if any(t not in norm_text(sentence) for t in labelled):
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE
@@ -155,6 +157,11 @@ def _percent_kind(q: Question) -> str:
 def _stated_kind(label: str) -> str:
     """What kind of percentage a figure's label states it as (占 → share, 下降 → change), else ''."""
     return next((k for k, entry in lexicon.PERCENT_KINDS.items() if label.endswith(tuple(entry["labels"]))), "")
+
+
+def _is_change(fact: Fact) -> bool:
+    """Whether an amount is stated as a change (支出决算减少17,993元, 比上年增加5万元), not as a level."""
+    return _stated_kind(fact.label) == "change" or bool(_relation(fact))
 
 
 def _relation(fact: Fact) -> str:

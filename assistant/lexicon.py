@@ -15,6 +15,7 @@ _NAMES = {
     "ENTITY_SUFFIXES": ("words", "entity_suffixes", tuple),  # ends of a body's or an item's name
     "MEASURES": ("words", "measures", tuple),  # what a figure is counted in: 米, 亩, 所
     "MEASURED_BY": ("measured_by", None, dict),  # 得分 → 分: a figure asked for by its noun
+    "ENGLISH_COUNTERS": ("english_counters", None, dict),  # how many households → 户
     "ENGLISH_BODY_KINDS": ("words", "english_body_kinds", tuple),  # bureau, center: how English names a body
     "SUPERLATIVES": ("words", "superlatives", tuple),  # 最, 大头, largest: the most or least of several
     "WHICH_PART": ("words", "which_part", tuple),  # 哪项, 哪一块, which: asks which one of several

@@ -148,7 +148,10 @@ def _pair_around_cue(question: str, cue: re.Match) -> list[str]:
     return []
 
 
-_EN_PAIR = re.compile(r"^(how many|how much)\s+(.+?)\s+and\s+(.+?)(\s+(?:does|do|did|are|were|is|was|has|have|had|in|at)\b.*)?\??$",
+# How many retired staff and temporary hires…: two nouns after the cue; not How much did the culture and tourism
+# bureau spend, where the cue's verb comes first and "and" is inside a name or joins two verbs.
+_EN_PAIR = re.compile(r"^(how many|how much)\s+(?!(?:does|do|did|are|were|is|was|has|have|had|will|would|can|could)\b)"
+                      r"(.+?)\s+and\s+(.+?)(\s+(?:does|do|did|are|were|is|was|has|have|had|in|at)\b.*)?\??$",
                       re.IGNORECASE)
 
 

@@ -44,6 +44,8 @@ _GROWTH = r"增长|增幅|降幅|幅度|下降|降低|变化|变动|涨|百分|g
 _PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|变化|变动|涨|百分|比例|比重|占比|满意度|率|"
                            r"percent|percentage|proportion|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
+# 预算完成率, budget execution rate: a rate of money is a percentage
+_RATE = re.compile(r"完成率|执行率|完成了百分之|执行了百分之|(?:completion|execution|implementation) rate")
 # 公务用车费用占三公经费的比例: a share of money is a percentage
 _SHARE = re.compile(r"占.{0,12}(?:比例|比重|百分之|多少)|比例|比重|占比|\bshare\b|\bproportion\b|\bpercentage\b")
 # 几家, 多少人: the counter; not 多少项目资金
@@ -54,9 +56,6 @@ _COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|�
 _NOUN_COUNTER = {"企业": "家", "公司": "家", "单位": "个", "人员": "人", "人": "人", "编制": "人", "博士": "名", "专家": "名",
                  "特派员": "名", "机构": "个", "项目": "", "平台": "", "载体": ""}
 _COUNT_EN = re.compile(r"how many\s+(?:of\s+the\s+)?([a-z-]+)")
-_EN_COUNT_UNITS = {"companies": "家", "enterprises": "家", "firms": "家", "people": "人", "staff": "人",
-                   "employees": "人", "projects": "个", "loans": "笔", "doctors": "名", "phds": "名",
-                   "specialists": "名", "commissioners": "名", "measures": "条", "items": "项", "tasks": "项"}
 _LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|"
                         r"都有|什么成绩|什么问题|什么措施|包括|"
                         r"what (?:are|were) the|which|list|name the|what problems|what measures|what achievements")
@@ -193,7 +192,8 @@ def asked_measure(question: str) -> str:
         measure = next((w for w in _measures_longest_first() if rest.startswith(w)), "")
         if measure and not (measure == "年" and rest.startswith("年度")):
             return measure
-    return ""
+    counter = lexicon.ENGLISH_COUNTERS.get(counted_noun(question), "")  # how many people → 人
+    return counter if counter in lexicon.MEASURES else ""
 
 
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{1,30})[”\"」》]")
@@ -325,7 +325,7 @@ def _unit(norm: str) -> UnitKind:
         return UnitKind.COUNT
     if _PERCENT_CUES.search(norm) and not re.search(r"多少钱|金额|how much money", norm):
         return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure|spending", norm) \
-            or re.search(_GROWTH, norm) or _SHARE.search(norm) else UnitKind.MONEY
+            or re.search(_GROWTH, norm) or _SHARE.search(norm) or _RATE.search(norm) else UnitKind.MONEY
     if _MONEY_CUES.search(norm):
         return UnitKind.MONEY
     return UnitKind.ANY
@@ -338,7 +338,7 @@ def _count_unit(norm: str) -> str:
     m = _COUNT_NOUN.search(norm)
     if m:
         return _NOUN_COUNTER[m.group(1)]
-    return _EN_COUNT_UNITS.get(counted_noun(norm), "")
+    return lexicon.ENGLISH_COUNTERS.get(counted_noun(norm), "")
 
 
 def counted_noun(norm: str) -> str:

@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant import lexicon
 from assistant.draft import Draft, Span
 from assistant.slots import DATE, answers_slot, states_measure
 from ingest.models import Chunk
@@ -204,11 +205,13 @@ class SemanticAnswerer:
     def answer(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
                figure: bool = False, unit_kind: str = "any", measure: str = "",
                required: Sequence[str] = (), worded: bool = False, slot: str = "",
-               counted: Sequence[str] = ()) -> Draft | None:
+               counted: Sequence[str] = (), change: bool = False) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
-        content word of an English question has report-side forms, so their overlap may stand in for similarity."""
-        ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted)
+        content word of an English question has report-side forms, so their overlap may stand in for similarity.
+        `change`: the question asks how much a figure rose or fell; else a unit stating only changes is no answer."""
+        ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted,
+                                 change)
         if not ranked:
             return None
         best = ranked[0]
@@ -217,7 +220,8 @@ class SemanticAnswerer:
 
     def candidates(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
                    figure: bool = False, unit_kind: str = "any", measure: str = "",
-                   required: Sequence[str] = (), slot: str = "", counted: Sequence[str] = ()) -> list[RankedUnit]:
+                   required: Sequence[str] = (), slot: str = "", counted: Sequence[str] = (),
+                   change: bool = False) -> list[RankedUnit]:
         """The units that could answer, best first: a figure's unit states a figure in the asked unit."""
         # An English question meets the report's words only through the genre glossary's report-side forms
         # (basic expenditure → 基本支出): they weigh more there, where dense similarity across languages is weak.
@@ -226,7 +230,8 @@ class SemanticAnswerer:
                                   headings=not english)
         if figure:
             ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind) and _states_figure(r.unit.quote)
-                      and (not measure or states_measure(r.unit.quote, measure))]
+                      and (not measure or states_measure(r.unit.quote, measure))
+                      and (change or not states_only_changes(r.unit.quote))]
         if counted:  # how many patents: the unit names what is counted
             ranked = [r for r in ranked if any(f in r.unit.quote for f in counted)]
         if slot:  # when was it established: the unit must state a date; 用来干什么: a use
@@ -248,6 +253,18 @@ class SemanticAnswerer:
 def _states_figure(text: str) -> bool:
     """Whether a unit states a figure other than a year or a date (a title's 2022年 states none)."""
     return bool(_DIGIT.search(DATE.sub("", text)))
+
+
+_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:亿元|万元|元|%)")
+_AGAINST = re.compile(r"(?:比上年|较上年|同比|比去年)[^，,。；;]{0,8}$")
+
+
+def states_only_changes(text: str) -> bool:
+    """Whether every amount a unit states is a change (减少994.42元, 下降4.14%): how much was spent is not that."""
+    labels = tuple(lexicon.PERCENT_KINDS["change"]["labels"])
+    amounts = list(_AMOUNT.finditer(text))
+    return bool(amounts) and all(text[:m.start()].rstrip().endswith(labels) or _AGAINST.search(text[:m.start()])
+                                 for m in amounts)
 
 
 def _fits_unit(unit: Unit, kind: str) -> bool:
