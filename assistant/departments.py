@@ -61,6 +61,9 @@ def abbreviates(short: str, full: str) -> bool:
     f_place, f_stem = strip_place(full)
     if s_place and f_place and not (f_place.endswith(s_place) or s_place.endswith(f_place)):
         return False
+    if not s_place and f_place and any(len(short) > k + 2 and short.startswith(f_place[:k])
+                                       and abbreviates(short[k:], full) for k in (3, 2)):
+        return True  # 寻甸文旅局: the place by its name alone, without 县 (寻甸回族彝族自治县文化和旅游局)
     if not s_stem or not f_stem or s_stem[0] != f_stem[0] or len(s_stem) < 2:
         return False
     s_suffix, f_suffix = suffix_of(s_stem), suffix_of(f_stem)

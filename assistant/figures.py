@@ -20,11 +20,14 @@ from vectorstore.tokenize import bigrams
 MIN_FIGURE_SCORE = 0.35
 NAMED_ELSEWHERE = 0.6  # a figure whose sentence lacks the firm or place the question names
 NAMED_NEARBY = 0.85  # … whose sentence names it, but not its own clause
+_AMOUNTS = frozenset(UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT])  # not 增加8个项目: a count
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 OFF_TOPIC = 0.6  # a part's figure whose sentence shares nothing with the rest of the whole question
 RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?"
-                            r"(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|占|增长|增幅|增加|上升|下降|降低|减少|降幅)")
+                            r"(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|占|增长|增幅|增加|上升|下降|降低|减少|降幅"
+                            r"|(?:支出)?(?:年初)?(?:决算|预算)数?)")  # …经费年初预算为27,080元，支出决算为26,085.58元
 _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
@@ -93,9 +96,13 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     out: list[Candidate] = []
     top = hits[0].score or 1.0
     rarest = matcher.rarest_name(q)
-    labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels]
+    # What the figure must be of: a term that labels a figure in the reports (人员支出), or a compound of four
+    # characters or more the reports name (普通教育): a figure whose sentence lacks it is of something else.
+    labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels
+                or len(t) >= 4 and _CJK_ONLY.fullmatch(t) and matcher.in_corpus(t)]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
     asked = _percent_kind(q)
+    amount = _asked_amount(q)
     whole = _SHARE_OF.search(q.norm) if asked == "share" else None
     own = q
     if whole:  # 占三公经费的比例: the whole a share is of is named in the sentence before, not the part's own
@@ -125,8 +132,11 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
             if asked and fact.unit == "%" and _stated_kind(fact.label) not in ("", asked):
                 score *= OFF_TOPIC  # 占三公经费的比例 is not answered with 比上年下降42.13%
-            elif fact.unit != "%" and asked in ("", "change") and (asked == "change") != _is_change(fact):
+            elif fact.unit in _AMOUNTS and (not asked and _is_change(fact)
+                                            or asked == "change" and fact.unit != "%" and not _is_change(fact)):
                 score *= OFF_TOPIC  # 接待费花了多少 is not answered with 减少17,993元, nor 少了多少 with 3,080元
+            if amount and fact.unit != "%" and _stated_amount(fact.label) not in ("", amount):
+                score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
             if any(t not in norm_text(sentence) for t in labelled):
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE
@@ -157,6 +167,18 @@ def _percent_kind(q: Question) -> str:
 def _stated_kind(label: str) -> str:
     """What kind of percentage a figure's label states it as (占 → share, 下降 → change), else ''."""
     return next((k for k, entry in lexicon.PERCENT_KINDS.items() if label.endswith(tuple(entry["labels"]))), "")
+
+
+def _asked_amount(q: Question) -> str:
+    """Whether a question asks for a budget or an outturn (lexicon amount_kinds); '' for neither or both."""
+    kinds = [k for k, entry in lexicon.AMOUNT_KINDS.items() if any(w in q.norm for w in entry["asks"])]
+    return kinds[0] if len(kinds) == 1 else ""
+
+
+def _stated_amount(label: str) -> str:
+    """What kind of amount a figure's label states it as (年初预算 → budget, 支出决算 → actual), else ''."""
+    label = re.sub(r"[为是:：]$", "", norm_text(label))
+    return next((k for k, entry in lexicon.AMOUNT_KINDS.items() if label.endswith(tuple(entry["labels"]))), "")
 
 
 def _is_change(fact: Fact) -> bool:

@@ -20,6 +20,7 @@ _NAMES = {
     "SUPERLATIVES": ("words", "superlatives", tuple),  # 最, 大头, largest: the most or least of several
     "WHICH_PART": ("words", "which_part", tuple),  # 哪项, 哪一块, which: asks which one of several
     "PERCENT_KINDS": ("percent_kinds", None, dict),  # share, change, done: what a percentage states
+    "AMOUNT_KINDS": ("amount_kinds", None, dict),  # budget, actual: what an amount states
     "RANK_FRAME": ("words", "rank_frame", frozenset),  # which item was the largest: English frame, no subject
 }
 
