@@ -109,6 +109,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
         labelled = [t for t in labelled if t not in whole.group(1)]
         own = replace(q, terms=[t for t in q.terms if t not in whole.group(1)])
         rarest = "" if rarest and rarest in whole.group(1) else rarest
+    items = _named_items(q, matcher)
     for hit in hits:
         chunk = hit.chunk
         for fact in chunk.facts:
@@ -119,6 +120,9 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if not year_ok(q, sentence, chunk):
                 continue
             lead_start, lead_end = _lead_span(chunk, fact, s_start, s_end)
+            if items and not any(i in norm_text(f"{chunk.section}{chunk.text[s_start - chunk.start:lead_end - chunk.start]}")
+                                 for i in items):
+                continue  # 燃料费花了多少: 运行维护支出23,005.58元，主要用于…燃料费、维修费 is not its amount
             lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
             shown_end = _named_after_colon(chunk, fact, lead_end, s_end)
             context = _bracket_context(chunk, s_start, lead_start, lead_end)
@@ -167,6 +171,14 @@ def _percent_kind(q: Question) -> str:
 def _stated_kind(label: str) -> str:
     """What kind of percentage a figure's label states it as (占 → share, 下降 → change), else ''."""
     return next((k for k, entry in lexicon.PERCENT_KINDS.items() if label.endswith(tuple(entry["labels"]))), "")
+
+
+def _named_items(q: Question, matcher: Matcher) -> list[str]:
+    """The cost items a money question names that the reports name too (燃料费, 公务接待费): the figure that
+    answers is stated of one of them, in its heading or its sentence up to the figure."""
+    if q.english or q.unit is not UnitKind.MONEY:
+        return []
+    return [norm_text(t) for t in q.terms if len(t) >= 3 and t.endswith(lexicon.ITEM_SUFFIXES) and matcher.in_corpus(t)]
 
 
 def _asked_amount(q: Question) -> str:
