@@ -93,7 +93,8 @@ def _english_own_phrase() -> re.Pattern:
 
 def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """An English question's words and their report-side forms, less the words that name the report's own body
-    (the data development center: 数据, 发展, 中心 are in its name): whose report, not what about."""
+    (the data development center: 数据, 发展, 中心 are in its name) and those that only ask for money (spend):
+    whose report and how it is asked, not what about."""
     naming: set[str] = set()
     for m in _english_own_phrase().finditer(q.norm):
         words = set(m.group(1).split()) | {m.group(2)}
@@ -101,7 +102,9 @@ def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]
         if forms and all(any(f in name for f in q.expanded[key] for name in own)
                          for key in q.expanded if set(key.split()) <= words):
             naming |= words
-    return {key: forms for key, forms in q.expanded.items() if not set(key.split()) <= naming} or q.expanded
+    subject = {key: forms for key, forms in q.expanded.items() if not set(key.split()) <= naming} or q.expanded
+    # How much did the town spend on official receptions: 支出 in a sentence does not make it about receptions.
+    return {k: f for k, f in subject.items() if k not in lexicon.ENGLISH_MONEY_FRAME} or subject
 
 
 def _counted_forms(q: Question) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ NAMED_NEARBY = 0.85  # … whose sentence names it, but not its own clause
 _AMOUNTS = frozenset(UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT])  # not 增加8个项目: a count
 _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 OFF_TOPIC = 0.6  # a part's figure whose sentence shares nothing with the rest of the whole question
+WRONG_KIND = 0.3  # a percentage stated as another kind than asked (a change for a share): it answers something else
 RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?"
@@ -135,9 +136,10 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
             if asked and fact.unit == "%" and _stated_kind(fact.label) not in ("", asked):
-                score *= OFF_TOPIC  # 占三公经费的比例 is not answered with 比上年下降42.13%
-            elif fact.unit in _AMOUNTS and (not asked and _is_change(fact)
+                score *= WRONG_KIND  # 占三公经费的比例 is not answered with 比上年下降42.13%
+            elif fact.unit in _AMOUNTS and (not asked and (_relation(fact) if fact.unit == "%" else _is_change(fact))
                                             or asked == "change" and fact.unit != "%" and not _is_change(fact)):
+                # (a percentage only when relative, 下降85.38% of 支出: 满意度持续上升，超90% states a level)
                 score *= OFF_TOPIC  # 接待费花了多少 is not answered with 减少17,993元, nor 少了多少 with 3,080元
             if amount and fact.unit != "%" and _stated_amount(fact.label) not in ("", amount):
                 score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
@@ -178,7 +180,15 @@ def _named_items(q: Question, matcher: Matcher) -> list[str]:
     answers is stated of one of them, in its heading or its sentence up to the figure."""
     if q.english or q.unit is not UnitKind.MONEY:
         return []
-    return [norm_text(t) for t in q.terms if len(t) >= 3 and t.endswith(lexicon.ITEM_SUFFIXES) and matcher.in_corpus(t)]
+    return [norm_text(t) for t in q.terms if len(t) >= 3 and t.endswith(lexicon.ITEM_SUFFIXES)
+            and matcher.in_corpus(t) and not _qualifies_amount(t)]
+
+
+def _qualifies_amount(term: str) -> bool:
+    """实际支出, 总支出, 全年经费: the stem says which amount, not which item (lexicon amount_kinds, generic words)."""
+    stem = term[: len(term) - len(next(s for s in lexicon.ITEM_SUFFIXES if term.endswith(s)))]
+    asks = {w for entry in lexicon.AMOUNT_KINDS.values() for w in entry["asks"]}
+    return len(stem) < 2 or stem in lexicon.GENERIC or stem in lexicon.QUANTIFIERS or stem in asks
 
 
 def _asked_amount(q: Question) -> str:

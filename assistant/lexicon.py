@@ -22,6 +22,7 @@ _NAMES = {
     "WHICH_PART": ("words", "which_part", tuple),  # 哪项, 哪一块, which: asks which one of several
     "PERCENT_KINDS": ("percent_kinds", None, dict),  # share, change, done: what a percentage states
     "AMOUNT_KINDS": ("amount_kinds", None, dict),  # budget, actual: what an amount states
+    "ENGLISH_MONEY_FRAME": ("words", "english_money_frame", frozenset),  # spend, cost: how, not what about
     "RANK_FRAME": ("words", "rank_frame", frozenset),  # which item was the largest: English frame, no subject
 }
 

@@ -37,6 +37,9 @@ _MEASURE = r"(?:支出|经费|资金|收入|预算|人数|人员|金额|比例|�
 _MEASURE_END = _MEASURE + "$"
 
 
+# A follow-up that begins with what is said of a subject (完成了…, 占…, 比上年…) says it of the previous one.
+_PREDICATE = re.compile(r"^(?:完成了?|占了?|比上年|比去年|较上年|同比|增长了?|增加了?|下降了?|减少了?|执行了?|用于|用在|花在)")
+_PREDICATE_END = re.compile(r"(?:实际|一共|总共|共|全年)?(?:花了|花掉了|花|支出了|用了|拨付了|是|有|为)?$")
 _ENTITY_END = r"(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆)$"
 _ENTITY = r"^(.{1,8}?(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆))(.{2,})$"
 _EN_AND = re.compile(r"^\s*and\s+(?:what|how|which|who|when|where)\b", re.IGNORECASE)
@@ -109,6 +112,11 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         return q
     if _EN_AND.match(q):  # And what figure had been reported before the checks? asks its own question
         return f"{previous.rstrip('?？ ')}，{q}"
+    said = re.sub(r"^(?:那么|那|还有|另外)\s*", "", q)
+    if _PREDICATE.match(said) and not _is_english(previous):
+        # 那完成了年初预算的百分之几？ after 三公经费实际花了多少？ says more of the same subject
+        core, _ = _previous_subject(previous)
+        return f"{_PREDICATE_END.sub('', core)}{said}"
     own = _asks_in_full(q)
     if own and not _is_english(previous):  # 那水泵一共装了几台？ names its own subject and asks: only context carries
         return "".join(dict.fromkeys(re.findall(_CONTEXT, previous))) + own
