@@ -80,7 +80,7 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     counted = _counted_forms(q) if q.english else ()
     return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE, counted=counted,
                            unit_kind=q.unit.value, measure=q.measure,
-                           required=quoted_names(q.text),  # a quoted name asked about must be in the answer
+                           required=[*quoted_names(q.text), *_compounds(q, scope.matcher)],
                            worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
                            change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]))
 
@@ -105,6 +105,14 @@ def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]
     subject = {key: forms for key, forms in q.expanded.items() if not set(key.split()) <= naming} or q.expanded
     # How much did the town spend on official receptions: 支出 in a sentence does not make it about receptions.
     return {k: f for k, f in subject.items() if k not in lexicon.ENGLISH_MONEY_FRAME} or subject
+
+
+def _compounds(q: Question, matcher: Vocabulary) -> list[str]:
+    """A quoted name, or a compound of four characters or more that a Chinese figure question names and the report
+    names too (其他普通教育支出 → 普通教育): the unit that answers must name it."""
+    if q.english or q.intent is not Intent.FIGURE:
+        return []
+    return [t for t in q.terms if len(t) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and matcher.in_corpus(t)]
 
 
 def _counted_forms(q: Question) -> tuple[str, ...]:

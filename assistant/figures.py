@@ -95,6 +95,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     """Every fact of the hits with its lead, scored against the question (and the whole question it
     is a part of, when it is one part of several)."""
     out: list[Candidate] = []
+    heads: list[str] = []  # the enumerated item each candidate sits in (三是小学教育支出), or ''
     top = hits[0].score or 1.0
     rarest = matcher.rarest_name(q)
     # What the figure must be of: a term that labels a figure in the reports (人员支出), or a compound of four
@@ -127,6 +128,9 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
             shown_end = _named_after_colon(chunk, fact, lead_end, s_end)
             context = _bracket_context(chunk, s_start, lead_start, lead_end)
+            head = _item_head(chunk, s_start, lead_start)
+            if head and head not in context:  # 三是小学教育支出，即…合计676.47万元: the item's figures are its own
+                context = f"{head}，{context}"
             said = f"{fact.of}{lead}" if fact.of and fact.of not in lead else lead  # 比上年降低30.2% of 支出
             score = (0.4 * matcher.score(own, said) + 0.15 * matcher.score(own, context)
                      + 0.25 * matcher.score(q, sentence)
@@ -158,6 +162,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             lead = table_lead(lead, fact)
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
                                  fact.value + fact.unit, fact, lead_start, shown_end))
+            heads.append(head)
+    out = _of_the_item_asked(out, heads, lambda head: matcher.coverage(own, head))
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
     return dedupe(out)
@@ -294,6 +300,30 @@ def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int)
     if _MEASURE_WORDS.match(norm_text(text[start:opened])):  # 金额共计500万元（…）: what it is the total of
         start = clause_start(text, s_start - base, max(start - 1, 0))
     return text[start:lead_end - base]
+
+
+_ITEM_OPEN = re.compile(r"[一二三四五六七八九十]是")
+
+
+def _of_the_item_asked(cands: list[Candidate], heads: list[str], covers) -> list[Candidate]:
+    """一是…二是…三是小学教育支出: when the items' heads name what is asked unequally, the figures of the items whose
+    heads name less of it are another item's (中小学 inside the 学前 item's list is not the 小学 item)."""
+    coverage = {h: covers(h) for h in set(heads) if h}
+    if len(coverage) < 2 or max(coverage.values()) == 0:
+        return cands
+    best = max(coverage.values())
+    return [replace(c, score=c.score * OFF_TOPIC) if h and coverage[h] < best else c for c, h in zip(cands, heads)]
+
+
+def _item_head(chunk: Chunk, s_start: int, lead_start: int) -> str:
+    """The head of the enumerated item a figure sits in (三是小学教育支出 of …合计676.47万元), within its sentence."""
+    text, base = chunk.text, chunk.start
+    marks = list(_ITEM_OPEN.finditer(text, s_start - base, lead_start - base))
+    if not marks:
+        return ""
+    start = marks[-1].start()
+    ends = [i for i in (text.find(d, start, lead_start - base) for d in "，,：:；;（(") if i != -1]
+    return text[start:min(ends, default=lead_start - base)]
 
 
 def clause_start(text: str, floor: int, pos: int) -> int:

@@ -47,6 +47,9 @@ def test_short_forms_follow_general_rules(full, short):
     ("交通局", "西平县交通运输局", True), ("西平县交通局", "西平县交通运输局", True), ("住建局", "永修县住房和城乡建设局", True),
     ("卫健委", "衡阳市卫生健康委员会", True), ("公安局", "西平县交通运输局", False),
     ("九江市科技局", "庐山市科学技术局", False), ("统计局", "庐山市科学技术局", False),
+    # A place by its name alone, without 县 or 市: the rest still names the body.
+    ("寻甸文旅局", "寻甸回族彝族自治县文化和旅游局", True), ("衡阳公安局", "衡阳市公安局", True),
+    ("衡山公安局", "衡阳市公安局", False),
 ])
 def test_a_short_form_names_its_department_and_no_other(short, full, expected):
     assert abbreviates(short, full) is expected

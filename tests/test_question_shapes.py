@@ -567,6 +567,9 @@ def _rewritten(previous: str, question: str) -> str:
     ("某县人才计划专项补助经费有多少？", "那这笔钱当年花完了没有？", "某县人才计划专项补助经费钱当年花完了没有？"),
     # 这么多 is what the previous question asked about; a reason is asked of it.
     ("三公经费比上年少了多少？", "为什么会少这么多？", "三公经费比上年少了，为什么会少这么多？"),
+    # What is said of a subject (完成了…, 比上年…) is said of the previous one, not taken for a new subject.
+    ("某局2022年三公经费实际花了多少？", "那完成了年初预算的百分之几？", "某局2022年三公经费完成了年初预算的百分之几？"),
+    ("某局2022年三公经费实际花了多少？", "那比上年减少了多少呢？", "某局2022年三公经费比上年减少了多少呢？"),
 ])
 def test_a_follow_up_that_refers_to_the_previous_subject_is_asked_of_it(previous, question, expected):
     assert _rewritten(previous, question) == expected
@@ -598,3 +601,19 @@ def test_may_as_a_verb_is_no_month():
     from assistant.glossary import english_dates
 
     assert english_dates("may i ask how much was spent in 2022?") == []
+
+
+def test_how_many_people_in_english_asks_for_a_figure_in_persons():
+    from assistant.question import analyse
+    from vectorstore.tokenize import Tokenizer
+
+    assert analyse("How many people work in the affiliated institutions?", Tokenizer()).measure == "人"
+    assert analyse("How many households benefit?", Tokenizer()).measure == "户"
+    assert analyse("How much did the bureau spend?", Tokenizer()).measure == ""
+
+
+def test_and_inside_a_bodys_name_or_between_two_verbs_does_not_split_an_english_question():
+    from assistant.multipart import split_question
+
+    assert len(split_question("How much did the culture and tourism bureau spend on running and maintaining cars?")) < 2
+    assert len(split_question("How many retired staff and temporary hires does it have?")) == 2

@@ -156,6 +156,16 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     # An English date is asked as reports write it (8 December → 12月8日).
     ("r04", "How much money had been paid out by 8 December?", "2113.63"),
     ("r06", "How many in-service staff do the affiliated institutions have?", "288"),
+    # The words of the body's own English name (data, development, center) are whose report, not what about.
+    ("r09", "How many splice screens does the exhibition hall run by the data development center have?", "174台拼接屏"),
+    # How many people / households: a figure counted in 人 / 户 answers, not a count of institutions.
+    ("r06", "How many people actually work in the affiliated public institutions?", "288"),
+    ("r04", "How many households will the village roads serve?", "26113户"),
+    # Genre words in English: own funds carried over, fiscal appropriation (拨款, and its common typo 拔款).
+    ("r08", "How much of its own money did the school carry over into 2023?", "759897.87"),
+    ("r07", "How much fiscal appropriation does the education bureau report?", "108292.73"),
+    # 实际花了 asks for the outturn (支出决算), not the budget stated first in the same sentence.
+    ("r12", "三公经费实际花了多少？", "26,085.58"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -170,6 +180,12 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     # Who built it asks for a firm: the project's own description names none.
     ("r04", "通村道路是哪家公司承建的？"),
     ("r04", "Who built the roads?"),
+    # 燃料费 is named among the uses of 运行维护费, never with an amount of its own.
+    ("r12", "公务用车的燃料费花了多少？"),
+    # The fifth item (其他普通教育支出) is cut before its amount: another item's amount is no answer.
+    ("r10", "其他普通教育支出合计多少钱？"),
+    # Only 支出 is shared with the report: receptions are never named.
+    ("r05", "How much did the town spend on official receptions?"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
@@ -192,6 +208,8 @@ def test_a_share_quotes_its_whole_clause_never_a_figure_cut_at_a_thousands_comma
     ("r12", "三公经费比上年少了多少？", "为什么会少这么多？", "厉行节约"),
     # 这一块 is the previous subject; 支出 takes the place of 收入.
     ("r05", "政府性基金收入有多少？", "那这一块的支出呢？", "政府性基金支出0万元"),
+    # What is said of the previous subject: its completion of the budget, not the three items' or a change.
+    ("r12", "三公经费实际花了多少？", "那完成了年初预算的百分之几？", "完成年初预算的96.33%"),
 ])
 def test_a_follow_up_is_answered_about_the_previous_subject(ask_in, rid, previous, question, expected):
     answer = ask_in(rid, question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}])
@@ -202,3 +220,18 @@ def test_a_part_the_report_does_not_state_is_said_to_be_unanswered(ask_in):
     # The opening is cut before 项目支出3531.81's unit: its basic spending is answered, the project spending is not.
     answer = ask_in("r03", "基本支出和项目支出分别是多少？")
     assert "894.38万元" in answer.text and "第二问：报告中未找到相关信息" in answer.text, answer.text
+
+
+def test_a_spend_is_answered_with_the_amount_and_a_fall_with_the_change(ask_in):
+    spent = ask_in("r12", "公务接待费花了多少？").text.split("\n")[0]
+    assert "3,080" in spent and "17,993" not in spent, spent
+    fell = ask_in("r12", "公务接待费比上年少了多少？").text.split("\n")[0]
+    assert "17,993" in fell, fell
+    english = ask_in("r12", "How much did the bureau spend on official receptions in 2022?").text.split("\n")[0]
+    assert "3,080" in english and "17,993" not in english, english
+
+
+def test_an_enumerated_items_rate_is_cited_from_that_item(ask_in):
+    # Every item states 预算完成率100%: the one cited must be the high-school item's.
+    answer = ask_in("r10", "高中教育支出的预算完成率是多少？")
+    assert "100%" in answer.text and answer.citations[0].quote.startswith("四是高中教育支出"), answer.citations
