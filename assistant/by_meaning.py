@@ -82,7 +82,8 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
                            unit_kind=q.unit.value, measure=q.measure,
                            required=[*quoted_names(q.text), *_compounds(q, scope.matcher)],
                            worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
-                           change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]))
+                           change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]),
+                           anchors=_anchors(q, terms))
 
 
 @cache
@@ -93,8 +94,7 @@ def _english_own_phrase() -> re.Pattern:
 
 def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """An English question's words and their report-side forms, less the words that name the report's own body
-    (the data development center: 数据, 发展, 中心 are in its name) and those that only ask for money (spend):
-    whose report and how it is asked, not what about."""
+    (the data development center: 数据, 发展, 中心 are in its name): whose report, not what about."""
     naming: set[str] = set()
     for m in _english_own_phrase().finditer(q.norm):
         words = set(m.group(1).split()) | {m.group(2)}
@@ -102,9 +102,16 @@ def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]
         if forms and all(any(f in name for f in q.expanded[key] for name in own)
                          for key in q.expanded if set(key.split()) <= words):
             naming |= words
-    subject = {key: forms for key, forms in q.expanded.items() if not set(key.split()) <= naming} or q.expanded
-    # How much did the town spend on official receptions: 支出 in a sentence does not make it about receptions.
-    return {k: f for k, f in subject.items() if k not in lexicon.ENGLISH_MONEY_FRAME} or subject
+    return {key: forms for key, forms in q.expanded.items() if not set(key.split()) <= naming} or q.expanded
+
+
+def _anchors(q: Question, terms: Sequence) -> list:
+    """What an English question is about, less the words that only ask for money (spend, cost): How much did the town
+    spend on official receptions is not answered by a sentence that shares only 支出 with it."""
+    if not q.english:
+        return []
+    about = [forms for key, forms in q.expanded.items() if key not in lexicon.ENGLISH_MONEY_FRAME]
+    return [forms for forms in about if forms in terms]
 
 
 def _compounds(q: Question, matcher: Vocabulary) -> list[str]:

@@ -128,9 +128,6 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
             shown_end = _named_after_colon(chunk, fact, lead_end, s_end)
             context = _bracket_context(chunk, s_start, lead_start, lead_end)
-            head = _item_head(chunk, s_start, lead_start)
-            if head and head not in context:  # 三是小学教育支出，即…合计676.47万元: the item's figures are its own
-                context = f"{head}，{context}"
             said = f"{fact.of}{lead}" if fact.of and fact.of not in lead else lead  # 比上年降低30.2% of 支出
             score = (0.4 * matcher.score(own, said) + 0.15 * matcher.score(own, context)
                      + 0.25 * matcher.score(q, sentence)
@@ -162,7 +159,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             lead = table_lead(lead, fact)
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
                                  fact.value + fact.unit, fact, lead_start, shown_end))
-            heads.append(head)
+            heads.append(_item_head(chunk, s_start, lead_start))
     out = _of_the_item_asked(out, heads, lambda head: matcher.coverage(own, head))
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
@@ -302,17 +299,25 @@ def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int)
     return text[start:lead_end - base]
 
 
-_ITEM_OPEN = re.compile(r"[一二三四五六七八九十]是")
-
-
 def _of_the_item_asked(cands: list[Candidate], heads: list[str], covers) -> list[Candidate]:
-    """一是…二是…三是小学教育支出: when the items' heads name what is asked unequally, the figures of the items whose
-    heads name less of it are another item's (中小学 inside the 学前 item's list is not the 小学 item)."""
+    """一是…二是…三是小学教育支出: when the items' heads name what is asked unequally, a figure in an item whose head
+    names less of it, and whose own words name no more than the best head, is another item's (中小学 in the 学前
+    item's list is not the 小学 item). A figure whose own words name the subject (中国银行…贷款500万元) keeps its score."""
     coverage = {h: covers(h) for h in set(heads) if h}
-    if len(coverage) < 2 or max(coverage.values()) == 0:
-        return cands
-    best = max(coverage.values())
-    return [replace(c, score=c.score * OFF_TOPIC) if h and coverage[h] < best else c for c, h in zip(cands, heads)]
+    best: dict[str, float] = {}
+    for c, h in zip(cands, heads):
+        if h:
+            best[c.span.chunk.source] = max(best.get(c.span.chunk.source, 0.0), coverage[h])
+    out = []
+    for c, h in zip(cands, heads):
+        top = best.get(c.span.chunk.source, 0.0)
+        if h and coverage[h] < top and covers(c.lead) <= top:
+            c = replace(c, score=c.score * OFF_TOPIC)
+        out.append(c)
+    return out
+
+
+_ITEM_OPEN = re.compile(r"[一二三四五六七八九十]是")
 
 
 def _item_head(chunk: Chunk, s_start: int, lead_start: int) -> str:

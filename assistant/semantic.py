@@ -205,13 +205,16 @@ class SemanticAnswerer:
     def answer(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
                figure: bool = False, unit_kind: str = "any", measure: str = "",
                required: Sequence[str] = (), worded: bool = False, slot: str = "",
-               counted: Sequence[str] = (), change: bool = False) -> Draft | None:
+               counted: Sequence[str] = (), change: bool = False, anchors: Sequence[Term] = ()) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity.
-        `change`: the question asks how much a figure rose or fell; else a unit stating only changes is no answer."""
+        `change`: the question asks how much a figure rose or fell; else a unit stating only changes is no answer.
+        `anchors`: what the question is about; when given, the unit must hold a form of one of them."""
         ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted,
                                  change)
+        if anchors:
+            ranked = [r for r in ranked if lexical_overlap(anchors, r.unit.quote) > 0]
         if not ranked:
             return None
         best = ranked[0]
