@@ -14,6 +14,7 @@ from typing import Protocol
 from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft
+from assistant.items import named_items
 from assistant.question import Intent, Question, counted_noun, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
@@ -83,7 +84,7 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
                            required=[*quoted_names(q.text), *_compounds(q, scope.matcher)],
                            worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
                            change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]),
-                           anchors=_anchors(q, terms))
+                           anchors=_anchors(q, terms), items=named_items(q, scope.matcher.in_corpus))
 
 
 @cache

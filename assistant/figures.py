@@ -9,10 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
+from assistant.items import named_items
 from assistant.matching import Matcher, norm_text
 from assistant.question import UNIT_GROUPS, Question, UnitKind
 from ingest.models import Chunk, Fact
-from ingest.sentences import sentence_spans
+from ingest.sentences import item_head, sentence_spans
 from vectorstore.hybrid import ScoredChunk
 from vectorstore.tokenize import bigrams
 
@@ -111,7 +112,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
         labelled = [t for t in labelled if t not in whole.group(1)]
         own = replace(q, terms=[t for t in q.terms if t not in whole.group(1)])
         rarest = "" if rarest and rarest in whole.group(1) else rarest
-    items = _named_items(q, matcher)
+    items = named_items(q, matcher.in_corpus)
     for hit in hits:
         chunk = hit.chunk
         for fact in chunk.facts:
@@ -159,7 +160,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             lead = table_lead(lead, fact)
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
                                  fact.value + fact.unit, fact, lead_start, shown_end))
-            heads.append(_item_head(chunk, s_start, lead_start))
+            heads.append(item_head(chunk.text, s_start - chunk.start, lead_start - chunk.start))
     out = _of_the_item_asked(out, heads, lambda head: matcher.coverage(own, head))
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
@@ -176,22 +177,6 @@ def _percent_kind(q: Question) -> str:
 def _stated_kind(label: str) -> str:
     """What kind of percentage a figure's label states it as (占 → share, 下降 → change), else ''."""
     return next((k for k, entry in lexicon.PERCENT_KINDS.items() if label.endswith(tuple(entry["labels"]))), "")
-
-
-def _named_items(q: Question, matcher: Matcher) -> list[str]:
-    """The cost items a money question names that the reports name too (燃料费, 公务接待费): the figure that
-    answers is stated of one of them, in its heading or its sentence up to the figure."""
-    if q.english or q.unit is not UnitKind.MONEY:
-        return []
-    return [norm_text(t) for t in q.terms if len(t) >= 3 and t.endswith(lexicon.ITEM_SUFFIXES)
-            and matcher.in_corpus(t) and not _qualifies_amount(t)]
-
-
-def _qualifies_amount(term: str) -> bool:
-    """实际支出, 总支出, 全年经费: the stem says which amount, not which item (lexicon amount_kinds, generic words)."""
-    stem = term[: len(term) - len(next(s for s in lexicon.ITEM_SUFFIXES if term.endswith(s)))]
-    asks = {w for entry in lexicon.AMOUNT_KINDS.values() for w in entry["asks"]}
-    return len(stem) < 2 or stem in lexicon.GENERIC or stem in lexicon.QUANTIFIERS or stem in asks
 
 
 def _asked_amount(q: Question) -> str:
@@ -315,20 +300,6 @@ def _of_the_item_asked(cands: list[Candidate], heads: list[str], covers) -> list
             c = replace(c, score=c.score * OFF_TOPIC)
         out.append(c)
     return out
-
-
-_ITEM_OPEN = re.compile(r"[一二三四五六七八九十]是")
-
-
-def _item_head(chunk: Chunk, s_start: int, lead_start: int) -> str:
-    """The head of the enumerated item a figure sits in (三是小学教育支出 of …合计676.47万元), within its sentence."""
-    text, base = chunk.text, chunk.start
-    marks = list(_ITEM_OPEN.finditer(text, s_start - base, lead_start - base))
-    if not marks:
-        return ""
-    start = marks[-1].start()
-    ends = [i for i in (text.find(d, start, lead_start - base) for d in "，,：:；;（(") if i != -1]
-    return text[start:min(ends, default=lead_start - base)]
 
 
 def clause_start(text: str, floor: int, pos: int) -> int:

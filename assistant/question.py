@@ -35,7 +35,7 @@ _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|"
                           r"percentage|expenditure|spending|budget|income|revenue|investment|growth)\b|"
                           r"what percentage|what share|what rate|what amount|what figure|which figure|what number|"
-                          r"^(?:total|amount)|"
+                          r"^(?:total|amount)|what did\b.*\bcost\b|"
                           r"what (?:[\w-]+ ){0,3}(?:score|rate|percentage|share|proportion)\b")
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|"
                          r"how much|expenditure|spend|spent|"

@@ -19,6 +19,7 @@ from assistant import lexicon
 from assistant.draft import Draft, Span
 from assistant.slots import DATE, answers_slot, states_measure
 from ingest.models import Chunk
+from ingest.sentences import item_head
 from ingest.structure import unmarked
 from ingest.tables import is_table_row
 
@@ -159,14 +160,31 @@ class UnitRanker:
             return []
         dense = self.vectors.of([u.quote for u in units]) @ self.vectors.query(query)
         ranked = []
-        for unit, d in zip(units, dense.tolist()):
+        heads = [_item_head_of(u) for u in units]
+        best_head: dict[str, float] = {}  # per report: how much of the question its best-naming item head names
+        for unit, head in zip(units, heads):
+            if head:
+                best_head[unit.chunk.source] = max(best_head.get(unit.chunk.source, 0.0), lexical_overlap(terms, head))
+        for unit, head, d in zip(units, heads, dense.tolist()):
             # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题. (A sentence's
             # opening clause as context was tried and dropped: it let an enumerated 七是… item through on its
             # sentence's words, and "How much did the bureau spend on vehicles?" on 支出.)
-            lex = lexical_overlap(terms, f"{unmarked(unit.chunk.heading)} {unit.quote}" if headings else unit.quote)
+            # An enumerated item's head is its context too (四是高中教育支出，…预算完成率100%), in either language…
+            context = f"{unmarked(unit.chunk.heading)} {head}" if headings else head
+            lex = lexical_overlap(terms, f"{context} {unit.quote}")
+            top = best_head.get(unit.chunk.source, 0.0)
+            if head and lexical_overlap(terms, head) < top and lexical_overlap(terms, unit.quote) <= top:
+                lex /= 2  # …and another item, whose head names more of what is asked, is the one asked about
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked
+
+
+def _item_head_of(unit: Unit) -> str:
+    """The head of the enumerated item a unit sits in (or starts), within its sentence."""
+    text, base = unit.chunk.text, unit.chunk.start
+    floor = max((text.rfind(d, 0, unit.start - base) for d in "。\n"), default=-1) + 1
+    return item_head(text, floor, unit.start - base + 2)
 
 
 def unit_draft(best: RankedUnit) -> Draft:
@@ -205,16 +223,20 @@ class SemanticAnswerer:
     def answer(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
                figure: bool = False, unit_kind: str = "any", measure: str = "",
                required: Sequence[str] = (), worded: bool = False, slot: str = "",
-               counted: Sequence[str] = (), change: bool = False, anchors: Sequence[Term] = ()) -> Draft | None:
+               counted: Sequence[str] = (), change: bool = False, anchors: Sequence[Term] = (),
+               items: Sequence[str] = ()) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity.
         `change`: the question asks how much a figure rose or fell; else a unit stating only changes is no answer.
-        `anchors`: what the question is about; when given, the unit must hold a form of one of them."""
+        `anchors`: what the question is about; when given, the unit must hold a form of one of them. `items`: the
+        cost items a money question names (燃料费); when given, the unit must name one."""
         ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted,
                                  change)
         if anchors:
             ranked = [r for r in ranked if lexical_overlap(anchors, r.unit.quote) > 0]
+        if items:
+            ranked = [r for r in ranked if any(i in r.unit.quote for i in items)]
         if not ranked:
             return None
         best = ranked[0]

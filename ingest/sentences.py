@@ -59,3 +59,15 @@ def enumerated_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []
     bounds = marks + [end]
     return [s for a, b in zip(bounds, bounds[1:]) if (s := trim_span(text, a, b))]
+
+
+def item_head(text: str, floor: int, pos: int) -> str:
+    """The head of the inline enumerated item that `pos` sits in (三是小学教育支出 of 三是小学教育支出，即…676.47万元),
+    searched back to `floor`; '' when `pos` is in no item."""
+    marks = [m for m in _ENUM.finditer(text, floor, pos) if m.start() == floor or text[m.start() - 1] in "。；;，,：:\u3000 "]
+    if not marks:
+        return ""
+    start = marks[-1].start()
+    limit = max(pos, start + 40)  # a head is a short phrase: up to its first break
+    ends = [i for i in (text.find(d, start, limit) for d in "，,：:；;（(。") if i != -1]
+    return text[start:min(ends, default=pos)]

@@ -186,6 +186,8 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r10", "其他普通教育支出合计多少钱？"),
     # Only 支出 is shared with the report: receptions are never named.
     ("r05", "How much did the town spend on official receptions?"),
+    # Fuel (燃料费) is among the uses of the cars' running costs, with no amount of its own.
+    ("r12", "What did the fuel for official cars cost?"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
@@ -235,3 +237,9 @@ def test_an_enumerated_items_rate_is_cited_from_that_item(ask_in):
     # Every item states 预算完成率100%: the one cited must be the high-school item's.
     answer = ask_in("r10", "高中教育支出的预算完成率是多少？")
     assert "100%" in answer.text and answer.citations[0].quote.startswith("四是高中教育支出"), answer.citations
+
+
+def test_an_enumerated_items_figure_is_found_by_its_head_in_english_too(ask_in):
+    # 小学 is also inside 中小学…, in the 学前 item's list: the 小学 item's own figure answers.
+    answer = ask_in("r10", "How much went on primary education?")
+    assert "676.47" in answer.text and "3624.71" not in answer.text, answer.text

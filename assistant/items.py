@@ -1,0 +1,26 @@
+"""The cost items a money question names (燃料费, 公务接待费, fuel → 燃料费): the figure that answers is stated of one
+of them. A stem that only qualifies an amount (实际支出, 总支出) names no item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant import lexicon
+from assistant.question import Question, UnitKind
+from vectorstore.tokenize import normalise
+
+
+def named_items(q: Question, in_corpus: Callable[[str], bool]) -> list[str]:
+    """The cost items a money question names that the reports name too, in the reports' words."""
+    if q.unit is not UnitKind.MONEY:
+        return []
+    named = [q.expanded.get(t, ()) for t in q.expanded] if q.english else [(t,) for t in q.terms]
+    return [normalise(form) for forms in named for form in forms if len(form) >= 3
+            and form.endswith(lexicon.ITEM_SUFFIXES) and in_corpus(form) and not qualifies_amount(form)]
+
+
+def qualifies_amount(term: str) -> bool:
+    """实际支出, 总支出, 全年经费: the stem says which amount, not which item (lexicon amount_kinds, generic words)."""
+    stem = term[: len(term) - len(next(s for s in lexicon.ITEM_SUFFIXES if term.endswith(s)))]
+    asks = {w for entry in lexicon.AMOUNT_KINDS.values() for w in entry["asks"]}
+    return len(stem) < 2 or stem in lexicon.GENERIC or stem in lexicon.QUANTIFIERS or stem in asks
