@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
-from assistant import lexicon
+from assistant import glossary, lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft
 from assistant.items import named_items
@@ -100,8 +100,10 @@ def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]
     for m in _english_own_phrase().finditer(q.norm):
         words = set(m.group(1).split()) | {m.group(2)}
         forms = [f for key, fs in q.expanded.items() if set(key.split()) <= words for f in fs]
-        if forms and all(any(f in name for f in q.expanded[key] for name in own)
-                         for key in q.expanded if set(key.split()) <= words):
+        named = glossary.departments_named(m.group(0))  # the public security bureau → 公安局
+        if any(d in name or abbreviates(d, name) for d in named for name in own) or (
+                forms and all(any(f in name for f in q.expanded[key] for name in own)
+                              for key in q.expanded if set(key.split()) <= words)):
             naming |= words
     return {key: forms for key, forms in q.expanded.items() if not set(key.split()) <= naming} or q.expanded
 
@@ -109,8 +111,8 @@ def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]
 def _anchors(q: Question, terms: Sequence) -> list:
     """What an English question is about, less the words that only ask for money (spend, cost): How much did the town
     spend on official receptions is not answered by a sentence that shares only 支出 with it."""
-    if not q.english:
-        return []
+    if not q.english or q.intent is not Intent.FIGURE:
+        return []  # (a duty asked in English may be in words no glossary has: computer systems)
     about = [forms for key, forms in q.expanded.items() if key not in lexicon.ENGLISH_MONEY_FRAME]
     return [forms for forms in about if forms in terms]
 
