@@ -81,10 +81,11 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     counted = _counted_forms(q) if q.english else ()
     return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE, counted=counted,
                            unit_kind=q.unit.value, measure=q.measure,
-                           required=[*quoted_names(q.text), *_compounds(q, scope.matcher)],
+                           required=quoted_names(q.text),  # a quoted name asked about must be in the answer
                            worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
                            change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]),
-                           anchors=_anchors(q, terms), items=named_items(q, scope.matcher.in_corpus))
+                           anchors=_anchors(q, terms),
+                           named=(named_items(q, scope.matcher.in_corpus), _compounds(q, scope.matcher)))
 
 
 @cache
@@ -118,8 +119,8 @@ def _anchors(q: Question, terms: Sequence) -> list:
 
 
 def _compounds(q: Question, matcher: Vocabulary) -> list[str]:
-    """A quoted name, or a compound of four characters or more that a Chinese figure question names and the report
-    names too (其他普通教育支出 → 普通教育): the unit that answers must name it."""
+    """The compounds of four characters or more that a Chinese figure question names and the report names too
+    (其他普通教育支出 → 普通教育): the unit that answers must name one of them."""
     if q.english or q.intent is not Intent.FIGURE:
         return []
     return [t for t in q.terms if len(t) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and matcher.in_corpus(t)]

@@ -9,11 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
+from assistant.enumeration import other_items
 from assistant.items import named_items
 from assistant.matching import Matcher, norm_text
 from assistant.question import UNIT_GROUPS, Question, UnitKind
 from ingest.models import Chunk, Fact
-from ingest.sentences import item_head, sentence_spans
+from ingest.sentences import item_head, paragraph_breaks, paragraph_of, sentence_spans
 from vectorstore.hybrid import ScoredChunk
 from vectorstore.tokenize import bigrams
 
@@ -161,7 +162,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
                                  fact.value + fact.unit, fact, lead_start, shown_end))
             heads.append(item_head(chunk.text, s_start - chunk.start, lead_start - chunk.start))
-    out = _of_the_item_asked(out, heads, lambda head: matcher.coverage(own, head))
+    out = _of_the_item_asked(out, heads, lambda text: matcher.terms_in(own, text))
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
     return dedupe(out)
@@ -284,22 +285,13 @@ def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int)
     return text[start:lead_end - base]
 
 
-def _of_the_item_asked(cands: list[Candidate], heads: list[str], covers) -> list[Candidate]:
-    """一是…二是…三是小学教育支出: when the items' heads name what is asked unequally, a figure in an item whose head
-    names less of it, and whose own words name no more than the best head, is another item's (中小学 in the 学前
-    item's list is not the 小学 item). A figure whose own words name the subject (中国银行…贷款500万元) keeps its score."""
-    coverage = {h: covers(h) for h in set(heads) if h}
-    best: dict[str, float] = {}
-    for c, h in zip(cands, heads):
-        if h:
-            best[c.span.chunk.source] = max(best.get(c.span.chunk.source, 0.0), coverage[h])
-    out = []
-    for c, h in zip(cands, heads):
-        top = best.get(c.span.chunk.source, 0.0)
-        if h and coverage[h] < top and covers(c.lead) <= top:
-            c = replace(c, score=c.score * OFF_TOPIC)
-        out.append(c)
-    return out
+def _of_the_item_asked(cands: list[Candidate], heads: list[str], found) -> list[Candidate]:
+    """三是小学教育支出，即…676.47万元: the figures of another item than the one asked weigh less (assistant.enumeration)."""
+    chunks = {(c.span.chunk.source, c.span.chunk.start): c.span.chunk for c in cands}.values()
+    breaks = paragraph_breaks((c.source, c.start, c.text) for c in chunks)
+    paragraphs = [paragraph_of(breaks, c.span.chunk.source, c.lead_start) for c in cands]
+    other = other_items(paragraphs, heads, [c.lead for c in cands], found)
+    return [replace(c, score=c.score * OFF_TOPIC) if o else c for c, o in zip(cands, other)]
 
 
 def clause_start(text: str, floor: int, pos: int) -> int:

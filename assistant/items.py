@@ -20,7 +20,9 @@ def named_items(q: Question, in_corpus: Callable[[str], bool]) -> list[str]:
 
 
 def qualifies_amount(term: str) -> bool:
-    """实际支出, 总支出, 全年经费: the stem says which amount, not which item (lexicon amount_kinds, generic words)."""
+    """实际支出, 总支出, 整体支出: the stem says which amount, not which item (lexicon amount_qualifiers, amount_kinds,
+    generic words)."""
     stem = term[: len(term) - len(next(s for s in lexicon.ITEM_SUFFIXES if term.endswith(s)))]
     asks = {w for entry in lexicon.AMOUNT_KINDS.values() for w in entry["asks"]}
-    return len(stem) < 2 or stem in lexicon.GENERIC or stem in lexicon.QUANTIFIERS or stem in asks
+    return (len(stem) < 2 or stem in lexicon.GENERIC or stem in lexicon.QUANTIFIERS or stem in asks
+            or stem in lexicon.AMOUNT_QUALIFIERS)

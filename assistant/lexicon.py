@@ -14,6 +14,7 @@ _NAMES = {
     "OUT_OF_SCOPE_SUFFIXES": ("words", "out_of_scope_suffixes", tuple),  # office-holders, contact details
     "ENTITY_SUFFIXES": ("words", "entity_suffixes", tuple),  # ends of a body's or an item's name
     "ITEM_SUFFIXES": ("words", "item_suffixes", tuple),  # ends of a cost item's name: 燃料费, 公务接待费
+    "AMOUNT_QUALIFIERS": ("words", "amount_qualifiers", frozenset),  # 整体, 实际: which amount, not which item
     "MEASURES": ("words", "measures", tuple),  # what a figure is counted in: 米, 亩, 所
     "MEASURED_BY": ("measured_by", None, dict),  # 得分 → 分: a figure asked for by its noun
     "ENGLISH_COUNTERS": ("english_counters", None, dict),  # how many households → 户

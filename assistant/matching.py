@@ -69,6 +69,11 @@ class Matcher:
         hit = sum(w for forms, w in units if any(f in t for f in forms))
         return hit / total
 
+    def terms_in(self, q: Question, text: str) -> frozenset[int]:
+        """Which of the question's terms (by position) `text` names, in any of their forms."""
+        t = norm_text(text)
+        return frozenset(i for i, (forms, _) in enumerate(self.units_cached(q)) if any(f in t for f in forms))
+
     def coverage_beyond(self, q: Question, text: str, context: str) -> float:
         """Like `coverage`, over only the terms `context` does not already contain."""
         c = norm_text(context)

@@ -17,9 +17,10 @@ import numpy as np
 
 from assistant import lexicon
 from assistant.draft import Draft, Span
+from assistant.enumeration import other_items
 from assistant.slots import DATE, answers_slot, states_measure
 from ingest.models import Chunk
-from ingest.sentences import item_head
+from ingest.sentences import item_head, paragraph_breaks, paragraph_of
 from ingest.structure import unmarked
 from ingest.tables import is_table_row
 
@@ -121,6 +122,11 @@ class UnitVectors:
 Term = str | tuple[str, ...]  # a word, or the report-side forms of one English word (any of them counts)
 
 
+def _terms_named(question_terms: Sequence[Term], text: str) -> frozenset[int]:
+    lowered = text.lower()
+    return frozenset(i for i, t in enumerate(question_terms) if any(f in lowered for f in ((t,) if isinstance(t, str) else t)))
+
+
 def lexical_overlap(question_terms: Sequence[Term], unit_text: str) -> float:
     """The share of the question's subject terms that the unit contains (0 when it names none)."""
     terms = [(t,) if isinstance(t, str) else t for t in question_terms if t]
@@ -161,20 +167,18 @@ class UnitRanker:
         dense = self.vectors.of([u.quote for u in units]) @ self.vectors.query(query)
         ranked = []
         heads = [_item_head_of(u) for u in units]
-        best_head: dict[str, float] = {}  # per report: how much of the question its best-naming item head names
-        for unit, head in zip(units, heads):
-            if head:
-                best_head[unit.chunk.source] = max(best_head.get(unit.chunk.source, 0.0), lexical_overlap(terms, head))
-        for unit, head, d in zip(units, heads, dense.tolist()):
+        breaks = paragraph_breaks((c.source, c.start, c.text) for c in chunks)
+        paragraphs = [paragraph_of(breaks, u.chunk.source, u.start) for u in units]
+        other = other_items(paragraphs, heads, [u.quote for u in units], lambda text: _terms_named(terms, text))
+        for unit, head, elsewhere, d in zip(units, heads, other, dense.tolist()):
             # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题. (A sentence's
             # opening clause as context was tried and dropped: it let an enumerated 七是… item through on its
             # sentence's words, and "How much did the bureau spend on vehicles?" on 支出.)
             # An enumerated item's head is its context too (四是高中教育支出，…预算完成率100%), in either language…
             context = f"{unmarked(unit.chunk.heading)} {head}" if headings else head
             lex = lexical_overlap(terms, f"{context} {unit.quote}")
-            top = best_head.get(unit.chunk.source, 0.0)
-            if head and lexical_overlap(terms, head) < top and lexical_overlap(terms, unit.quote) <= top:
-                lex /= 2  # …and another item, whose head names more of what is asked, is the one asked about
+            if elsewhere:
+                lex /= 2  # …and another item, whose head names all that is asked, is the one asked about
             ranked.append(RankedUnit(unit, d, lex, d + weight * lex))
         ranked.sort(key=lambda r: (-r.score, r.unit.end - r.unit.start))
         return ranked
@@ -224,19 +228,19 @@ class SemanticAnswerer:
                figure: bool = False, unit_kind: str = "any", measure: str = "",
                required: Sequence[str] = (), worded: bool = False, slot: str = "",
                counted: Sequence[str] = (), change: bool = False, anchors: Sequence[Term] = (),
-               items: Sequence[str] = ()) -> Draft | None:
+               named: Sequence[Sequence[str]] = ()) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity.
         `change`: the question asks how much a figure rose or fell; else a unit stating only changes is no answer.
-        `anchors`: what the question is about; when given, the unit must hold a form of one of them. `items`: the
-        cost items a money question names (燃料费); when given, the unit must name one."""
+        `anchors`: what the question is about; when given, the unit must hold a form of one of them. `named`: groups
+        of names (the cost items a money question names, 燃料费; its compounds, 普通教育): the unit names one of each."""
         ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted,
                                  change)
         if anchors:
             ranked = [r for r in ranked if lexical_overlap(anchors, r.unit.quote) > 0]
-        if items:
-            ranked = [r for r in ranked if any(i in r.unit.quote for i in items)]
+        for group in (g for g in named if g):
+            ranked = [r for r in ranked if any(n in r.unit.quote for n in group)]
         if not ranked:
             return None
         best = ranked[0]

@@ -71,3 +71,17 @@ def item_head(text: str, floor: int, pos: int) -> str:
     limit = max(pos, start + 40)  # a head is a short phrase: up to its first break
     ends = [i for i in (text.find(d, start, limit) for d in "，,：:；;（(。") if i != -1]
     return text[start:min(ends, default=pos)]
+
+
+def paragraph_breaks(pieces) -> dict[str, list[int]]:
+    """Where each source's paragraphs break, from (source, start, text) pieces of it (its chunks): the absolute
+    offsets of their line breaks, so that pieces cut mid-paragraph still place a position in its paragraph."""
+    breaks: dict[str, set[int]] = {}
+    for source, start, text in pieces:
+        breaks.setdefault(source, set()).update(start + i for i, ch in enumerate(text) if ch == "\n")
+    return {source: sorted(found) for source, found in breaks.items()}
+
+
+def paragraph_of(breaks: dict[str, list[int]], source: str, pos: int) -> tuple[str, int]:
+    """(source, the offset of the line break before `pos`, or -1): which paragraph `pos` is in."""
+    return source, max((b for b in breaks.get(source, ()) if b < pos), default=-1)
