@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant import lexicon
-from assistant.question import Question, UnitKind
+from assistant.question import Intent, Question, UnitKind
 from vectorstore.tokenize import normalise
 
 
 def named_items(q: Question, in_corpus: Callable[[str], bool]) -> list[str]:
     """The cost items a money question names that the reports name too, in the reports' words."""
-    if q.unit is not UnitKind.MONEY:
-        return []
+    if q.unit is not UnitKind.MONEY or q.intent is not Intent.FIGURE:
+        return []  # (维护费主要花在哪些方面 asks what it was spent on: the answer need not name it)
     named = [q.expanded.get(t, ()) for t in q.expanded] if q.english else [(t,) for t in q.terms]
     return [normalise(form) for forms in named for form in forms if len(form) >= 3
             and form.endswith(lexicon.ITEM_SUFFIXES) and in_corpus(form) and not qualifies_amount(form)]

@@ -124,6 +124,7 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r11", "这个中心是什么时候组建的？", "2019年2月"),
     # What money is for: the sentence that gives its use.
     ("r12", "公务用车运行维护费主要用在什么地方了？", "燃料费"),
+    ("r12", "公务用车运行维护费主要花在哪些方面？", "燃料费"),  # the uses need not name the cost item again
     # A quoted English name need not appear in the Chinese text.
     ("r12", 'How much was actually spent on the "three public expenses" in 2022?', "26,085.58"),
     # A labelled field of the report's head or form: the label and its value.
