@@ -14,7 +14,7 @@ from typing import Protocol
 from assistant import glossary, lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft
-from assistant.items import named_items
+from assistant.items import compounds, named_items
 from assistant.question import Intent, Question, counted_noun, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
@@ -123,7 +123,7 @@ def _compounds(q: Question, matcher: Vocabulary) -> list[str]:
     (其他普通教育支出 → 普通教育): the unit that answers must name one of them."""
     if q.english or q.intent is not Intent.FIGURE:
         return []
-    return [t for t in q.terms if len(t) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and matcher.in_corpus(t)]
+    return compounds(q.terms, matcher.in_corpus)
 
 
 def _counted_forms(q: Question) -> tuple[str, ...]:

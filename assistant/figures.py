@@ -10,11 +10,11 @@ from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
-from assistant.items import named_items
+from assistant.items import compounds, named_items
 from assistant.matching import Matcher, norm_text
 from assistant.question import UNIT_GROUPS, Question, UnitKind
 from ingest.models import Chunk, Fact
-from ingest.sentences import item_head, paragraph_breaks, paragraph_of, sentence_spans
+from ingest.sentences import item_head, sentence_spans
 from vectorstore.hybrid import ScoredChunk
 from vectorstore.tokenize import bigrams
 
@@ -23,7 +23,6 @@ MIN_FIGURE_SCORE = 0.35
 NAMED_ELSEWHERE = 0.6  # a figure whose sentence lacks the firm or place the question names
 NAMED_NEARBY = 0.85  # … whose sentence names it, but not its own clause
 _AMOUNTS = frozenset(UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT])  # not 增加8个项目: a count
-_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 OFF_TOPIC = 0.6  # a part's figure whose sentence shares nothing with the rest of the whole question
 WRONG_KIND = 0.3  # a percentage stated as another kind than asked (a change for a share): it answers something else
 RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
@@ -102,8 +101,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     rarest = matcher.rarest_name(q)
     # What the figure must be of: a term that labels a figure in the reports (人员支出), or a compound of four
     # characters or more the reports name (普通教育): a figure whose sentence lacks it is of something else.
-    labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels
-                or len(t) >= 4 and _CJK_ONLY.fullmatch(t) and matcher.in_corpus(t)]
+    found = compounds(q.terms, matcher.in_corpus)
+    labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels or t in found]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
     asked = _percent_kind(q)
     amount = _asked_amount(q)
@@ -171,8 +170,14 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
 def _percent_kind(q: Question) -> str:
     """What kind of percentage a question asks for (share, change, done: lexicon percent_kinds); '' for none or
     several."""
-    kinds = [k for k, entry in lexicon.PERCENT_KINDS.items() if any(w in q.norm for w in entry["asks"])]
-    return kinds[0] if len(kinds) == 1 else ""
+    return _asked_kind(lexicon.PERCENT_KINDS, q)
+
+
+def _asked_kind(kinds: dict, q: Question) -> str:
+    """The one kind of a table (lexicon percent_kinds, amount_kinds) whose words the question uses; '' for none or
+    several."""
+    asked = [k for k, entry in kinds.items() if any(w in q.norm for w in entry["asks"])]
+    return asked[0] if len(asked) == 1 else ""
 
 
 def _stated_kind(label: str) -> str:
@@ -182,8 +187,7 @@ def _stated_kind(label: str) -> str:
 
 def _asked_amount(q: Question) -> str:
     """Whether a question asks for a budget or an outturn (lexicon amount_kinds); '' for neither or both."""
-    kinds = [k for k, entry in lexicon.AMOUNT_KINDS.items() if any(w in q.norm for w in entry["asks"])]
-    return kinds[0] if len(kinds) == 1 else ""
+    return _asked_kind(lexicon.AMOUNT_KINDS, q)
 
 
 def _stated_amount(label: str) -> str:
@@ -287,10 +291,7 @@ def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int)
 
 def _of_the_item_asked(cands: list[Candidate], heads: list[str], found) -> list[Candidate]:
     """三是小学教育支出，即…676.47万元: the figures of another item than the one asked weigh less (assistant.enumeration)."""
-    chunks = {(c.span.chunk.source, c.span.chunk.start): c.span.chunk for c in cands}.values()
-    breaks = paragraph_breaks((c.source, c.start, c.text) for c in chunks)
-    paragraphs = [paragraph_of(breaks, c.span.chunk.source, c.lead_start) for c in cands]
-    other = other_items(paragraphs, heads, [c.lead for c in cands], found)
+    other = other_items([(c.span.chunk, c.lead_start) for c in cands], heads, [c.lead for c in cands], found)
     return [replace(c, score=c.score * OFF_TOPIC) if o else c for c, o in zip(cands, other)]
 
 

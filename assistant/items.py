@@ -1,9 +1,11 @@
 """The cost items a money question names (燃料费, 公务接待费, fuel → 燃料费): the figure that answers is stated of one
-of them. A stem that only qualifies an amount (实际支出, 总支出) names no item."""
+of them. A stem that only qualifies an amount (实际支出, 总支出) names no item. And the compounds a question names
+(普通教育), which a figure's sentence must name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
 from assistant import lexicon
 from assistant.question import Intent, Question, UnitKind
@@ -14,7 +16,7 @@ def named_items(q: Question, in_corpus: Callable[[str], bool]) -> list[str]:
     """The cost items a money question names that the reports name too, in the reports' words."""
     if q.unit is not UnitKind.MONEY or q.intent is not Intent.FIGURE:
         return []  # (维护费主要花在哪些方面 asks what it was spent on: the answer need not name it)
-    named = [q.expanded.get(t, ()) for t in q.expanded] if q.english else [(t,) for t in q.terms]
+    named = q.expanded.values() if q.english else [(t,) for t in q.terms]
     return [normalise(form) for forms in named for form in forms if len(form) >= 3
             and form.endswith(lexicon.ITEM_SUFFIXES) and in_corpus(form) and not qualifies_amount(form)]
 
@@ -26,3 +28,12 @@ def qualifies_amount(term: str) -> bool:
     asks = {w for entry in lexicon.AMOUNT_KINDS.values() for w in entry["asks"]}
     return (len(stem) < 2 or stem in lexicon.GENERIC or stem in lexicon.QUANTIFIERS or stem in asks
             or stem in lexicon.AMOUNT_QUALIFIERS)
+
+
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def compounds(terms: Sequence[str], in_corpus: Callable[[str], bool]) -> list[str]:
+    """The Chinese compounds of four characters or more among a question's terms that the reports name too
+    (其他普通教育支出 → 普通教育): what a figure must be of."""
+    return [t for t in terms if len(t) >= 4 and _CJK_ONLY.fullmatch(t) and in_corpus(t)]

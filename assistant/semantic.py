@@ -20,7 +20,7 @@ from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
 from assistant.slots import DATE, answers_slot, states_measure
 from ingest.models import Chunk
-from ingest.sentences import item_head, paragraph_breaks, paragraph_of
+from ingest.sentences import item_head
 from ingest.structure import unmarked
 from ingest.tables import is_table_row
 
@@ -123,17 +123,16 @@ Term = str | tuple[str, ...]  # a word, or the report-side forms of one English 
 
 
 def _terms_named(question_terms: Sequence[Term], text: str) -> frozenset[int]:
+    """Which of the question's terms (by position) the text contains, in any of their forms."""
     lowered = text.lower()
-    return frozenset(i for i, t in enumerate(question_terms) if any(f in lowered for f in ((t,) if isinstance(t, str) else t)))
+    return frozenset(i for i, t in enumerate(question_terms)
+                     if t and any(f in lowered for f in ((t,) if isinstance(t, str) else t)))
 
 
 def lexical_overlap(question_terms: Sequence[Term], unit_text: str) -> float:
     """The share of the question's subject terms that the unit contains (0 when it names none)."""
-    terms = [(t,) if isinstance(t, str) else t for t in question_terms if t]
-    if not terms:
-        return 0.0
-    text = unit_text.lower()
-    return sum(any(f in text for f in forms) for forms in terms) / len(terms)
+    count = sum(1 for t in question_terms if t)
+    return len(_terms_named(question_terms, unit_text)) / count if count else 0.0
 
 
 def question_terms(norm: str, frame: Sequence[str] = ()) -> list[str]:
@@ -167,9 +166,8 @@ class UnitRanker:
         dense = self.vectors.of([u.quote for u in units]) @ self.vectors.query(query)
         ranked = []
         heads = [_item_head_of(u) for u in units]
-        breaks = paragraph_breaks((c.source, c.start, c.text) for c in chunks)
-        paragraphs = [paragraph_of(breaks, u.chunk.source, u.start) for u in units]
-        other = other_items(paragraphs, heads, [u.quote for u in units], lambda text: _terms_named(terms, text))
+        other = other_items([(u.chunk, u.start) for u in units], heads, [u.quote for u in units],
+                            lambda text: _terms_named(terms, text))
         for unit, head, elsewhere, d in zip(units, heads, other, dense.tolist()):
             # The unit's own heading is its context: under 存在的问题 a sentence need not repeat 问题. (A sentence's
             # opening clause as context was tried and dropped: it let an enumerated 七是… item through on its

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 SENTENCE_ENDS = frozenset("。！？；!?;")
 CLAUSE_ENDS = SENTENCE_ENDS | frozenset("，,：:")
@@ -51,10 +52,15 @@ def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
 _ENUM = re.compile(r"[一二三四五六七八九十]+是")
 
 
+def _item_marks(text: str, start: int, end: int) -> list[int]:
+    """Where the items of an inline 一是…二是… enumeration start in text[start:end]: a mark after a break."""
+    return [m.start() for m in _ENUM.finditer(text, start, end)
+            if m.start() == start or text[m.start() - 1] in "。；;，,：:\u3000 "]
+
+
 def enumerated_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Items of an inline 一是…二是… enumeration inside text[start:end]; [] when there is none."""
-    marks = [m.start() + start for m in _ENUM.finditer(text, start, end)]
-    marks = [m for m in marks if m == start or text[m - 1] in "。；;，,：:\u3000 "]
+    marks = _item_marks(text, start, end)
     if len(marks) < 2:
         return []
     bounds = marks + [end]
@@ -64,10 +70,10 @@ def enumerated_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def item_head(text: str, floor: int, pos: int) -> str:
     """The head of the inline enumerated item that `pos` sits in (三是小学教育支出 of 三是小学教育支出，即…676.47万元),
     searched back to `floor`; '' when `pos` is in no item."""
-    marks = [m for m in _ENUM.finditer(text, floor, pos) if m.start() == floor or text[m.start() - 1] in "。；;，,：:\u3000 "]
+    marks = _item_marks(text, floor, pos)
     if not marks:
         return ""
-    start = marks[-1].start()
+    start = marks[-1]
     limit = max(pos, start + 40)  # a head is a short phrase: up to its first break
     ends = [i for i in (text.find(d, start, limit) for d in "，,：:；;（(。") if i != -1]
     return text[start:min(ends, default=pos)]
@@ -84,4 +90,6 @@ def paragraph_breaks(pieces) -> dict[str, list[int]]:
 
 def paragraph_of(breaks: dict[str, list[int]], source: str, pos: int) -> tuple[str, int]:
     """(source, the offset of the line break before `pos`, or -1): which paragraph `pos` is in."""
-    return source, max((b for b in breaks.get(source, ()) if b < pos), default=-1)
+    found = breaks.get(source, [])
+    i = bisect_left(found, pos)
+    return source, found[i - 1] if i else -1
