@@ -57,8 +57,8 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
         return None  # another place's budget
     if any(not own_body(body, own) and not any(abbreviates(body, d) for d in scope.departments) for body in q.bodies):
         return None  # 财政局的预算 asked of another body's report
-    if q.english and any(" " in term and not any(scope.matcher.in_corpus(f) for f in forms)
-                         for term, forms in q.expanded.items()):
+    if q.english and any(" " in term and term not in lexicon.ENGLISH_DUTY_FRAME
+                         and not any(scope.matcher.in_corpus(f) for f in forms) for term, forms in q.expanded.items()):
         return None  # official travel (差旅): the glossary knows the subject, and the report never names it
     hit_text = " ".join(h.chunk.text for h in hits)
     if any(w in q.norm and w not in hit_text for w in lexicon.OUT_OF_SCOPE_SUFFIXES):
@@ -75,14 +75,14 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
         query = f"{previous} {query}"  # What about the national-level ones…? means within the question before
     # `worded`: an English question with two words or more that have report-side forms, and at most two
     # lower-case content words without (a capitalised word unknown to the glossary is a name).
-    plain_unmapped = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]
+    plain_unmapped = [w for w in q.unmapped if w not in q.translated and re.search(rf"\b{re.escape(w)}\b", q.text)]
     chunks = [h.chunk for h in state.get("meaning_hits") or hits]
     # How many patents: a unit that does not name what is counted counts something else.
     counted = _counted_forms(q) if q.english else ()
     return semantic.answer(query, terms, chunks, q.english, figure=q.intent is Intent.FIGURE, counted=counted,
                            unit_kind=q.unit.value, measure=q.measure,
                            required=quoted_names(q.text),  # a quoted name asked about must be in the answer
-                           worded=len(q.expanded) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
+                           worded=len(_forms(q)) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
                            change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]),
                            anchors=_anchors(q, terms),
                            named=(named_items(q, scope.matcher.in_corpus), _compounds(q, scope.matcher)))
@@ -98,15 +98,21 @@ def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]
     """An English question's words and their report-side forms, less the words that name the report's own body
     (the data development center: 数据, 发展, 中心 are in its name): whose report, not what about."""
     naming: set[str] = set()
+    expanded = _forms(q)
     for m in _english_own_phrase().finditer(q.norm):
         words = set(m.group(1).split()) | {m.group(2)}
-        forms = [f for key, fs in q.expanded.items() if set(key.split()) <= words for f in fs]
+        forms = [f for key, fs in expanded.items() if set(key.split()) <= words for f in fs]
         named = glossary.departments_named(m.group(0))  # the public security bureau → 公安局
         if any(d in name or abbreviates(d, name) for d in named for name in own) or (
-                forms and all(any(f in name for f in q.expanded[key] for name in own)
-                              for key in q.expanded if set(key.split()) <= words)):
+                forms and all(any(f in name for f in expanded[key] for name in own)
+                              for key in expanded if set(key.split()) <= words)):
             naming |= words
-    return {key: forms for key, forms in q.expanded.items() if not set(key.split()) <= naming} or q.expanded
+    return {key: forms for key, forms in expanded.items() if not set(key.split()) <= naming} or expanded
+
+
+def _forms(q: Question) -> dict[str, tuple[str, ...]]:
+    """An English question's words with report-side forms: the genre glossary's, then the general dictionary's."""
+    return {**q.expanded, **q.translated}
 
 
 def _anchors(q: Question, terms: Sequence) -> list:
@@ -114,7 +120,7 @@ def _anchors(q: Question, terms: Sequence) -> list:
     spend on official receptions is not answered by a sentence that shares only 支出 with it."""
     if not q.english or q.intent is not Intent.FIGURE:
         return []  # (a duty asked in English may be in words no glossary has: computer systems)
-    about = [forms for key, forms in q.expanded.items() if key not in lexicon.ENGLISH_MONEY_FRAME]
+    about = [forms for key, forms in _forms(q).items() if key not in lexicon.ENGLISH_MONEY_FRAME]
     return [forms for forms in about if forms in terms]
 
 
@@ -131,7 +137,7 @@ def _counted_forms(q: Question) -> tuple[str, ...]:
     noun = counted_noun(q.norm)
     if not noun:
         return ()
-    return next((forms for term, forms in q.expanded.items() if term.split()[0] == noun or term == noun), ())
+    return next((forms for term, forms in _forms(q).items() if term.split()[0] == noun or term == noun), ())
 
 
 def own_body(body: str, own: Sequence[str]) -> bool:

@@ -24,6 +24,7 @@ _NAMES = {
     "PERCENT_KINDS": ("percent_kinds", None, dict),  # share, change, done: what a percentage states
     "AMOUNT_KINDS": ("amount_kinds", None, dict),  # budget, actual: what an amount states
     "ENGLISH_MONEY_FRAME": ("words", "english_money_frame", frozenset),  # spend, cost: how, not what about
+    "ENGLISH_DUTY_FRAME": ("words", "english_duty_frame", frozenset),  # in charge of: asks about a duty
     "RANK_FRAME": ("words", "rank_frame", frozenset),  # which item was the largest: English frame, no subject
 }
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
 
-from assistant import glossary, lexicon
+from assistant import dictionary, glossary, lexicon
 from assistant.slots import asked_slot
 from ingest.numerals import cn_int
 from vectorstore.tokenize import Tokenizer, normalise
@@ -97,6 +97,9 @@ class Question:
     terms: list[str] = field(default_factory=list)  # subject words, generic words removed
     expanded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term → report-side forms
     unmapped: list[str] = field(default_factory=list)  # English content words with no report-side form
+    # Unmapped words the general dictionary gives report-side forms (probation → 缓刑): they help the meaning stage
+    # find and rank, and never make a rule answer.
+    translated: dict[str, tuple[str, ...]] = field(default_factory=dict)
     breakdown: bool = False  # 由哪几部分组成 / 各是多少: the parts a figure is split into
     compare: str = ""  # "max", "min" or "diff": 哪个多 / 哪家最少 / 差多少 compares figures
     ranks: bool = False  # 哪项支出最多: which stated part is largest or smallest; only compared parts answer it
@@ -114,7 +117,7 @@ class Question:
 
     def search_text(self) -> str:
         """The lexical query: the question plus every report-side form of its words."""
-        extra = [form for forms in self.expanded.values() for form in forms]
+        extra = [form for forms in (*self.expanded.values(), *self.translated.values()) for form in forms]
         return " ".join([self.norm, *extra])
 
 
@@ -123,10 +126,11 @@ _BUREAU_EN = re.compile(r"(?:the\s+)?(?:science\s+and\s+technology|sci-tech|s&t)
 
 
 def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None = None,
-            context: Sequence[str] = ()) -> Question:
+            context: Sequence[str] = (), words: dictionary.Dictionary | None = None) -> Question:
     """`known` tells whether the reports contain a word: 鄱/湖/站, split by the tokenizer, is then one term.
     `context` are names that say whose report is meant (某市科技局): they narrow the search, but are
-    no subject of their own."""
+    no subject of their own. `words` is the general bilingual dictionary an English word the genre glossary
+    lacks is looked up in (the packaged CC-CEDICT unless given); its forms count only where `known`."""
     norm = _CN_COUNT.sub(lambda m: f"{cn_int(m.group(1))}{m.group(2)}", normalise(text.strip()))
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
@@ -137,10 +141,13 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
         subject = _english_self().sub(" ", subject)  # the center's staff posts: the report's own body
     for name in sorted(context, key=len, reverse=True):
         subject = subject.replace(name, " ")
+    bilingual = (words or dictionary.default()) if english and known else None
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
+    translated = {w: forms for w in unmapped if (forms := bilingual.forms(w, known))} if bilingual and known else {}
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
                     unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
-                    terms=terms, expanded=expanded, unmapped=unmapped, places=_places(norm), bodies=_bodies(norm, tokenizer),
+                    terms=terms, expanded=expanded, unmapped=unmapped, translated=translated,
+                    places=_places(norm), bodies=_bodies(norm, tokenizer),
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm), ranks=_ranks(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
                     asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)),

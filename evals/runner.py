@@ -49,12 +49,16 @@ class Scores:
     extra: dict = field(default_factory=dict)
 
 
+_EDGE_MARKS = " ;；。.,，、:："
+
+
 def judge(item: EvalItem, answer: Answer, retrieved: list[str], seconds: float) -> ItemResult:
     text = normalise(answer.text)
     quotes = [c.quote for c in answer.citations]
     if item.answerable:
         correct = not answer.abstained and all(any(normalise(a) in text for a in g) for g in item.facts)
-        cited = any(normalise(item.evidence) in normalise(q) for q in quotes)
+        # The passage, not its closing mark: a citation that stops before the evidence's trailing ; still cites it.
+        cited = any(normalise(item.evidence).strip(_EDGE_MARKS) in normalise(q) for q in quotes)
     else:  # an abstention; its `facts`, if any, are what it must say (a reply to another language names both)
         correct = answer.abstained and all(any(normalise(a) in text for a in g) for g in item.facts)
         cited = not answer.citations

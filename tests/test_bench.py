@@ -206,3 +206,18 @@ def test_chunking_section_measures_a_fresh_process_and_the_table_judges_16_mb(re
     slow = {**fast, "seconds": 75.0}
     assert "16 MB < 60 s, memory ≤ 10× | yes |" in markdown({"chunking": [fast]})
     assert "16 MB < 60 s, memory ≤ 10× | **no** |" in markdown({"chunking": [slow]})
+
+
+def test_a_citation_that_stops_before_the_evidences_closing_mark_cites_it_and_a_shorter_one_does_not():
+    from assistant.models import Citation
+
+    item = EvalItem(id="d", category="english", question="Does it oversee computer system security?",
+                    answerable=True, facts=[["计算机信息系统"]], evidence="监督管理计算机信息系统的安全保护工作;")
+
+    def cited(quote: str) -> bool:
+        answer = Answer(question=item.question, text=f"{quote}[1]。",
+                        citations=[Citation(n=1, source="r.txt", section="", start=0, end=len(quote), quote=quote)])
+        return judge(item, answer, [], 0.01).cited
+
+    assert cited("监督管理计算机信息系统的安全保护工作")
+    assert not cited("计算机信息系统的安全保护工作")  # a part of the passage is not the passage
