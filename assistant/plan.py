@@ -134,6 +134,11 @@ class Planner:
         whole = self._rules(q, standalone, scope, desk)
         picked = None if nested else context_split(standalone, question)
         if picked:  # 其中有几家被认定 after 组织了几家企业申报: scored on its own words, searched with the context
+            own = self.analyse(picked[1], desk)
+            parts = split_question(own.text) if own.intent is Intent.FIGURE else []
+            if len(parts) >= 2:  # 其中管理人员和专业技术人员各占几个 after 编制有多少: each part, in the context
+                return QueryPlan(q, standalone, scope, AnswerKind.PARTS,
+                                 parts=[self._part(p.ask, q, desk, search=f"{picked[0]}，{p.search}") for p in parts])
             part = self._part(picked[1], q, desk, search=standalone)
             return QueryPlan(q, standalone, scope, AnswerKind.FOLLOW_UP, parts=[part], otherwise=whole)
         return whole

@@ -244,3 +244,13 @@ def test_an_enumerated_items_figure_is_found_by_its_head_in_english_too(ask_in):
     # 小学 is also inside 中小学…, in the 学前 item's list: the 小学 item's own figure answers.
     answer = ask_in("r10", "How much went on primary education?")
     assert "676.47" in answer.text and "3624.71" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(("rid", "previous", "question", "expected"), [
+    # Two figures asked of the previous subject: each part is answered, in its context.
+    ("r11", "这个中心核定了多少编制？", "其中管理人员和专业技术人员分别是几名？", ("管理人员编制4名", "专业技术人员编制8名")),
+    ("r06", "人社厅所属的事业单位有几个？", "那这些单位的核定编制和在职人员分别是多少？", ("核定编制数320人", "在职人员288人")),
+])
+def test_a_follow_up_asking_two_figures_answers_both(ask_in, rid, previous, question, expected):
+    answer = ask_in(rid, question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}])
+    assert all(e in answer.text for e in expected), answer.text
