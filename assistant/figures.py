@@ -247,6 +247,8 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     end = stop
     while end < s_end - base and text[end] not in _LEAD_STOP and not (end == stop and _next_figure(text, end, s_end - base)):
         end += 1
+    if fact.unit != "%" and _is_change(fact):  # 减少17,993元,下降85.38%: the same change, as a percentage
+        end = _percent_of_change(text, end, s_end - base)
     if end < s_end - base and text[end] in "（(":
         # 2家企业（丙公司、丁公司）被认定: the clause goes on; 副主任3名(副科级): the bracket qualifies the figure
         close = closing(text, end, s_end - base)
@@ -255,6 +257,13 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
             while end < s_end - base and text[end] not in _LEAD_STOP:
                 end += 1
     return start + base, end + base
+
+
+def _percent_of_change(text: str, end: int, limit: int) -> int:
+    """The end of a clause that follows a change in amount with the same change as a percentage, else `end`."""
+    labels = "|".join(lexicon.PERCENT_KINDS["change"]["labels"])
+    tail = re.compile(rf"[，,]\s*(?:{labels})了?\s*\d+(?:\.\d+)?\s*%").match(text, end, limit)
+    return tail.end() if tail else end
 
 
 def _named_after_colon(chunk: Chunk, fact: Fact, lead_end: int, s_end: int) -> int:
