@@ -300,6 +300,8 @@ def _fits_unit(unit: Unit, kind: str) -> bool:
         return bool(_MONEY_MARK.search(text)) or "万元" in unit.chunk.section or "单位:万元" in unit.chunk.text
     if kind == "percent":
         return bool(_PERCENT_MARK.search(text))
+    if kind == "count":  # how many receptions: a count, never only an amount of money or a percentage
+        return _states_figure(_AMOUNT.sub("", text))
     return True
 
 

@@ -127,6 +127,8 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r12", "公务用车运行维护费主要花在哪些方面？", "燃料费"),  # the uses need not name the cost item again
     # A quoted English name need not appear in the Chinese text.
     ("r12", 'How much was actually spent on the "three public expenses" in 2022?', "26,085.58"),
+    # What a project built is its 建设内容.
+    ("r01", "这个项目修了些什么？", "300米深机井"),
     # A labelled field of the report's head or form: the label and its value.
     ("r06", "这次自评是哪个时间做的？", "自评时间:2021年12月"),
     ("r06", "When was this self-assessment carried out?", "2021年12月"),
@@ -189,6 +191,8 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r05", "How much did the town spend on official receptions?"),
     # Fuel (燃料费) is among the uses of the cars' running costs, with no amount of its own.
     ("r12", "What did the fuel for official cars cost?"),
+    # How many asks for a count: the receptions' cost (3,080元) and its completion (100%) are none.
+    ("r12", "How many receptions did the bureau hold in 2022?"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
