@@ -80,7 +80,10 @@ def _unit_ok(q: Question, fact: Fact) -> bool:
         money = UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT]
         if q.count_unit in ("人", "名"):
             allowed = ("人", "名")
-        return fact.unit in allowed if allowed else fact.unit not in money
+        if allowed:
+            return fact.unit in allowed
+        # How many villages: not 32.63公里 (a length), unless asked in it (how many tonnes, 多少公里 as a count)
+        return fact.unit not in money and (fact.unit not in lexicon.QUANTITY_MEASURES or fact.unit == q.measure)
     return fact.unit in UNIT_GROUPS[q.unit]
 
 

@@ -16,6 +16,7 @@ _NAMES = {
     "ITEM_SUFFIXES": ("words", "item_suffixes", tuple),  # ends of a cost item's name: 燃料费, 公务接待费
     "AMOUNT_QUALIFIERS": ("words", "amount_qualifiers", frozenset),  # 整体, 实际: which amount, not which item
     "MEASURES": ("words", "measures", tuple),  # what a figure is counted in: 米, 亩, 所
+    "QUANTITY_MEASURES": ("words", "quantity_measures", frozenset),  # 公里, 吨: how much, never how many
     "MEASURED_BY": ("measured_by", None, dict),  # 得分 → 分: a figure asked for by its noun
     "ENGLISH_COUNTERS": ("english_counters", None, dict),  # how many households → 户
     "ENGLISH_BODY_KINDS": ("words", "english_body_kinds", tuple),  # bureau, center: how English names a body

@@ -98,6 +98,10 @@ def _split_one(question: str) -> list[Part]:
     if context:
         return _alone([f"{context}，{p}" for p in parts[1:]])
     parts = [p for p in parts if _CUE_RE.search(p)]
+    if not re.search(r"[\u4e00-\u9fff]", question):
+        # How many villages and how many residents will the roads help: English puts the verb once, at the end;
+        # each part is scored on its own words and searched with the whole question's.
+        return [Part(p.strip(" ,?"), question) for p in parts] if len(parts) > 1 else [Part(question, question)]
     out = [Part(parts[0], parts[0])]
     for before, part in zip(parts, parts[1:]):
         wider = f"{_without_cue(before)}，{part}"

@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 import numpy as np
@@ -256,7 +257,7 @@ class SemanticAnswerer:
                                   lexical_weight=self.calibration.english_lexical_weight if english else None,
                                   headings=not english)
         if figure:
-            ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind) and _states_figure(r.unit.quote)
+            ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind, measure) and _states_figure(r.unit.quote)
                       and (not measure or states_measure(r.unit.quote, measure))
                       and (change or not states_only_changes(r.unit.quote))]
         if counted:  # how many patents: the unit names what is counted
@@ -294,15 +295,23 @@ def states_only_changes(text: str) -> bool:
                                  for m in amounts)
 
 
-def _fits_unit(unit: Unit, kind: str) -> bool:
+def _fits_unit(unit: Unit, kind: str, measure: str = "") -> bool:
     text = unit.quote
     if kind == "money":
         return bool(_MONEY_MARK.search(text)) or "万元" in unit.chunk.section or "单位:万元" in unit.chunk.text
     if kind == "percent":
         return bool(_PERCENT_MARK.search(text))
-    if kind == "count":  # how many receptions: a count, never only an amount of money or a percentage
-        return _states_figure(_AMOUNT.sub("", text))
+    if kind == "count":  # how many receptions: a count, never only an amount of money, a percentage or a length
+        counted = text if measure else _quantities().sub("", text)  # how many tonnes asks in one
+        return _states_figure(_AMOUNT.sub("", counted))
     return True
+
+
+@cache
+def _quantities() -> re.Pattern:
+    """A figure in a measure of quantity (32.63公里, 1000㎡): how much of something, never how many."""
+    words = "|".join(sorted(map(re.escape, lexicon.QUANTITY_MEASURES), key=len, reverse=True))
+    return re.compile(rf"\d[\d,]*(?:\.\d+)?\s*(?:{words})(?![a-z])")
 
 
 def _is_heading_only(unit: Unit) -> bool:

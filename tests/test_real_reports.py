@@ -127,6 +127,10 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r12", "公务用车运行维护费主要花在哪些方面？", "燃料费"),  # the uses need not name the cost item again
     # A quoted English name need not appear in the Chinese text.
     ("r12", 'How much was actually spent on the "three public expenses" in 2022?', "26,085.58"),
+    # Tax collected is the tax revenue.
+    ("r05", "How much tax did the town collect?", "税收收入109.91万元"),
+    # Two counts asked in English, the verb said once at the end: the villages are counted, not the road's length.
+    ("r04", "How many villages and how many households do the new roads serve?", "33个行政村"),
     # What a project built is its 建设内容.
     ("r01", "这个项目修了些什么？", "300米深机井"),
     # A labelled field of the report's head or form: the label and its value.
@@ -258,3 +262,11 @@ def test_an_enumerated_items_figure_is_found_by_its_head_in_english_too(ask_in):
 def test_a_follow_up_asking_two_figures_answers_both(ask_in, rid, previous, question, expected):
     answer = ask_in(rid, question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}])
     assert all(e in answer.text for e in expected), answer.text
+
+
+def test_a_count_is_never_answered_with_a_length(ask_in):
+    # How many villages: 32.63公里 is how long the roads are, not how many villages they serve.
+    answer = ask_in("r04", "How many villages will the roads serve?")
+    assert "32.63" not in answer.text, answer.text
+    # Asked in the measure, the length answers.
+    assert "32.63公里" in ask_in("r04", "这个项目修了多少公里路？").text
