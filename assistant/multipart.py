@@ -98,10 +98,13 @@ def _split_one(question: str) -> list[Part]:
     if context:
         return _alone([f"{context}，{p}" for p in parts[1:]])
     parts = [p for p in parts if _CUE_RE.search(p)]
-    if not re.search(r"[\u4e00-\u9fff]", question):
-        # How many villages and how many residents will the roads help: English puts the verb once, at the end;
-        # each part is scored on its own words and searched with the whole question's.
-        return [Part(p.strip(" ,?"), question) for p in parts] if len(parts) > 1 else [Part(question, question)]
+    if not re.search(r"[\u4e00-\u9fff]", question) and len(parts) > 1:
+        # How many villages and how many residents will the roads help: English may say the verb once, at the end;
+        # a part of a few words is searched with the whole question's. A part without a subject (…, and for how
+        # much in total) is scored on the part before's subject too.
+        asks = [parts[0]] + [p if has_subject(p) else f"{_without_cue(b)} {p}" for b, p in zip(parts, parts[1:])]
+        asks = [a.strip(" ,?") for a in asks]
+        return [Part(a, a if len(a.split()) >= _OWN_WORDS else question) for a in asks]
     out = [Part(parts[0], parts[0])]
     for before, part in zip(parts, parts[1:]):
         wider = f"{_without_cue(before)}，{part}"
@@ -115,6 +118,7 @@ def _alone(asks: list[str]) -> list[Part]:
     return [Part(a, a) for a in asks]
 
 
+_OWN_WORDS = 4  # an English part of fewer words (How many villages) is searched with the whole question
 _EN_FRAME = re.compile(r"\b(?:and|for|how|much|many|what|was|were|is|are|the|a|an|in|of|at|total|all|altogether|"
                        r"overall|amount|amounts|sum|value|money|number|it|they|them|did|does|do|there)\b|[^a-z]")
 
