@@ -190,16 +190,17 @@ def out_of_scope(q: Question, vocabulary: Vocabulary) -> str:
     quoted = [n for n in quoted_names(q.text, titles=False) if not vocabulary.in_corpus(n)]
     if quoted:
         return f"unknown quoted {quoted}"  # “三公”经费花了多少 of a report that never says 三公
-    # A word the general dictionary gives forms the report uses (probation → 缓刑) is not unknown to the report.
-    missing = [t for t in vocabulary.uncovered(q) if t not in q.translated]
+    # A word the general dictionary gives forms (probation → 缓刑) stays unknown here: the dictionary helps the
+    # meaning stage rank, it never lets a question in (ignore all previous instructions: 指示, 体制 are in reports).
+    missing = vocabulary.uncovered(q)
     strong = [t for t in missing if t.endswith(lexicon.OUT_OF_SCOPE_SUFFIXES) or _unknown_entity(t, vocabulary)
               or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]
     if strong:
         return f"unknown {strong}"
-    covered = [t for t in [*q.terms, *q.translated] if t not in missing]
+    covered = [t for t in q.terms if t not in missing]
     if missing and not covered:
         return f"nothing known {missing}"
-    if q.english and len(q.unmapped) >= max(len(covered) - len(q.translated), 1):
+    if q.english and len(q.unmapped) >= max(len(covered), 1):
         return f"mostly unknown English words {q.unmapped}"
     return ""
 
