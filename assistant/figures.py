@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 from assistant import lexicon
 from assistant.departments import abbreviates
@@ -264,9 +265,14 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
 
 def _percent_of_change(text: str, end: int, limit: int) -> int:
     """The end of a clause that follows a change in amount with the same change as a percentage, else `end`."""
-    labels = "|".join(lexicon.PERCENT_KINDS["change"]["labels"])
-    tail = re.compile(rf"[，,]\s*(?:{labels})了?\s*\d+(?:\.\d+)?\s*%").match(text, end, limit)
+    tail = _change_percent().match(text, end, limit)
     return tail.end() if tail else end
+
+
+@cache
+def _change_percent() -> re.Pattern:
+    labels = "|".join(lexicon.PERCENT_KINDS["change"]["labels"])
+    return re.compile(rf"[，,]\s*(?:{labels})了?\s*\d+(?:\.\d+)?\s*%")
 
 
 def _named_after_colon(chunk: Chunk, fact: Fact, lead_end: int, s_end: int) -> int:

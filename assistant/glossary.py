@@ -29,17 +29,16 @@ _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), 
              ("s", ""), ("'s", ""), ("ly", ""))
 
 
+def plain_forms(word: str, suffixes: tuple[tuple[str, str], ...] = _SUFFIXES) -> list[str]:
+    """An English word as written, then its plain forms by `suffixes` (companies → company)."""
+    word = word.lower().strip("'’")
+    return [word] + [word[: len(word) - len(suffix)] + repl for suffix, repl in suffixes
+                     if word.endswith(suffix) and len(word) - len(suffix) >= 3]
+
+
 def lookup(word: str, table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The report-side forms of an English word, trying its plain forms (companies → company)."""
-    word = word.lower().strip("'’")
-    if word in table:
-        return table[word]
-    for suffix, repl in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: len(word) - len(suffix)] + repl
-            if stem in table:
-                return table[stem]
-    return ()
+    return next((table[form] for form in plain_forms(word) if form in table), ())
 
 
 def phrases_in(norm: str) -> list[tuple[str, tuple[str, ...]]]:
