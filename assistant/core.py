@@ -292,9 +292,13 @@ class Assistant:
             return None
         # Wider than the rules read: a paraphrase or an English question finds its chunk less surely by words.
         wide = self.search(plan.question, plan.scope, k=self.settings.meaning_k)
-        return by_meaning(self.semantic, plan.question, {**state, "meaning_hits": wide}, ReportScope(
-            own_names=self.reports.own_names(), departments=self.reports.departments(),
-            matcher=self.matcher_in(plan.scope)))
+        # An English question none of whose words the genre glossary finds in the report: the unit must name two
+        # of its words through the general dictionary.
+        unknown = plan.reason.startswith("nothing known")
+        scope = ReportScope(own_names=self.reports.own_names(), departments=self.reports.departments(),
+                            matcher=self.matcher_in(plan.scope))
+        return by_meaning(self.semantic, plan.question, {**state, "meaning_hits": wide, "words_unknown": unknown},
+                          scope)
 
     def _verify(self, state: dict) -> Answer:
         draft, mode = state["draft"]

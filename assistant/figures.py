@@ -12,6 +12,7 @@ from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
 from assistant.items import compounds, named_items
+from assistant.listed import one_member_of_a_sum, part_not_asked
 from assistant.matching import Matcher, norm_text
 from assistant.question import UNIT_GROUPS, Question, UnitKind
 from ingest.models import Chunk, Fact
@@ -27,6 +28,7 @@ _AMOUNTS = frozenset(UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT]
 OFF_TOPIC = 0.6  # a part's figure whose sentence shares nothing with the rest of the whole question
 WRONG_KIND = 0.3  # a percentage stated as another kind than asked (a change for a share): it answers something else
 RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
+PART_OF_WHOLE = 0.8  # a figure stated after 其中 whose own qualifier (基本 of 基本支出) the question does not name
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?"
                             r"(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|占|增长|增幅|增加|上升|下降|降低|减少|降幅"
@@ -73,6 +75,8 @@ def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
 
 
 def _unit_ok(q: Question, fact: Fact) -> bool:
+    if q.measure in lexicon.QUANTITY_MEASURES and fact.unit not in lexicon.QUANTITY_MEASURES:
+        return False  # 修了多少公里: a length, never 计划投资2179万元
     if q.unit is UnitKind.ANY:
         return True
     if q.unit is UnitKind.COUNT:
@@ -117,6 +121,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
         own = replace(q, terms=[t for t in q.terms if t not in whole.group(1)])
         rarest = "" if rarest and rarest in whole.group(1) else rarest
     items = named_items(q, matcher.in_corpus)
+    question_forms = [*q.terms, *(f for forms in q.expanded.values() for f in forms)]
     for hit in hits:
         chunk = hit.chunk
         for fact in chunk.facts:
@@ -149,6 +154,11 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 score *= OFF_TOPIC  # 接待费花了多少 is not answered with 减少17,993元, nor 少了多少 with 3,080元
             if amount and fact.unit != "%" and _stated_amount(fact.label) not in ("", amount):
                 score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
+            if one_member_of_a_sum(question_forms, chunk.text[s_start - chunk.start:fact.end - chunk.start]):
+                continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
+            if part_not_asked(question_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
+                              fact.label):
+                score *= PART_OF_WHOLE  # 实际花了多少: 支出56916443.49元, not 其中，基本支出为50167398.51元
             if any(t not in norm_text(sentence) for t in labelled):
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE

@@ -54,15 +54,26 @@ def phrases_in(norm: str) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+# The kinds of body a field's name is followed by (the police bureau, the human resources department).
+_KINDS = "bureau|department|office|commission|committee|administration|agency|authority|center|centre"
+
+
 def departments_named(norm: str) -> list[str]:
     """The Chinese names of the departments an English question names (Science and Technology Bureau → 科技局)."""
     found = []
     for field, forms in __getattr__("_DEPARTMENT_FIELDS").items():
         f = re.escape(field)
-        if re.search(rf"(?<![a-z]){f}(?: \w+)? bureau|bureau of {f}(?![a-z])", norm):
+        if re.search(rf"(?<![a-z]){f}(?: \w+)? (?:{_KINDS})|(?:{_KINDS}) of {f}(?![a-z])", norm):
             found += forms
     return found + [f for name, forms in __getattr__("_COMMISSIONS").items() if re.search(rf"(?<![a-z]){re.escape(name)}", norm)
                     for f in forms]
+
+
+def joined_names() -> list[str]:
+    """The English names of a body's field that are joined by "and" (human resources and social security): one
+    name, never two subjects."""
+    names = [*__getattr__("_DEPARTMENT_FIELDS"), *__getattr__("_COMMISSIONS")]
+    return sorted((n for n in names if " and " in n), key=len, reverse=True)
 
 
 def english_dates(norm: str) -> list[tuple[str, str]]:

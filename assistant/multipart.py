@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from assistant import glossary
 from assistant.draft import Draft
 from assistant.verify import numbers_in
 
@@ -140,7 +141,7 @@ def _pair_around_cue(question: str, cue: re.Match) -> list[str]:
     if _ONE_FIGURE.search(question):
         return []
     if not re.search(r"[\u4e00-\u9fff]", question):  # How many retired staff and temporary hires does it have?
-        m = _EN_PAIR.match(re.sub(r"science\s+and\s+technology", "sci-tech", question.strip(), flags=re.IGNORECASE))
+        m = _EN_PAIR.match(_joined_names_kept(question.strip()))
         return [f"{m.group(1)} {x}{m.group(4) or ''}" for x in (m.group(2), m.group(3))] if m else []
     body = question.rstrip("？?。 ")
     head, tail = body[:cue.start()], body[cue.end():]
@@ -154,6 +155,15 @@ def _pair_around_cue(question: str, cue: re.Match) -> list[str]:
         context = _shared_head(before[0])
         return [f"{context if i else ''}{s}{verb_text}{cue.group(0)}{tail}" for i, s in enumerate(before)]
     return []
+
+
+def _joined_names_kept(question: str) -> str:
+    """A body's name joined by "and" (human resources and social security) written as one word, so the pair of
+    things asked is not split inside it."""
+    for name in glossary.joined_names():
+        words = r"\s+".join(map(re.escape, name.split()))
+        question = re.sub(words, name.replace(" and ", "-n-").replace(" ", "-"), question, flags=re.IGNORECASE)
+    return question
 
 
 # How many retired staff and temporary hires…: two nouns after the cue; not How much did the culture and tourism

@@ -45,7 +45,8 @@ _PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|变化|变动|涨|百�
                            r"percent|percentage|proportion|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
 # 预算完成率, budget execution rate: a rate of money is a percentage
-_RATE = re.compile(r"完成率|执行率|完成了百分之|执行了百分之|(?:completion|execution|implementation) rate")
+_RATE = re.compile(r"完成率|执行率|完成了百分之|执行了百分之|(?:完成|执行)了?(?:年初)?预算的(?:多少|百分之|几)|"
+                   r"(?:completion|execution|implementation) rate")
 # 公务用车费用占三公经费的比例: a share of money is a percentage
 _SHARE = re.compile(r"占.{0,12}(?:比例|比重|百分之|多少)|比例|比重|占比|\bshare\b|\bproportion\b|\bpercentage\b")
 # 几家, 多少人: the counter; not 多少项目资金
@@ -143,7 +144,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
         subject = subject.replace(name, " ")
     bilingual = (words or dictionary.default()) if english and known else None
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
-    translated = {w: forms for w in unmapped if (forms := bilingual.forms(w, known))} if bilingual and known else {}
+    translated = _translated(subject, unmapped, bilingual, known) if bilingual and known else {}
     return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
                     unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
                     terms=terms, expanded=expanded, unmapped=unmapped, translated=translated,
@@ -152,6 +153,18 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
                     asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)),
                     slot=asked_slot(norm), measure=asked_measure(norm))
+
+
+def _translated(subject: str, unmapped: Sequence[str], bilingual: dictionary.Dictionary,
+                known: Callable[[str], bool]) -> dict[str, tuple[str, ...]]:
+    """The dictionary's report-side forms of the words the genre glossary lacks, and of the two-word phrases they
+    stand in (water pump → 水泵, exhibition hall → 展览馆): a phrase's forms are what its words mean together."""
+    found = {w: forms for w in unmapped if (forms := bilingual.forms(w, known))}
+    words = re.findall(r"[a-z]+", subject)
+    for a, b in zip(words, words[1:]):
+        if (a in unmapped or b in unmapped) and (forms := bilingual.forms(f"{a} {b}", known)):
+            found[f"{a} {b}"] = forms
+    return found
 
 
 _NOT_A_NAME = r"(?!(?:How|What|When|Which|Who|Whom|Where|Why|Did|Does|Do|Is|Was|Were|Are|Has|Have|The|In|For|Of|And)\b)"
@@ -331,7 +344,7 @@ def _intent(norm: str) -> Intent:
 def _unit(norm: str) -> UnitKind:
     if _COUNT_UNIT.search(norm) or _COUNT_NOUN.search(norm) or re.search(r"how many", norm):
         return UnitKind.COUNT
-    if _PERCENT_CUES.search(norm) and not re.search(r"多少钱|金额|how much money", norm):
+    if (_PERCENT_CUES.search(norm) or _RATE.search(norm)) and not re.search(r"多少钱|金额|how much money", norm):
         return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure|spending", norm) \
             or re.search(_GROWTH, norm) or _SHARE.search(norm) or _RATE.search(norm) else UnitKind.MONEY
     if _MONEY_CUES.search(norm):

@@ -19,6 +19,7 @@ import numpy as np
 from assistant import lexicon
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
+from assistant.listed import only_sums_of_one_member
 from assistant.slots import DATE, answers_slot, states_measure
 from ingest.models import Chunk
 from ingest.sentences import item_head
@@ -227,17 +228,21 @@ class SemanticAnswerer:
                figure: bool = False, unit_kind: str = "any", measure: str = "",
                required: Sequence[str] = (), worded: bool = False, slot: str = "",
                counted: Sequence[str] = (), change: bool = False, anchors: Sequence[Term] = (),
-               named: Sequence[Sequence[str]] = ()) -> Draft | None:
+               named: Sequence[Sequence[str]] = (), least_named: int = 1) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity.
         `change`: the question asks how much a figure rose or fell; else a unit stating only changes is no answer.
         `anchors`: what the question is about; when given, the unit must hold a form of one of them. `named`: groups
-        of names (the cost items a money question names, 燃料费; its compounds, 普通教育): the unit names one of each."""
+        of names (the cost items a money question names, 燃料费; its compounds, 普通教育): the unit names one of each.
+        `least_named`: how many of the question's terms the unit must name (two, when only the general dictionary
+        gave the words forms: one shared word, 系统, is chance)."""
         ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted,
                                  change)
         if anchors:
             ranked = [r for r in ranked if lexical_overlap(anchors, r.unit.quote) > 0]
+        if least_named > 1:
+            ranked = [r for r in ranked if len(_terms_named(terms, r.unit.quote)) >= least_named]
         for group in (g for g in named if g):
             ranked = [r for r in ranked if any(n in r.unit.quote for n in group)]
         if not ranked:
@@ -257,9 +262,11 @@ class SemanticAnswerer:
                                   lexical_weight=self.calibration.english_lexical_weight if english else None,
                                   headings=not english)
         if figure:
+            forms = [f for t in terms for f in ((t,) if isinstance(t, str) else t)]
             ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind, measure) and _states_figure(r.unit.quote)
                       and (not measure or states_measure(r.unit.quote, measure))
-                      and (change or not states_only_changes(r.unit.quote))]
+                      and (change or not states_only_changes(r.unit.quote))
+                      and not only_sums_of_one_member(forms, r.unit.quote, measure)]  # 连通道路: not 村内道路、连通道路32.63公里
         if counted:  # how many patents: the unit names what is counted
             ranked = [r for r in ranked if any(f in r.unit.quote for f in counted)]
         if slot:  # when was it established: the unit must state a date; 用来干什么: a use

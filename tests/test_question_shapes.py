@@ -57,6 +57,18 @@ def test_one_cue_with_two_subjects_splits_into_one_part_per_subject(question, as
     assert [p.ask for p in split_question(question)] == asks
 
 
+@pytest.mark.parametrize("question", [
+    "How many people work in the human resources and social security department?",
+    "How much did the culture and tourism bureau spend?",
+])
+def test_a_body_s_name_joined_by_and_is_one_name_not_two_subjects(question):
+    assert len(split_question(question)) == 1
+
+
+def test_two_things_counted_in_english_are_still_two_parts():
+    assert len(split_question("How many retired staff and temporary hires does the bureau have?")) == 2
+
+
 def test_a_part_without_its_own_subject_asks_about_the_part_before_it():
     parts = split_question("中国银行放了几笔科贷通贷款，总金额是多少？")
     assert parts[1] == Part("中国银行放了科贷通贷款，总金额是多少", "中国银行放了科贷通贷款，总金额是多少")

@@ -173,6 +173,28 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r07", "How much fiscal appropriation does the education bureau report?", "108292.73"),
     # 实际花了 asks for the outturn (支出决算), not the budget stated first in the same sentence.
     ("r12", "三公经费实际花了多少？", "26,085.58"),
+    # Colloquial: 花出去 is spent; 还剩…没用完 is the balance (结余), not the carry-over from the year before.
+    ("r03", "林业局那年总共花出去多少钱？", "4426.19"),
+    ("r08", "学校年底还剩多少钱没用完？", "595351.87"),
+    # What was spent is the whole (当期发生支出), not its first part after 其中 (基本支出), which is not asked.
+    ("r08", "学校当年实际花出去多少钱？", "56916443.49"),
+    ("r08", "学校的基本支出是多少？", "50167398.51"),
+    # English words no genre glossary holds, found through the general dictionary (foreigner → 外国人, residence →
+    # 居留; traffic → 交通); the police bureau is whose report.
+    ("r02", "Which office deals with foreigners' residence here? Is it the police?", "外国人在中国境内居留"),
+    ("r02", "What does the police bureau do about traffic?", "交通秩序"),
+    # How deep asks for a figure in metres.
+    ("r01", "How deep is the new well?", "300米深"),
+    # A body's name joined by "and" is one name: the question is one question.
+    ("r06", "How many people actually work in the public institutions under the human resources and social "
+            "security department?", "288"),
+    # A list's total answers for the whole list; an item named before its list is what the list makes up.
+    ("r04", "一共修了多少公里路？", "32.63公里"),
+    ("r10", "2022年学前教育花了多少钱？", "3624.71"),
+    # 办 is a verb here (办出入境), not an office the report never names.
+    ("r02", "办出入境的事归公安局管吗？", "入境出境"),
+    # 完成了预算的多少 asks for the completion percentage, not the amount.
+    ("r12", "三公经费完成了预算的多少？", "96.33%"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -197,6 +219,15 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r12", "What did the fuel for official cars cost?"),
     # How many asks for a count: the receptions' cost (3,080元) and its completion (100%) are none.
     ("r12", "How many receptions did the bureau hold in 2022?"),
+    # 1,756.37万元 is the sum of 托底保障补助、结算补助、专项转移支付补助、上年结转…等, not the transfers' own amount
+    # (the section on transfers is cut before its figure).
+    ("r05", "小林镇从上级拿到的转移支付一共是多少钱？"),
+    # 32.63公里 is 村内道路、连通道路 together: the village roads' own length is not stated.
+    ("r04", "村内道路修了多少公里？"),
+    # The opening states no grade: neither its title nor its preamble answers 评了什么等级.
+    ("r03", "林业局这次自评最后评了个什么等级？"),
+    # A length is never answered with an amount of money.
+    ("r04", "连通道路有多少公里？"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)

@@ -1,0 +1,60 @@
+"""Sums and their parts. A figure labelled by a list (加上托底保障补助、结算补助、专项转移支付补助…等1,756.37万元;
+新建村内道路、连通道路32.63公里) is the sum of the list, never one member's amount, unless 分别 pairs them off: a
+question that names one member only is not answered with it. A figure stated after 其中 (其中，基本支出为…) is a part:
+a question that does not name it asks for the whole."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.matching import norm_text
+
+_LISTED_TOTAL = re.compile(r"(?:^|(?<=[，,。；;:：（(\s]))((?:[^、，,。；;:：（()）\d]{2,24}、)+[^、，,。；;:：（()）\d]{2,24}?)"
+                           r"(等?(?:分别|共计|合计|总计|共|计|为|达|约)*)\d[\d,]*(?:\.\d+)?\s*\S{0,2}$")
+
+
+def one_member_of_a_sum(forms: Iterable[str], stated: str) -> bool:
+    """Whether the figure that ends `stated` (its sentence up to the figure) is the sum of a list of which the
+    question's words (`forms`, each a report-side form) name one member only."""
+    stated = _LEVELS.sub("及", stated)  # 省、市科技计划项目资金: one item of two levels, not a list
+    m = _LISTED_TOTAL.search(stated)
+    if not m or "分别" in m.group(2):
+        return False
+    members = [norm_text(member) for member in m.group(1).split("、")]
+    # The first member carries the clause's verb (实现新建村内道路): as long as the longest other member, no longer.
+    cut = max(0, len(members[0]) - max(len(x) for x in members[1:]))
+    before, members[0] = norm_text(stated[:m.start(1)]), members[0][cut:]
+    forms = [f for f in (norm_text(f) for f in forms) if len(f) >= 2]
+    forms = [f for f in forms if not all(f in member for member in members)]  # 道路 of 村内道路、连通道路 is shared
+    if any(f in before for f in forms):
+        return False  # 学前教育支出，即支持学前教育发展资金、…等合计3624.71万元: the item the list makes up is named
+    return len([member for member in members if any(f in member for f in forms)]) == 1
+
+
+_LEVELS = re.compile(r"(?<=[省市县区乡镇村州国])、(?=[省市县区乡镇村州国])")
+_FIGURE_END = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%|[\u4e00-\u9fff㎡]{1,2})")
+
+
+def only_sums_of_one_member(forms: Iterable[str], text: str, measure: str = "") -> bool:
+    """Whether every figure a text states (in `measure`, when one is asked) is such a sum: a sentence the meaning
+    stage would answer with."""
+    forms = list(forms)
+    ends = [m.end() for m in _FIGURE_END.finditer(text) if not measure or m.group(0).endswith(measure)]
+    return bool(ends) and all(one_member_of_a_sum(forms, text[:end]) for end in ends)
+
+
+_AFTER_QIZHONG = re.compile(r"其中[,，:：]?\s*$")
+
+
+def part_not_asked(forms: Iterable[str], norm: str, before: str, label: str) -> bool:
+    """Whether a figure is a part the question (its words' `forms`, its normalised text `norm`) does not ask for:
+    stated right after 其中 (`before` is its sentence up to its label), with a label whose qualifier (the label less
+    the question's words and their forms) the question does not name."""
+    if not _AFTER_QIZHONG.search(before):
+        return False
+    qualifier = norm_text(label)
+    for form in forms:
+        qualifier = qualifier.replace(norm_text(form), "")
+    qualifier = re.sub(r"[^\u4e00-\u9fff]|为|是|的", "", qualifier)
+    return len(qualifier) >= 2 and qualifier not in norm
