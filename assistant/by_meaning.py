@@ -122,6 +122,9 @@ def _naming_words(q: Question, own: Sequence[str]) -> set[str]:
     expanded = _forms(q)
     for m in _english_own_phrase().finditer(q.norm):
         words = set(m.group(1).split()) | {m.group(2)}
+        if not m.group(1).strip():
+            naming.add(m.group(2))  # the school, the bureau: the report's own body
+            continue
         forms = [f for key, fs in expanded.items() if set(key.split()) <= words for f in fs]
         # the public security bureau → 公安局; the human resources and social security department → 人力资源和社会保障
         # of …厅: a field's name, whatever the kind of body

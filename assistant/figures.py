@@ -12,7 +12,7 @@ from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
 from assistant.items import compounds, named_items
-from assistant.listed import one_member_of_a_sum, part_not_asked
+from assistant.listed import one_member_of_a_sum, part_not_asked, quoted_item_for_a_total
 from assistant.matching import Matcher, norm_text
 from assistant.question import UNIT_GROUPS, Question, UnitKind
 from ingest.models import Chunk, Fact
@@ -154,7 +154,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 score *= OFF_TOPIC  # 接待费花了多少 is not answered with 减少17,993元, nor 少了多少 with 3,080元
             if amount and fact.unit != "%" and _stated_amount(fact.label) not in ("", amount):
                 score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
-            if one_member_of_a_sum(question_forms, chunk.text[s_start - chunk.start:fact.end - chunk.start]):
+            stated = chunk.text[s_start - chunk.start:fact.end - chunk.start]
+            if one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
             if part_not_asked(question_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):

@@ -58,3 +58,14 @@ def part_not_asked(forms: Iterable[str], norm: str, before: str, label: str) -> 
         qualifier = qualifier.replace(norm_text(form), "")
     qualifier = re.sub(r"[^\u4e00-\u9fff]|为|是|的", "", qualifier)
     return len(qualifier) >= 2 and qualifier not in norm
+
+
+_TOTAL_ASKED = re.compile(r"总支出|总收入|支出总额|收入总额|部门总|整体支出|全部支出|\btotal (?:spending|expenditure|income|revenue)\b")
+_QUOTED_ITEM = re.compile(r"[“\"]([^”\"]{1,12})[”\"]")
+
+
+def quoted_item_for_a_total(norm: str, stated: str) -> bool:
+    """Whether a question asks for a whole (部门总支出, total spending) and a figure is stated of a quoted item the
+    question does not name (“三公”经费支出决算为26,085.58元): a part, not the total."""
+    quoted = _QUOTED_ITEM.findall(stated)
+    return bool(quoted and _TOTAL_ASKED.search(norm)) and not any(x in norm for x in quoted)

@@ -65,6 +65,11 @@ def test_a_body_s_name_joined_by_and_is_one_name_not_two_subjects(question):
     assert len(split_question(question)) == 1
 
 
+def test_a_body_s_chinese_name_joined_by_he_is_not_split():
+    assert len(split_question("文化和旅游局2022年部门总支出是多少？")) == 1
+    assert len(split_question("人力资源和社会保障厅有多少在职人员？")) == 1
+
+
 def test_two_things_counted_in_english_are_still_two_parts():
     assert len(split_question("How many retired staff and temporary hires does the bureau have?")) == 2
 

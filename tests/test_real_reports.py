@@ -195,6 +195,8 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r02", "办出入境的事归公安局管吗？", "入境出境"),
     # 完成了预算的多少 asks for the completion percentage, not the amount.
     ("r12", "三公经费完成了预算的多少？", "96.33%"),
+    # How deep: the figure stated with 深.
+    ("r01", "机井打了多深？", "300米深"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -228,6 +230,13 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r03", "林业局这次自评最后评了个什么等级？"),
     # A length is never answered with an amount of money.
     ("r04", "连通道路有多少公里？"),
+    # How wide asks for a width: the roads' length (32.63公里) is none.
+    ("r04", "新修的路有多宽？"),
+    ("r04", "How wide are the new village roads?"),
+    # The department's total spending is not the “三公” expenses' outturn, the only spending this opening states.
+    ("r12", "文化和旅游局2022年部门总支出是多少？"),
+    # The school is whose report: the total it received is no answer about scholarships it never states an amount of.
+    ("r08", "How much did the school pay out in student scholarships in 2023?"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
