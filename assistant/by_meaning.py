@@ -113,7 +113,10 @@ def _subject_forms(q: Question, own: Sequence[str]) -> dict[str, tuple[str, ...]
     """An English question's words and their report-side forms, less the words that name the report's own body
     (the data development center: 数据, 发展, 中心 are in its name): whose report, not what about."""
     naming = _naming_words(q, own)
-    return {key: forms for key, forms in _forms(q).items() if not set(key.split()) <= naming} or _forms(q)
+    # Is the bureau responsible for preventing forest fires: the duty is what is asked about, not 负责.
+    subject = {key: forms for key, forms in _forms(q).items()
+               if not set(key.split()) <= naming and key not in lexicon.ENGLISH_DUTY_FRAME}
+    return subject or {key: forms for key, forms in _forms(q).items() if not set(key.split()) <= naming} or _forms(q)
 
 
 def _naming_words(q: Question, own: Sequence[str]) -> set[str]:

@@ -197,6 +197,13 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r12", "三公经费完成了预算的多少？", "96.33%"),
     # How deep: the figure stated with 深.
     ("r01", "机井打了多深？", "300米深"),
+    # A duty asked in English: what the duty is about (forest fires → 森林防火) ranks the unit, not 负责.
+    ("r03", "Does the forestry bureau handle forest fire prevention?", "森林防火"),
+    ("r02", "Is the police bureau in charge of fire safety?", "消防"),
+    # Genre words in English: rank (正科级), buy (购置), left over (结余).
+    ("r11", "What rank is the director of the centre?", "正科级"),
+    ("r12", "How many official cars did the bureau buy in 2022?", "0辆"),
+    ("r08", "How much of its own money was left over at the end of 2023?", "595351.87"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
