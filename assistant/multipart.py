@@ -15,7 +15,7 @@ _SPLIT_AT_CUE = re.compile(r",?\s+and\s+(?=(?:for\s+|in\s+|at\s+)?(?:how|what))|
                            r"(?<=[\u4e00-\u9fff])(?:以及|还有|和)(?=[\u4e00-\u9fff]*" + _CUE + ")")
 _EACH = re.compile(r"(.+?)(?:分别|各自|各)((?:是|为|有)?[^？?，,]{0,4}?(?:多少|几)[^？?]*)[？?]?$")
 # 和 inside a body's name (文化和旅游局, 人力资源和社会保障厅) joins no two subjects; before another body (和国家统计局,
-# 和九江市统计局) it does.
+# 和某市统计局) it does.
 _CONJ = re.compile(r"以及|和(?![^\W\d省市县区州镇乡村国]{1,4}(?:局|厅|委员会|委|办公室|中心|署))|(?<!参)与|及(?!时)|、|跟|and")
 # A sum, a ratio or a difference of two things is one figure, not one per thing.
 _ONE_FIGURE = re.compile(r"合计|一共|总共|共计|共有|加起来|合起来|总和|之和|总计|比例|之比|占比|比重|相比|差|"
