@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from assistant import lexicon
+from assistant import glossary, lexicon
+from assistant.departments import abbreviates
 from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
@@ -21,7 +22,7 @@ _PERSON_NAME = re.compile(r"(?:人|员|博士|专家|领导|负责人|局长|主
                           r"(?:名字|姓名)[^，,。？?]{0,4}(?:人|员)|\bwho (?:is|are|was|were) the (?:head|director|chief|leader)")
 # Why a question is out of scope whatever its words mean; other reasons (words the report does not use) let the
 # meaning of the question be asked of the report (assistant.semantic).
-HARD_REASONS = ("year", "no subject", "names of people")
+HARD_REASONS = ("year", "no subject", "names of people", "other body")
 
 
 class AnswerKind(str, Enum):
@@ -62,6 +63,8 @@ class Reports(Protocol):
     def context_names(self, text: str) -> tuple[str, ...]: ...
 
     def named_scope(self, q: Question) -> dict | None: ...
+
+    def departments(self) -> frozenset[str]: ...
 
 
 @dataclass
@@ -122,7 +125,7 @@ class Planner:
         if asks:  # 预算总额是多少？资金来源是什么？ each answered as a question of its own
             return QueryPlan(q, standalone, scope, AnswerKind.SEVERAL,
                              asks=[self._readings(ask.search, ask.ask, scope) for ask in asks])
-        reason = out_of_scope(q, self.reports.vocabulary(scope))
+        reason = out_of_scope(q, self.reports.vocabulary(scope)) or self._other_body(q, scope)
         if reason:
             # A Chinese figure asked in words the report never uses: a near sentence would give a wrong number
             # (路面宽度 answered with the road's length). An English question none of whose words the genre
@@ -144,6 +147,20 @@ class Planner:
             part = self._part(picked[1], q, desk, search=standalone)
             return QueryPlan(q, standalone, scope, AnswerKind.FOLLOW_UP, parts=[part], otherwise=whole)
         return whole
+
+    def _other_body(self, q: Question, scope: dict | None) -> str:
+        """An English question naming a department by its field (the finance bureau) that no stored report is of,
+        nor mentions (the National Bureau of Statistics is 国家统计局 in a report): another body's figures are not
+        this report's."""
+        if not q.english:
+            return ""  # (a Chinese question's bodies are checked by scope and by the meaning stage)
+        named = glossary.departments_named(q.norm)
+        stored = self.reports.departments()
+        mentioned = self.reports.vocabulary(scope).in_corpus
+        if not named or any(_is_of(d, department) for d in named for department in stored) \
+                or any(mentioned(d) for d in named):
+            return ""
+        return f"other body {named}"
 
     def _rules(self, q: Question, standalone: str, scope: dict | None, desk: dict | None) -> QueryPlan:
         compared = compared_subjects(q.text) if q.compare else []
@@ -205,6 +222,12 @@ def out_of_scope(q: Question, vocabulary: Vocabulary) -> str:
     if q.english and len(q.unmapped) >= max(len(covered), 1):
         return f"mostly unknown English words {q.unmapped}"
     return ""
+
+
+def _is_of(named: str, department: str) -> bool:
+    """Whether a department named by its field (公安局, 人力资源和社会保障局) is a stored one (衡阳市公安局, …保障厅)."""
+    stem = re.sub(r"(?:局|委员会|委)$", "", named)
+    return len(stem) >= 2 and stem in department or abbreviates(named, department)
 
 
 def _unknown_entity(term: str, vocabulary: Vocabulary) -> bool:

@@ -237,6 +237,9 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r03", "林业局这次自评最后评了个什么等级？"),
     # A length is never answered with an amount of money.
     ("r04", "连通道路有多少公里？"),
+    # A department named in English that is not the report's body: its figures are not these.
+    ("r12", "How much did the finance bureau spend on official receptions?"),
+    ("r03", "How much did the public security bureau spend in 2020?"),
     # How wide asks for a width: the roads' length (32.63公里) is none.
     ("r04", "新修的路有多宽？"),
     ("r04", "How wide are the new village roads?"),
