@@ -54,6 +54,12 @@ def aliases(department: str) -> set[str]:
     return {n for n in names if len(n) >= 2}
 
 
+def field_stem(name: str) -> str:
+    """A department's name less its kind (公安局 → 公安, 发展和改革委员会 → 发展和改革): its field, found in the name of a
+    body of any kind (人力资源和社会保障局's field in …人力资源和社会保障厅)."""
+    return re.sub(r"(?:局|委员会|委)$", "", name)
+
+
 def abbreviates(short: str, full: str) -> bool:
     """Whether `short` names `full` by dropping characters: 交通局 → 交通运输局, 发改局 → 发展和改革局,
     卫健委 → 卫生健康委员会. The first character and the body's kind must be kept; a place, if given, must match."""

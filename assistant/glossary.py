@@ -13,7 +13,7 @@ import re
 from assistant.knowledge import load
 
 _TABLES = {"PHRASES": "phrases", "WORDS": "words", "_DEPARTMENT_FIELDS": "department_fields",
-           "_COMMISSIONS": "commissions", "_MONTHS": "months"}
+           "_COMMISSIONS": "commissions", "_MONTHS": "months", "_DEPARTMENT_KINDS": "department_kinds"}
 
 
 def __getattr__(name: str):
@@ -54,16 +54,13 @@ def phrases_in(norm: str) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
-# The kinds of body a field's name is followed by (the police bureau, the human resources department).
-_KINDS = "bureau|department|office|commission|committee|administration|agency|authority|center|centre"
-
-
 def departments_named(norm: str) -> list[str]:
     """The Chinese names of the departments an English question names (Science and Technology Bureau → 科技局)."""
     found = []
+    kinds = "|".join(map(re.escape, __getattr__("_DEPARTMENT_KINDS")["kinds"]))
     for field, forms in __getattr__("_DEPARTMENT_FIELDS").items():
         f = re.escape(field)
-        if re.search(rf"(?<![a-z]){f}(?: \w+)? (?:{_KINDS})|(?:{_KINDS}) of {f}(?![a-z])", norm):
+        if re.search(rf"(?<![a-z]){f}(?: \w+)? (?:{kinds})|(?:{kinds}) of {f}(?![a-z])", norm):
             found += forms
     return found + [f for name, forms in __getattr__("_COMMISSIONS").items() if re.search(rf"(?<![a-z]){re.escape(name)}", norm)
                     for f in forms]

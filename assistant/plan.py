@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Protocol
 
 from assistant import glossary, lexicon
-from assistant.departments import abbreviates
+from assistant.departments import abbreviates, field_stem
 from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
@@ -226,7 +226,7 @@ def out_of_scope(q: Question, vocabulary: Vocabulary) -> str:
 
 def _is_of(named: str, department: str) -> bool:
     """Whether a department named by its field (公安局, 人力资源和社会保障局) is a stored one (衡阳市公安局, …保障厅)."""
-    stem = re.sub(r"(?:局|委员会|委)$", "", named)
+    stem = field_stem(named)
     return len(stem) >= 2 and stem in department or abbreviates(named, department)
 
 
