@@ -23,7 +23,7 @@ from assistant.parts import members_draft, parts_draft
 from assistant.question import Intent, Question
 from assistant.slots import answers_slot, states_measure
 from ingest.models import Chunk
-from ingest.sentences import clause_spans, sentence_spans
+from ingest.sentences import clause_spans, item_head, sentence_spans
 from ingest.tables import is_table_row
 from vectorstore.hybrid import ScoredChunk
 
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 MIN_SENTENCE_SCORE = 0.3
 MIN_LIST_SCORE = 0.4
 ASKED_MISSING = 0.7  # a sentence without the noun a 什么 question asks for
+SLOT_MISSING = 0.7  # a sentence that states no place for 在什么地方, no purpose for 用来干什么 (slots.toml)
+LISTS_THINGS = 1.2  # a 有哪些 question's sentence that names three things or more (机井1座,…水塔1座,…潜水泵2台)
+SLOT_IN_WINDOW = 0.2  # a long sentence is answered with the clauses that state what the slot asks for
 REASON_BY_SECTION = 0.8  # a 为什么 answer whose reason is only its section's (原因分析)
 COMPLEMENT_SHARE = 0.6  # a sentence that covers what the best one leaves out, at this share of its score…
 COMPLEMENT_GAIN = 0.3  # …and at least this share of the question's weighted terms
@@ -156,13 +159,22 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             sentence = chunk.text[s:e]
             if not year_ok(q, sentence, chunk):
                 continue
-            score = 0.75 * matcher.score(q, sentence) + 0.15 * section_score + 0.1 * hit.score / top
+            own = matcher.score(q, sentence)
+            head = _item_head_span(chunk, s)
+            with_head = matcher.score(q, head.quote + sentence) if head is not None else own
+            if with_head <= own:
+                head = None  # its item's head adds nothing asked about: the sentence stands alone
+            score = 0.75 * max(own, with_head) + 0.15 * section_score + 0.1 * hit.score / top
             if q.asked and not any(f in norm_text(sentence + chunk.section) for f in asked_forms):
                 score *= ASKED_MISSING  # 按什么模式推进: a sentence that names no 模式 does not say which
             if q.why and not answers_slot(sentence, q.slot):
                 if not answers_slot(chunk.section, q.slot):
                     continue  # 为什么只有2家被认定: a sentence that only states the fact gives no reason
                 score *= REASON_BY_SECTION  # under 问题及原因分析, the sentences are the reasons, loosely
+            elif not q.why and not answers_slot(sentence, q.slot):
+                score *= SLOT_MISSING  # 展厅在什么地方: the sentence on what the hall is for states no place
+            if q.intent is Intent.LIST and _names_things(sentence):
+                score *= LISTS_THINGS
             listed = _introduces_enumeration(sentence)
             if listed:
                 # 绩效目标：一是…；二是…；三是…: the sentence opens a list, so the answer is the whole list.
@@ -171,15 +183,35 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
                 # 一是积极搭建产学研平台。 names an item; what it achieved follows, up to 二是.
                 listed = True
                 e = _item_end(chunk.text, spans, index)
+            elif q.intent is Intent.LIST and _names_things(sentence):
+                listed = True  # the whole sentence: a window of it would drop things asked for
             elif index == 0 and len(spans) > 1 and _is_heading_sentence(chunk, sentence):
                 # A heading alone (（一）完善科技创新管理机制。) says nothing; answer with what follows it.
                 # It is scored as the heading, so it wins only when the heading is what was asked about.
                 e = next((b for _, b in spans[1:] if b - s >= HEADING_BODY_CHARS), spans[-1][1])
             span = Span(chunk, s + chunk.start, e + chunk.start)
-            out.append(Candidate(score, span, chunk.text[s:e].strip() if listed else _window(q, matcher, chunk, s, e)))
+            lead = chunk.text[s:e].strip() if listed else _window(q, matcher, chunk, s, e)
+            out.append(Candidate(score, span, lead, head=head))
     out.sort(key=lambda c: -c.score)
     return dedupe(out)
+
+
+def _item_head_span(chunk: Chunk, s: int) -> Span | None:
+    """The head of the inline item (三是小学教育支出，…。主要用于…) a sentence of its paragraph continues, or None
+    when the sentence opens its item or sits in none: 主要用于… speaks of what its item's head names."""
+    floor = chunk.text.rfind("\n", 0, s) + 1
+    head = item_head(chunk.text, floor, s + 2)  # past a mark the sentence opens with: then it is its own head
+    start = chunk.text.rfind(head, floor, s + len(head)) if head else -1
+    if not head or start + len(head) >= s:
+        return None
+    return Span(chunk, chunk.start + start, chunk.start + start + len(head))
 _INLINE_ITEM = re.compile(r"^\s*[一二三四五六七八九十]是[^，,；;。]{2,18}。$")
+_COUNTED_THING = re.compile(r"\d\s*(?:座|台|间|套|处|辆|条|个|块|口|眼|张|所|栋|幢|项)(?![\d])")
+
+
+def _names_things(sentence: str) -> bool:
+    """Whether a sentence names three things or more: 、-separated, or counted (新建机井1座,…,潜水泵2台)."""
+    return sentence.count("、") >= 2 or len(_COUNTED_THING.findall(sentence)) >= 3
 
 
 def _item_end(text: str, spans: list[tuple[int, int]], index: int) -> int:
@@ -226,6 +258,8 @@ def _window(q: Question, matcher: Matcher, chunk: Chunk, s: int, e: int, width: 
         for j in range(i, min(i + width, len(clauses))):
             a, b = clauses[i][0], clauses[j][1]
             score = matcher.score(q, text[a:b]) - 0.002 * (b - a)
+            if q.slot and not q.why and answers_slot(text[a:b], q.slot):
+                score += SLOT_IN_WINDOW
             if score > best_score:
                 best, best_score = (a, b), score
     following = [c for c in clauses if c[0] >= best[1]]
@@ -241,6 +275,8 @@ _NAMING = re.compile(r"分别(?:由|是|为|给|向)|即|包括")
 def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: Matcher | None = None) -> Draft:
     draft = Draft()
     best = cands[0]
+    if best.head is not None:  # 三是小学教育支出…主要用于全县义务教育学校建设工作: say which item it is
+        draft.add(f"{clean_lead(best.head.quote)}{draft.cite(best.head)}：")
     draft.add(f"{clean_lead(best.lead)}{draft.cite(best.span)}。")
     shown = [best]
     for other in cands[1:3]:

@@ -50,6 +50,7 @@ class Candidate:
     fact: Fact | None = None
     lead_start: int = -1  # source offsets of the lead, for figure candidates
     lead_end: int = -1
+    head: Span | None = None  # the inline item (三是小学教育支出) a sentence of its item belongs to
 
 
 def with_source_chunks(hits: list[ScoredChunk], corpus: list[Chunk], sources: int = 3) -> list[ScoredChunk]:

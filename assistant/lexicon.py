@@ -13,6 +13,7 @@ _NAMES = {
     "GENERIC": ("words", "generic", frozenset),  # carry no subject of their own
     "OUT_OF_SCOPE_SUFFIXES": ("words", "out_of_scope_suffixes", tuple),  # office-holders, contact details
     "ENTITY_SUFFIXES": ("words", "entity_suffixes", tuple),  # ends of a body's or an item's name
+    "NOT_BODIES": ("words", "not_bodies", tuple),  # 展厅, 大厅: halls, not bodies, though they end in 厅
     "ITEM_SUFFIXES": ("words", "item_suffixes", tuple),  # ends of a cost item's name: 燃料费, 公务接待费
     "AMOUNT_QUALIFIERS": ("words", "amount_qualifiers", frozenset),  # 整体, 实际: which amount, not which item
     "MEASURES": ("words", "measures", tuple),  # what a figure is counted in: 米, 亩, 所
@@ -20,6 +21,7 @@ _NAMES = {
     "MEASURED_BY": ("measured_by", None, dict),  # 得分 → 分: a figure asked for by its noun
     "ENGLISH_COUNTERS": ("english_counters", None, dict),  # how many households → 户
     "ENGLISH_BODY_KINDS": ("words", "english_body_kinds", tuple),  # bureau, center: how English names a body
+    "ENGLISH_BODY_ENDINGS": ("english_body_endings", None, dict),  # bureau → 局: how its Chinese name ends
     "SUPERLATIVES": ("words", "superlatives", tuple),  # 最, 大头, largest: the most or least of several
     "WHICH_PART": ("words", "which_part", tuple),  # 哪项, 哪一块, which: asks which one of several
     "PERCENT_KINDS": ("percent_kinds", None, dict),  # share, change, done: what a percentage states

@@ -9,7 +9,7 @@ from enum import Enum
 from functools import cache
 
 from assistant import dictionary, glossary, lexicon
-from assistant.slots import asked_slot
+from assistant.slots import asked_slot, asks_a_name, slot_words
 from ingest.numerals import cn_int
 from vectorstore.tokenize import Tokenizer, normalise
 
@@ -34,7 +34,8 @@ UNIT_GROUPS = {
 _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|"
                           r"percentage|expenditure|spending|budget|income|revenue|investment|growth)\b|"
-                          r"what percentage|what share|what rate|what amount|what figure|which figure|what number|"
+                          r"what percentage|as a percentage|in percent|what share|what rate|what amount|what figure|"
+                          r"which figure|what number|"
                           r"^(?:total|amount)|what did\b.*\bcost\b|"
                           r"what (?:[\w-]+ ){0,3}(?:score|rate|percentage|share|proportion)\b")
 _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费|支出|预算|奖|补|款|收入|投入|津贴|费用|贷|元|"
@@ -61,7 +62,7 @@ _LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下
                         r"都有|什么成绩|什么问题|什么措施|包括|"
                         r"what (?:are|were) the|which|list|name the|what problems|what measures|what achievements")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
-_NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到年度月日")
+_NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到年度月日于")  # (关于市政府: no place)
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:局|厅|委员会)")
 _SELF_REFERENCE = re.compile(r"(?:这个|这家|这所|该|本|你们|咱们|我们|贵)(?:局|中心|厅|委|院|所|站|学校|校|单位|镇|街道|部门)")
 _SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
@@ -136,23 +137,30 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
     subject = _SELF_REFERENCE.sub(" ", norm)  # 这个中心, 该校: the report's own body, no subject
+    bilingual = (words or dictionary.default()) if english and known else None
     if english:
         for body in english_bodies(text):  # the Kaiyuan Big Data Research Center: whose report, no subject
-            subject = subject.replace(body, " ")
+            if _names_own_body(body, context):
+                subject = subject.replace(body, " ")
         subject = _english_self().sub(" ", subject)  # the center's staff posts: the report's own body
     for name in sorted(context, key=len, reverse=True):
         subject = subject.replace(name, " ")
-    bilingual = (words or dictionary.default()) if english and known else None
+    slot = asked_slot(norm)
+    asking = slot_words(norm, slot) if slot != "reason" else []
+    for phrase in asking:  # 用在了什么地方, 在哪里: how the question asks, not what about
+        subject = subject.replace(phrase, " ")
+    asked = _asked_noun(norm, tokenizer)
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
     translated = _translated(subject, unmapped, bilingual, known) if bilingual and known else {}
-    return Question(text=text.strip(), norm=norm, english=english, intent=_intent(norm),
+    intent = Intent.SENTENCE if asks_a_name(slot) else _intent(norm)
+    return Question(text=text.strip(), norm=norm, english=english, intent=intent,
                     unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
                     terms=terms, expanded=expanded, unmapped=unmapped, translated=translated,
                     places=_places(norm), bodies=_bodies(norm, tokenizer),
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm), ranks=_ranks(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
-                    asked=_asked_noun(norm, tokenizer), members=_members(norm), per_unit=bool(_PER_UNIT.search(norm)),
-                    slot=asked_slot(norm), measure=asked_measure(norm))
+                    asked="" if any(asked in w for w in asking) else asked, members=_members(norm),
+                    per_unit=bool(_PER_UNIT.search(norm)), slot=slot, measure=asked_measure(norm))
 
 
 def _translated(subject: str, unmapped: Sequence[str], bilingual: dictionary.Dictionary,
@@ -188,6 +196,19 @@ def _english_body() -> re.Pattern:
 def _english_self() -> re.Pattern:
     """The report's own body, referred to by its kind and owning what is asked: the center's, this bureau's."""
     return re.compile(r"\b(?:the|this|its)\s+(?:" + "|".join(lexicon.ENGLISH_BODY_KINDS) + r")(?:'s|’s)(?=\s)")
+
+
+def _names_own_body(body: str, own: Sequence[str]) -> bool:
+    """Whether a body an English question names is a stored report's own (the Xundian culture and tourism bureau of
+    …文化和旅游局's report) rather than one the report speaks of (the Dazu District natural forest protection
+    management center in …林业局's report: what is asked about). Its kind says: the head kind (the last, or the
+    one before `of`) must end an own name as its Chinese name would (center → 中心). Own when nothing says."""
+    endings = lexicon.ENGLISH_BODY_ENDINGS
+    kinds = re.findall(rf"\b({'|'.join(endings)})\b(\s+of\b)?", body)
+    if not own or not kinds:
+        return True
+    head = next((kind for kind, of in kinds if of), kinds[-1][0])
+    return any(name.endswith(tuple(endings[head])) for name in own)
 
 
 def english_bodies(text: str) -> list[str]:
@@ -250,7 +271,7 @@ def _join_single_characters(words: list[str], known: Callable[[str], bool]) -> l
     return out
 
 
-_ASKED = re.compile(r"(?:什么样的?|什么|哪种|哪一种|何种|哪类|哪一类|怎样的)([\u4e00-\u9fff]{2,6})")
+_ASKED = re.compile(r"(?:什么样的?|什么|哪些|哪几[个项类种样]|哪种|哪一种|何种|哪类|哪一类|怎样的)([\u4e00-\u9fff]{2,6})")
 
 
 _MEMBERS_ASKED = re.compile(r"哪些|哪几|名单|名称|叫什么|分别是|具体是|which|what are the names|name them|list them")
@@ -317,6 +338,8 @@ def _bodies(norm: str, tokenizer: Tokenizer) -> list[str]:
     out = []
     for m in _BODY.finditer(norm):
         if any(m.group(0).endswith(own) for own in _SELF_BODIES):  # 2022年该局: the report's own body
+            continue
+        if m.group(0).endswith(lexicon.NOT_BODIES):  # 那个展厅: a hall, not a body
             continue
         name = re.sub(r"^(?:请问|问一下|想问|我想知道|那么|那|的)+", "", m.group(0))  # 请问局里… names no body
         name = re.sub(r"^.{2,3}?[省市县区](?=.{3,}$)", "", name)  # 某市工信局 → 工信局

@@ -153,7 +153,10 @@ def _previous_subject(previous: str) -> tuple[str, re.Match | None]:
 
 # What a question asks, when it asks in full (几台, 多深, 怎么样, 有没有): a follow-up that has one and names its own
 # subject before it is a question of its own.
-_ASKS = re.compile(r"几[^\s，,。？?呢]|多[少大高长深远久重宽]|怎么样|如何|是否|有没有|[了完]没有|是谁|什么|哪[些个家里种类位年天]")
+_ASKS = re.compile(r"几[^\s，,。？?呢]|多[少大高长深远久重宽]|怎么样|如何|是否|有没有|[了完]没有|是谁|什么|哪[些个家里种类位年天]|"
+                   r"([\u4e00-\u9fff])不\1|吗[？?。]*$")
+# 它, 他们 in a follow-up that names its own subject (那集会游行它管不管？) stand for the body asked about before.
+_BODY_PRONOUN = re.compile(r"(?:它们|它|他们)(?!的)")  # (它的完成率: the previous subject's)
 _NOT_A_SUBJECT = re.compile(r"有|是|的|都|一共|总共|共|了|还|又|到底|大概|一下")  # (the leading 那 is already gone)
 
 
@@ -161,9 +164,9 @@ def _asks_in_full(question: str) -> str:
     """The follow-up without its 那, when it names a subject of its own and asks about it; else ''."""
     own = re.sub(r"^(?:那么|那|还有|另外|再问一下|再问|以及)\s*", "", question.strip())
     ask = _ASKS.search(own)
-    if ask is None or _PRONOUN.search(own):
+    if ask is None or _PRONOUN.search(_BODY_PRONOUN.sub("", own)):
         return ""
-    subject = re.sub(r"[^\u4e00-\u9fff]", "", _NOT_A_SUBJECT.sub("", own[:ask.start()]))
+    subject = re.sub(r"[^\u4e00-\u9fff]", "", _NOT_A_SUBJECT.sub("", _BODY_PRONOUN.sub("", own[:ask.start()])))
     return own if len(subject) >= 2 else ""
 
 

@@ -24,6 +24,16 @@ def asked_slot(norm: str) -> str:
     return next((name for name, (cue, _, _) in _slots().items() if cue.search(norm)), "")
 
 
+def asks_a_name(slot: str) -> bool:
+    """Whether the slot asks for a name however it is asked (文号是多少 → 衡委〔2010〕4号): no figure is asked."""
+    return bool(slot) and slot in _named()
+
+
+@cache
+def _named() -> frozenset[str]:
+    return frozenset(name for name, entry in load("slots").items() if entry.get("named", False))
+
+
 def slot_words(norm: str, slot: str) -> list[str]:
     """The words that ask for the slot (什么时候, 用来干什么): how the question asks, not what about."""
     return [m.group(0) for m in _slots()[slot][0].finditer(norm)] if slot else []
