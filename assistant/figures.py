@@ -12,6 +12,7 @@ from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
 from assistant.items import compounds, named_items
+from assistant.kinds import asked_amount, is_change, percent_kind, relation, stated_amount, stated_kind
 from assistant.listed import one_member_of_a_sum, part_not_asked, quoted_item_for_a_total
 from assistant.matching import Matcher, norm_text
 from assistant.question import UNIT_GROUPS, Question, UnitKind
@@ -113,8 +114,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     found = compounds(q.terms, matcher.in_corpus)
     labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels or t in found]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
-    asked = _percent_kind(q)
-    amount = _asked_amount(q)
+    asked = percent_kind(q)
+    amount = asked_amount(q)
     whole = _SHARE_OF.search(q.norm) if asked == "share" else None
     own = q
     if whole:  # 占三公经费的比例: the whole a share is of is named in the sentence before, not the part's own
@@ -123,6 +124,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
         rarest = "" if rarest and rarest in whole.group(1) else rarest
     items = named_items(q, matcher.in_corpus)
     question_forms = [*q.terms, *(f for forms in q.expanded.values() for f in forms)]
+    counted_noun = _counted_in(q.norm)  # 多少个展区 → 展区: what the question counts, named after its counter
     for hit in hits:
         chunk = hit.chunk
         for fact in chunk.facts:
@@ -144,19 +146,24 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                      + 0.25 * matcher.score(q, sentence)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
+            after = chunk.text[fact.end - chunk.start:fact.end - chunk.start + 8]
+            counted = max((f for f in question_forms if len(f) >= 2 and after.startswith(f) and f in counted_noun),
+                          key=len, default="")
+            if counted and q.unit is UnitKind.COUNT:  # …等28个展区: the answer says what is counted
+                shown_end = max(shown_end, fact.end + _counted_end(after, counted, question_forms))
             if rarest and rarest not in norm_text(context):
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
-            if asked and fact.unit == "%" and _stated_kind(fact.label) not in ("", asked):
+            if asked and fact.unit == "%" and stated_kind(fact.label) not in ("", asked):
                 score *= WRONG_KIND  # 占三公经费的比例 is not answered with 比上年下降42.13%
-            elif fact.unit in _AMOUNTS and (not asked and (_relation(fact) if fact.unit == "%" else _is_change(fact))
-                                            or asked == "change" and fact.unit != "%" and not _is_change(fact)):
+            elif fact.unit in _AMOUNTS and (not asked and (relation(fact) if fact.unit == "%" else is_change(fact))
+                                            or asked == "change" and fact.unit != "%" and not is_change(fact)):
                 # (a percentage only when relative, 下降85.38% of 支出: 满意度持续上升，超90% states a level)
                 score *= OFF_TOPIC  # 接待费花了多少 is not answered with 减少17,993元, nor 少了多少 with 3,080元
-            if amount and fact.unit != "%" and _stated_amount(fact.label) not in ("", amount):
+            if amount and fact.unit != "%" and stated_amount(fact.label) not in ("", amount):
                 score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
             stated = chunk.text[s_start - chunk.start:fact.end - chunk.start]
-            if one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated):
+            if not counted and one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
             if part_not_asked(question_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):
@@ -183,54 +190,15 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     return dedupe(out)
 
 
-def _percent_kind(q: Question) -> str:
-    """What kind of percentage a question asks for (share, change, done: lexicon percent_kinds); '' for none or
-    several."""
-    return _asked_kind(lexicon.PERCENT_KINDS, q)
-
-
-def _asked_kind(kinds: dict, q: Question) -> str:
-    """The one kind of a table (lexicon percent_kinds, amount_kinds) whose words the question uses; '' for none or
-    several."""
-    asked = [k for k, entry in kinds.items() if any(w in q.norm for w in entry["asks"])]
-    return asked[0] if len(asked) == 1 else ""
-
-
-def _stated_kind(label: str) -> str:
-    """What kind of percentage a figure's label states it as (占 → share, 下降 → change), else ''."""
-    return next((k for k, entry in lexicon.PERCENT_KINDS.items() if label.endswith(tuple(entry["labels"]))), "")
-
-
-def _asked_amount(q: Question) -> str:
-    """Whether a question asks for a budget or an outturn (lexicon amount_kinds); '' for neither or both."""
-    return _asked_kind(lexicon.AMOUNT_KINDS, q)
-
-
-def _stated_amount(label: str) -> str:
-    """What kind of amount a figure's label states it as (年初预算 → budget, 支出决算 → actual), else ''."""
-    label = re.sub(r"[为是:：]$", "", norm_text(label))
-    return next((k for k, entry in lexicon.AMOUNT_KINDS.items() if label.endswith(tuple(entry["labels"]))), "")
-
-
-def _is_change(fact: Fact) -> bool:
-    """Whether an amount is stated as a change (支出决算减少17,993元, 比上年增加5万元), not as a level."""
-    return _stated_kind(fact.label) == "change" or bool(_relation(fact))
-
-
-def _relation(fact: Fact) -> str:
-    """The kind of change a relative figure states (its label is a relation word: 增长, 比上年增长), or ''."""
-    return re.sub(r"^(?:比上年|较上年|同比|完成|为)", "", fact.label) if fact.of else ""  # 比上年增长 is 增长
-
-
 def _by_label_within_sentence(cands: list[Candidate], label_score) -> list[Candidate]:
     """增长14.5% after 税收收入 is a growth of 税收收入 (Fact.of): among the changes of one kind stated in one
     sentence, the one whose subject names more of what is asked goes first. The sentence's scores are only handed
     round among its figures, so no figure passes the bar on its label alone."""
     groups: dict[tuple, list[int]] = {}
     for i, c in enumerate(cands):
-        relation = _relation(c.fact) if c.fact else ""
-        if relation:  # only figures that state a change of the same kind (增长) are rivals for one subject
-            groups.setdefault((c.span.chunk.id, c.span.start, c.span.end, c.fact.unit, relation), []).append(i)
+        kind = relation(c.fact) if c.fact else ""
+        if kind:  # only figures that state a change of the same kind (增长) are rivals for one subject
+            groups.setdefault((c.span.chunk.id, c.span.start, c.span.end, c.fact.unit, kind), []).append(i)
     out = list(cands)
     for members in groups.values():
         if len(members) < 2:
@@ -263,7 +231,7 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     end = stop
     while end < s_end - base and text[end] not in _LEAD_STOP and not (end == stop and _next_figure(text, end, s_end - base)):
         end += 1
-    if fact.unit != "%" and _is_change(fact):  # 减少17,993元,下降85.38%: the same change, as a percentage
+    if fact.unit != "%" and is_change(fact):  # 减少17,993元,下降85.38%: the same change, as a percentage
         end = _percent_of_change(text, end, s_end - base)
     if end < s_end - base and text[end] in "（(":
         # 2家企业（丙公司、丁公司）被认定: the clause goes on; 副主任3名(副科级): the bracket qualifies the figure
@@ -317,6 +285,23 @@ def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int)
     if _MEASURE_WORDS.match(norm_text(text[start:opened])):  # 金额共计500万元（…）: what it is the total of
         start = clause_start(text, s_start - base, max(start - 1, 0))
     return text[start:lead_end - base]
+
+
+_COUNTED = re.compile(r"(?:多少|几)\s*[个家名项所座台辆套间张口棵块户位批条处]\s*([\u4e00-\u9fff]{2,8})")
+
+
+def _counted_in(norm: str) -> str:
+    """多少个展区 → 展区…, 几台拼接屏 → 拼接屏…: the words after a question's counter; '' when it counts no noun."""
+    m = _COUNTED.search(norm)
+    return m.group(1) if m else ""
+
+
+def _counted_end(after: str, counted: str, forms: list[str]) -> int:
+    """How far the noun counted after a figure runs (174台拼接屏: 拼接, then 屏, both asked)."""
+    end = len(counted)
+    while nxt := max((f for f in forms if f and after.startswith(f, end)), key=len, default=""):
+        end += len(nxt)
+    return end
 
 
 def _of_the_item_asked(cands: list[Candidate], heads: list[str], found) -> list[Candidate]:

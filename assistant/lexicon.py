@@ -14,6 +14,7 @@ _NAMES = {
     "OUT_OF_SCOPE_SUFFIXES": ("words", "out_of_scope_suffixes", tuple),  # office-holders, contact details
     "ENTITY_SUFFIXES": ("words", "entity_suffixes", tuple),  # ends of a body's or an item's name
     "NOT_BODIES": ("words", "not_bodies", tuple),  # 展厅, 大厅: halls, not bodies, though they end in 厅
+    "ATTRIBUTES": ("words", "attributes", frozenset),  # 比例, 降幅, 实际: what is asked of an item, not the item
     "ITEM_SUFFIXES": ("words", "item_suffixes", tuple),  # ends of a cost item's name: 燃料费, 公务接待费
     "AMOUNT_QUALIFIERS": ("words", "amount_qualifiers", frozenset),  # 整体, 实际: which amount, not which item
     "MEASURES": ("words", "measures", tuple),  # what a figure is counted in: 米, 亩, 所

@@ -40,6 +40,15 @@ class Matcher:
     def in_corpus(self, form: str) -> bool:
         return norm_text(form) in self._joined
 
+    def abbreviated_in_corpus(self, form: str) -> bool:
+        """Whether the corpus names `form` in full, with words between its characters: 数据中心 for 大数据研究中心,
+        公务车 for 公务用车 (up to two characters between, within one line)."""
+        chars = norm_text(form)
+        if len(chars) < 3:
+            return False
+        pattern = "[^\n。；，]{0,2}".join(map(re.escape, chars))
+        return re.search(pattern, self._joined) is not None
+
     def units(self, q: Question) -> list[tuple[tuple[str, ...], float]]:
         """(forms, weight) per subject term; longer, rarer terms weigh more."""
         out = []

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -48,6 +49,8 @@ class Vocabulary(Protocol):
     years: set[int]
 
     def in_corpus(self, term: str) -> bool: ...
+
+    def abbreviated_in_corpus(self, form: str) -> bool: ...
 
     def uncovered(self, q: Question) -> list[str]: ...
 
@@ -125,7 +128,8 @@ class Planner:
         if asks:  # 预算总额是多少？资金来源是什么？ each answered as a question of its own
             return QueryPlan(q, standalone, scope, AnswerKind.SEVERAL,
                              asks=[self._readings(ask.search, ask.ask, scope) for ask in asks])
-        reason = out_of_scope(q, self.reports.vocabulary(scope)) or self._other_body(q, scope)
+        reason = out_of_scope(q, self.reports.vocabulary(scope), self.reports.tokenizer.nouns) \
+            or self._other_body(q, scope)
         if reason:
             # A Chinese figure asked in words the report never uses: a near sentence would give a wrong number
             # (路面宽度 answered with the road's length). An English question none of whose words the genre
@@ -197,7 +201,7 @@ def _unread(text: str) -> Question:
                     unit=UnitKind.ANY)
 
 
-def out_of_scope(q: Question, vocabulary: Vocabulary) -> str:
+def out_of_scope(q: Question, vocabulary: Vocabulary, nouns: Callable[[str], list[str]] = lambda t: [t]) -> str:
     """Why the report cannot answer this (a year, body or item it never mentions), or ''."""
     unknown_years = [y for y in q.years if y not in vocabulary.years]
     if unknown_years:
@@ -216,12 +220,32 @@ def out_of_scope(q: Question, vocabulary: Vocabulary) -> str:
               or (t.isascii() and t.isalpha() and len(t) <= 5 and not q.english)]
     if strong:
         return f"unknown {strong}"
+    items = _unknown_items(q, missing, vocabulary, nouns)
+    if items:
+        return f"unknown item {items}"
     covered = [t for t in q.terms if t not in missing]
     if missing and not covered:
         return f"nothing known {missing}"
     if q.english and len(q.unmapped) >= max(len(covered), 1):
         return f"mostly unknown English words {q.unmapped}"
     return ""
+
+
+def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, nouns: Callable[[str], list[str]]
+                   ) -> list[str]:
+    """The things a Chinese figure question names that the report never does (花在教师培训上的钱, 在校学生有多少): a
+    figure of something else would be a wrong number. Only nouns name things (参与, 开始 are how it is asked). What
+    is asked of a thing (比例, 降幅, 实际; lexicon attributes, and 总金额 of 金额) may be stated in other words, and a
+    colloquial word the lexicon maps (养人 → 人员支出) is how it is asked; a short form of what the report names in full
+    (公务车 of 公务用车) is no unknown thing."""
+    if q.english or q.intent is not Intent.FIGURE:
+        return []
+    asked = (*lexicon.ATTRIBUTES, *lexicon.GENERIC, *lexicon.SYNONYMS)
+    within = [t for t in q.terms if t not in missing]  # 公务 of 公务员 (行政编制): part of a word the report has
+    return [t for t in missing if t not in asked and not any(t in w for w in within) and any(
+        len(w) >= 2 and w not in asked and not vocabulary.in_corpus(w) and not vocabulary.abbreviated_in_corpus(w)
+        and not (w[0] == "总" and (w[1:] in lexicon.ATTRIBUTES or vocabulary.in_corpus(w[1:])))
+        for w in nouns(t))]
 
 
 def _is_of(named: str, department: str) -> bool:

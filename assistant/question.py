@@ -9,6 +9,7 @@ from enum import Enum
 from functools import cache
 
 from assistant import dictionary, glossary, lexicon
+from assistant.english_bodies import english_bodies, english_self, names_own_body
 from assistant.slots import asked_slot, asks_a_name, slot_words
 from ingest.numerals import cn_int
 from vectorstore.tokenize import Tokenizer, normalise
@@ -31,7 +32,7 @@ UNIT_GROUPS = {
     UnitKind.MONEY: ("万元", "亿元", "千元", "元", "万", "亿"),
     UnitKind.PERCENT: ("%",),
 }
-_FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
+_FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份台座辆套间张口棵块户位批]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|"
                           r"percentage|expenditure|spending|budget|income|revenue|investment|growth)\b|"
                           r"what percentage|as a percentage|in percent|what share|what rate|what amount|what figure|"
@@ -140,13 +141,14 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     bilingual = (words or dictionary.default()) if english and known else None
     if english:
         for body in english_bodies(text):  # the Kaiyuan Big Data Research Center: whose report, no subject
-            if _names_own_body(body, context):
+            if names_own_body(body, context):
                 subject = subject.replace(body, " ")
-        subject = _english_self().sub(" ", subject)  # the center's staff posts: the report's own body
+        subject = english_self().sub(" ", subject)  # the center's staff posts: the report's own body
     for name in sorted(context, key=len, reverse=True):
         subject = subject.replace(name, " ")
     slot = asked_slot(norm)
-    asking = slot_words(norm, slot) if slot != "reason" else []
+    # (a short phrase only: what was the money for primary schools used for? frames its subject)
+    asking = [w for w in slot_words(norm, slot) if len(w) <= 12] if slot != "reason" else []
     for phrase in asking:  # 用在了什么地方, 在哪里: how the question asks, not what about
         subject = subject.replace(phrase, " ")
     asked = _asked_noun(norm, tokenizer)
@@ -173,49 +175,6 @@ def _translated(subject: str, unmapped: Sequence[str], bilingual: dictionary.Dic
         if (a in unmapped or b in unmapped) and (forms := bilingual.forms(f"{a} {b}", known)):
             found[f"{a} {b}"] = forms
     return found
-
-
-_NOT_A_NAME = r"(?!(?:How|What|When|Which|Who|Whom|Where|Why|Did|Does|Do|Is|Was|Were|Are|Has|Have|The|In|For|Of|And)\b)"
-_NOT_IN_A_NAME = (r"(?!(?:in|on|at|to|for|from|by|with|the|a|an|did|does|do|is|was|were|are|has|have|had|how|what|"
-                  r"when|which|much|many|spend|spent|get|got|receive|received)\b)")
-
-
-@cache
-def _english_body() -> re.Pattern:
-    """A body named after a proper name, up to its kind (lexicon english_body_kinds): the Xundian County Culture
-    and Tourism Bureau, the Kaiyuan municipal government's big data research center, the Inner Mongolia Department
-    of Human Resources and Social Security."""
-    kind = r"(?:" + "|".join(lexicon.ENGLISH_BODY_KINDS) + r")(?:'s|’s)?\b"
-    word = _NOT_IN_A_NAME + r"[A-Za-z][\w-]*(?:'s|’s)?"
-    return re.compile(rf"\b{_NOT_A_NAME}[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?:\s+{word}){{0,6}}?\s+(?i:{kind})"
-                      rf"(?:(?:\s+{word}){{0,4}}?\s+(?i:{kind}))?(?:\s+of(?:\s+(?:[A-Z][\w-]*|and))+)?"
-                      r"(?:\s*\([^()]{1,60}\))?")  # Chenggong Middle School (affiliated with Yunnan University)
-
-
-@cache
-def _english_self() -> re.Pattern:
-    """The report's own body, referred to by its kind and owning what is asked: the center's, this bureau's."""
-    return re.compile(r"\b(?:the|this|its)\s+(?:" + "|".join(lexicon.ENGLISH_BODY_KINDS) + r")(?:'s|’s)(?=\s)")
-
-
-def _names_own_body(body: str, own: Sequence[str]) -> bool:
-    """Whether a body an English question names is a stored report's own (the Xundian culture and tourism bureau of
-    …文化和旅游局's report) rather than one the report speaks of (the Dazu District natural forest protection
-    management center in …林业局's report: what is asked about). Its kind says: the head kind (the last, or the
-    one before `of`) must end an own name as its Chinese name would (center → 中心). Own when nothing says."""
-    endings = lexicon.ENGLISH_BODY_ENDINGS
-    kinds = re.findall(rf"\b({'|'.join(endings)})\b(\s+of\b)?", body)
-    if not own or not kinds:
-        return True
-    head = next((kind for kind, of in kinds if of), kinds[-1][0])
-    return any(name.endswith(tuple(endings[head])) for name in own)
-
-
-def english_bodies(text: str) -> list[str]:
-    """The bodies an English question names by a proper name, as normalised text (lower-case)."""
-    return [normalise(m.group(0)) for m in _english_body().finditer(text)]
-
-
 
 
 @cache
@@ -341,7 +300,8 @@ def _bodies(norm: str, tokenizer: Tokenizer) -> list[str]:
             continue
         if m.group(0).endswith(lexicon.NOT_BODIES):  # 那个展厅: a hall, not a body
             continue
-        name = re.sub(r"^(?:请问|问一下|想问|我想知道|那么|那|的)+", "", m.group(0))  # 请问局里… names no body
+        # 请问局里… names no body; 在寻甸文旅局: the body, not the 在 before it
+        name = re.sub(r"^(?:请问|问一下|想问|我想知道|那么|那|的|在|对|向|给|从|由|据|关于|按照|根据)+", "", m.group(0))
         name = re.sub(r"^.{2,3}?[省市县区](?=.{3,}$)", "", name)  # 某市工信局 → 工信局
         words = [w for w in tokenizer.words(name) if len(w) >= 3]
         name = words[-1] if words and words[-1].endswith(("局", "厅", "委员会")) else name
@@ -365,6 +325,8 @@ def _intent(norm: str) -> Intent:
 
 
 def _unit(norm: str) -> UnitKind:
+    if asked_measure(norm) in lexicon.QUANTITY_MEASURES:
+        return UnitKind.ANY  # 衔接资金修的路一共多少公里: a length, though money is named
     if _COUNT_UNIT.search(norm) or _COUNT_NOUN.search(norm) or re.search(r"how many", norm):
         return UnitKind.COUNT
     if (_PERCENT_CUES.search(norm) or _RATE.search(norm)) and not re.search(r"多少钱|金额|how much money", norm):

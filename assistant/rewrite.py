@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from ingest.numerals import cn_int
 
-_ELLIPTIC = re.compile(r"^(?:那么?|那|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*(?:呢|吗|怎么样|如何)?[？?。.!！]*$",
-                       re.IGNORECASE)
+_ELLIPTIC = re.compile(r"^(?:那么?(?![个些])|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*"
+                       r"(?:呢|吗|怎么样|如何)?[？?。.!！]*$", re.IGNORECASE)
 _TRAILING_NE = re.compile(r"^(.{1,20}?)(?:呢|又如何|又是多少|怎么样)[？?。]*$")
 _PRONOUN = re.compile(r"它们|它|其中|这些|这个|这项|该项|那个|那些|他们|当时|那时|上述|刚才|这方面|"
                       r"这笔|那笔|这一?块|这部分|这么[多少大高低]|这[两二三四几][家个项位名笔条]?|"
@@ -23,7 +23,8 @@ _OWN_ASK = re.compile(r"叫什么|是什么|有哪些|是哪些|哪些|多少|�
                       r"[了完]没有|呢[？?。]*$")
 _WHY = re.compile(r"为什么|为何|为啥|什么原因|原因是什么|啥原因")
 _QUESTION_WORDS = re.compile(r"^(?:请问|那么|那)|哪[两三几]?[家个些]|多少|几[家个名人项笔次条]?")
-_TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项])"
+_TAIL = re.compile(r"(是多少|有多少|多少|有哪些|是哪些|是什么|有什么|怎么样|如何|是谁|有几[家个名人项]|几[家个名人项]|"
+                   r"有?多[大高长深宽远重])"
                    r"[^，,。？?]*[？?]?$")
 _EN_TAIL = re.compile(r"^(what (?:was|is|were|are) the|how much (?:was|is|were) the|how many)\s+.+?(\s+in\s+\d{4})?\??$",
                       re.IGNORECASE)
@@ -38,11 +39,15 @@ _MEASURE_END = _MEASURE + "$"
 
 
 # A follow-up that begins with what is said of a subject (完成了…, 占…, 比上年…) says it of the previous one.
-_PREDICATE = re.compile(r"^(?:完成了?|占了?|比上年|比去年|较上年|同比|增长了?|增加了?|下降了?|减少了?|执行了?|用于|用在|花在)")
+_PREDICATE = re.compile(r"^(?:完成了?|占了?|比上一?年|比去年|较上一?年|较去年|同比|(?:跟|和|与|同)(?:上一?年|去年)(?:相)?比|"
+                        r"增长了?|增加了?|下降了?|减少了?|执行了?|用于|用在|花在)")
 _PREDICATE_END = re.compile(r"(?:实际|一共|总共|共|全年)?(?:花了|花掉了|花|支出了|用了|拨付了|是|有|为)?$")
 _ENTITY_END = r"(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆)$"
 _ENTITY = r"^(.{1,8}?(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆))(.{2,})$"
 _EN_AND = re.compile(r"^\s*and\s+(?:what|how|which|who|when|where)\b", re.IGNORECASE)
+
+
+_DEMONSTRATIVE = re.compile(r"^(?:那么|那)?(?:那个|这个)(?=[\u4e00-\u9fff]{2,}?(?:能|有|是|装|建|花|用|在|的))")
 
 
 def last_user_question(history: Sequence[dict]) -> str:
@@ -110,6 +115,7 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
     previous = standalone_history(history) if needs_history(q) else ""
     if not previous or not needs_history(q):
         return q
+    q = _DEMONSTRATIVE.sub("", q)  # 那个水塔能装多少吨水: the thing is named; 那个 only points back to it
     if _EN_AND.match(q):  # And what figure had been reported before the checks? asks its own question
         return f"{previous.rstrip('?？ ')}，{q}"
     said = re.sub(r"^(?:那么|那|还有|另外)\s*", "", q)
@@ -128,11 +134,11 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
     if _WHY.search(q) and not _is_english(previous):
         # 为什么会少这么多？ after 三公经费比上年少了多少？: the reason for what the previous question asked about
         core, _ = _previous_subject(previous)
-        return f"{core}，{re.sub(r'^(?:那么|那)', '', q)}"
+        return f"{core}，{re.sub(r'^(?:那么|那)(?![个些])', '', q)}"
     if _OWN_ASK.search(q) and not _is_english(previous):
         # 那它下属的事业单位叫什么？ asks its own question about the previous subject: name it.
         core, tail = _previous_subject(previous)
-        own = re.sub(r"^(?:那么|那)", "", q)
+        own = re.sub(r"^(?:那么|那)(?![个些])", "", q)
         pronoun = _PRONOUN.search(own)
         if (pronoun and _DETERMINER.match(own[pronoun.start():])) or _BARE.match(q):  # 这两家里…哪家 / 是哪两家？
             whole = re.sub(r"(?:是|有|为)?[？?。]*$", "", _QUESTION_WORDS.sub("", previous)).strip("，, ")
@@ -156,7 +162,7 @@ def _previous_subject(previous: str) -> tuple[str, re.Match | None]:
 _ASKS = re.compile(r"几[^\s，,。？?呢]|多[少大高长深远久重宽]|怎么样|如何|是否|有没有|[了完]没有|是谁|什么|哪[些个家里种类位年天]|"
                    r"([\u4e00-\u9fff])不\1|吗[？?。]*$")
 # 它, 他们 in a follow-up that names its own subject (那集会游行它管不管？) stand for the body asked about before.
-_BODY_PRONOUN = re.compile(r"(?:它们|它|他们)(?!的)")  # (它的完成率: the previous subject's)
+_BODY_PRONOUN = re.compile(r"(?<=.)(?:它们|它|他们)(?!的)")  # (它的完成率, 它包括哪几块: the previous subject)
 _NOT_A_SUBJECT = re.compile(r"有|是|的|都|一共|总共|共|了|还|又|到底|大概|一下")  # (the leading 那 is already gone)
 
 
@@ -206,7 +212,7 @@ def _substitute(previous: str, subject: str) -> str:
 def context_split(standalone: str, question: str) -> tuple[str, str] | None:
     """(context, own question) when the rewrite put the previous subject before a question that picks
     out part of it (某贷款产品贷款放了，这两家里贷得多的是哪家): the own question is what is asked."""
-    own = re.sub(r"^(?:那么|那)", "", question.strip())
+    own = re.sub(r"^(?:那么|那)(?![个些])", "", question.strip())
     pronoun = _PRONOUN.search(own)
     if standalone == question or not standalone.endswith(f"，{own}"):
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.departments import abbreviates, aliases
+from assistant.departments import abbreviates, aliases, strip_place
 from assistant.glossary import departments_named
 from assistant.matching import Matcher
 from assistant.question import Question
@@ -67,8 +67,9 @@ class StoredReports:
     def context_names(self, text: str) -> tuple[str, ...]:
         """The names in `text` that say whose report is meant: the stored bodies' own names, and a stored body
         named by a short form of its own (西平县交通局 for 西平县交通运输局)."""
-        short = [b for b in BODY.findall(text) for d in self.departments() if abbreviates(b, d)]
-        return (*self.own_names(), *short)
+        own = self.own_names()
+        short = [name for b in BODY.findall(text) for d in self.departments() if (name := _short_form(b, d, own))]
+        return (*own, *short)
 
     def named_scope(self, q: Question) -> dict | None:
         """With several departments stored, a question that names some of them (科技局) searches only those."""
@@ -99,3 +100,14 @@ class StoredReports:
             return True
         places = (text[-k - 1:] for k in (2, 3, 4) if len(text) > k)
         return any(_PLACE.fullmatch(p) and self.vocabulary(None).in_corpus(p) for p in places)
+
+
+def _short_form(found: str, department: str, own: tuple[str, ...]) -> str:
+    """The part of a body found in a question that names `department` by a short form, from its place on when the
+    place is the department's own (消防的事也归衡阳市公安局 → 衡阳市公安局: 消防 is asked about); '' when none does."""
+    for i in range(len(found) - 1):
+        name = found[i:]
+        place, _ = strip_place(name)
+        if (not place or any(place in o for o in own)) and abbreviates(name, department):
+            return name
+    return ""

@@ -286,8 +286,11 @@ class SemanticAnswerer:
 
 
 def _states_figure(text: str) -> bool:
-    """Whether a unit states a figure other than a year or a date (a title's 2022年 states none)."""
-    return bool(_DIGIT.search(DATE.sub("", text)))
+    """Whether a unit states a figure other than a year, a date or an item's number (a title's 2022年, (1)…经费)."""
+    return bool(_DIGIT.search(_ITEM_NUMBER.sub("", DATE.sub("", text))))
+
+
+_ITEM_NUMBER = re.compile(r"[（(]\s*\d{1,2}\s*[)）]|(?<![\d.])\d{1,2}\s*[、．](?!\d)|^\s*\d{1,2}\.(?!\d)")
 
 
 _AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:亿元|万元|元|%)")

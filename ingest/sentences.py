@@ -22,12 +22,18 @@ def _spans(text: str, ends: frozenset[str], start: int, end: int) -> list[tuple[
             depth += 1
         elif ch in CLOSERS and depth > 0:
             depth -= 1
-        elif ch in ends and depth == 0:
+        elif ch in ends and depth == 0 and not _thousands_comma(text, i):
             spans.append((seg_start, i + 1))
             seg_start = i + 1
     if seg_start < end:
         spans.append((seg_start, end))
     return [trimmed for s, e in spans if (trimmed := trim_span(text, s, e))]
+
+
+def _thousands_comma(text: str, i: int) -> bool:
+    """The comma of 1,867.48: between a digit and three digits that end the group, it breaks no clause."""
+    return (text[i] == "," and i > 0 and text[i - 1].isdigit() and text[i + 1:i + 4].isdigit()
+            and len(text[i + 1:i + 4]) == 3 and not text[i + 4:i + 5].isdigit())
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:

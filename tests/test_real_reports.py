@@ -204,6 +204,27 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r11", "What rank is the director of the centre?", "正科级"),
     ("r12", "How many official cars did the bureau buy in 2022?", "0辆"),
     ("r08", "How much of its own money was left over at the end of 2023?", "595351.87"),
+    # Where: the sentence stating a place (位于…), not the one on what the hall's money is for.
+    ("r09", "数说红河展厅坐落在哪儿？", "位于蒙自市红河文化广场红河展览馆一楼"),
+    # What it is for: 主要用于… continues its item (三是小学教育支出), whose head says which.
+    ("r10", "小学教育那笔钱主要拿来做什么了？", "主要用于全县义务教育学校建设工作"),
+    # 文号 asks for the document's number however it is asked (是多少): the sentence that cites it.
+    ("r02", "设立市公安局依据的机构设置通知，文号是多少？", "衡委[2010]4号"),
+    # What was built: the sentence that names the things, whole.
+    ("r01", "蔬菜园项目都建了哪些设施？", "潜水泵2台"),
+    # What is counted follows the figure (…等28个展区, 174台拼接屏).
+    ("r09", "数说红河展厅一共有多少个展区？", "28个展区"),
+    ("r09", "展厅里装了多少台拼接屏？", "174台拼接屏"),
+    # 多少公里 asks for a length, though the money that built the roads is named.
+    ("r04", "这批衔接资金修的路一共多少公里？", "32.63公里"),
+    # Fall (下降) of the receptions' spending, not of the “三公” total.
+    ("r12", "By what percentage did spending on official receptions fall compared with the year before?", "85.38%"),
+    # A centre under the bureau, named in English, is what is asked about, not whose report.
+    ("r03", "How many people work at the district natural forest protection management center?", "在职3人"),
+    # 消防 is asked about: the body named after it (衡阳市公安局) is whose report.
+    ("r02", "消防的事归衡阳市公安局管吗？", "消防工作"),
+    # 降 (a fall) of 支出, not the growth of 收入 stated just before it.
+    ("r05", "小林镇一般公共预算支出比上年是涨是降？", "降低30.2%"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -247,6 +268,10 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r12", "文化和旅游局2022年部门总支出是多少？"),
     # The school is whose report: the total it received is no answer about scholarships it never states an amount of.
     ("r08", "How much did the school pay out in student scholarships in 2023?"),
+    # Things the report never names (培训, 在校学生, 债务): a figure of something else would be a wrong number.
+    ("r07", "教育局2023年花在教师培训上的钱是多少？"),
+    ("r08", "呈贡中学有多少在校学生？"),
+    ("r05", "小林镇的政府债务余额是多少？"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
@@ -271,6 +296,12 @@ def test_a_share_quotes_its_whole_clause_never_a_figure_cut_at_a_thousands_comma
     ("r05", "政府性基金收入有多少？", "那这一块的支出呢？", "政府性基金支出0万元"),
     # What is said of the previous subject: its completion of the budget, not the three items' or a change.
     ("r12", "三公经费实际花了多少？", "那完成了年初预算的百分之几？", "完成年初预算的96.33%"),
+    # 跟上年比… says more of the previous subject: the running costs' fall, not the whole's.
+    ("r12", "寻甸文旅局公务用车运行维护费花了多少钱？", "那跟上年比减少了多少？", "994.42元"),
+    # 集会游行 is its own subject; 它 is the body asked about before.
+    ("r02", "衡阳市公安局管不管交通事故？", "那集会游行它管不管？", "集会、游行、示威"),
+    # 那个水塔 names the thing: 那个 only points back to it.
+    ("r01", "蔬菜园项目是不是新建了水塔？", "那个水塔能装多少吨水？", "100吨"),
 ])
 def test_a_follow_up_is_answered_about_the_previous_subject(ask_in, rid, previous, question, expected):
     answer = ask_in(rid, question, [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}])

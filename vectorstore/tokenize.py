@@ -23,6 +23,7 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{2,8}")
 _QUOTED = re.compile(r"[“\"《「]([^”\"》」]{2,12})[”\"》」]")
 
 
+_NOUN_TAGS = frozenset({"n", "nz", "vn", "j", "nt", "an"})  # jieba's tags of nouns, verbal nouns, abbreviations
 _SPOKEN_DAY = re.compile(r"(\d{1,2}\s*月\s*\d{1,2}\s*)号")
 
 
@@ -73,6 +74,15 @@ class Tokenizer:
             elif piece not in STOPWORDS:
                 out.append(piece)
         return out
+
+    def nouns(self, text: str) -> list[str]:
+        """The nouns of a short Chinese text as jieba's tagger reads them (培训, 在校学生; not 参与, 开始, 就是)."""
+        return [p.word for p in self._tagger.cut(normalise(text), HMM=False) if p.flag in _NOUN_TAGS]
+
+    @cached_property
+    def _tagger(self):
+        from jieba import posseg  # the tagger loads its tables on first use only
+        return posseg.POSTokenizer(tokenizer=self._jieba)
 
     def tokens(self, text: str) -> list[str]:
         """BM25 tokens: words plus character bigrams, which survive typos like 拔款/拨款."""
