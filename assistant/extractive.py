@@ -265,11 +265,14 @@ def _window(q: Question, matcher: Matcher, chunk: Chunk, s: int, e: int, width: 
     following = [c for c in clauses if c[0] >= best[1]]
     if _WHICH.search(q.norm) and following and _NAMING.match(text[best[1]:following[0][1]].lstrip("，,；; ")):
         best = (best[0], following[0][1])  # 是哪两家: …验收工作，分别由戊公司…和己项目…实施 names them
+    if _INTRODUCES.match(text[best[1]:e].lstrip("，,；; ")):
+        best = (best[0], e)  # …维持学校的正常运转,包括:用于发放教师工资、…: what it includes is the answer
     return text[best[0]:best[1]].strip()
 
 
 _WHICH = re.compile(r"哪[几两二三四五六七八九十\d]?[家个位所项名]|哪些|是谁|有谁|\bwhich\b|\bwho\b")
 _NAMING = re.compile(r"分别(?:由|是|为|给|向)|即|包括")
+_INTRODUCES = re.compile(r"(?:主要|具体)?(?:包括|包含|有)[:：]|如下[:：]")
 
 
 def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: Matcher | None = None) -> Draft:

@@ -238,8 +238,14 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
     is asked of a thing (比例, 降幅, 实际; lexicon attributes, and 总金额 of 金额) may be stated in other words, and a
     colloquial word the lexicon maps (养人 → 人员支出) is how it is asked; a short form of what the report names in full
     (公务车 of 公务用车) is no unknown thing."""
-    if q.english or q.intent is not Intent.FIGURE:
+    if q.intent is not Intent.FIGURE:
         return []
+    if q.english:  # How much did the town spend on education: the glossary's 教育 is not in the report, nor is
+        # any other thing the question names (spend only asks for money)
+        frame = lexicon.ENGLISH_MONEY_FRAME | lexicon.ENGLISH_DUTY_FRAME | lexicon.RANK_FRAME
+        named = [t for t in q.expanded if t not in frame]
+        unknown = [t for t in named if not any(vocabulary.in_corpus(f) for f in q.expanded[t])]
+        return unknown if len(unknown) == len(named) else []
     asked = (*lexicon.ATTRIBUTES, *lexicon.GENERIC, *lexicon.SYNONYMS)
     within = [t for t in q.terms if t not in missing]  # 公务 of 公务员 (行政编制): part of a word the report has
     return [t for t in missing if t not in asked and not any(t in w for w in within) and any(

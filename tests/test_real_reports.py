@@ -224,6 +224,12 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r02", "消防的事归衡阳市公安局管吗？", "消防工作"),
     # 降 (a fall) of 支出, not the growth of 收入 stated just before it.
     ("r05", "小林镇一般公共预算支出比上年是涨是降？", "降低30.2%"),
+    # A sentence that goes on 包括: … is answered with what it includes.
+    ("r08", "What does the school's basic spending include for its teachers?", "住房公积金"),
+    # Genre words in English: set (编制), how big (面积), signed off (验收).
+    ("r04", "How many performance indicators were set for the road project?", "12个绩效目标指标"),
+    ("r09", "How big is the exhibition hall?", "1000㎡"),
+    ("r01", "Has the project been signed off?", "竣工验收"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -271,6 +277,8 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r07", "教育局2023年花在教师培训上的钱是多少？"),
     ("r08", "呈贡中学有多少在校学生？"),
     ("r05", "小林镇的政府债务余额是多少？"),
+    # In English too: education (教育) is nowhere in the town's accounts, and spend only asks for money.
+    ("r05", "How much did the town spend on education?"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
