@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 import chromadb
@@ -28,10 +29,32 @@ def connect(persist_dir: Path | None, host: str | None, port: int):
         raise StoreError(f"无法创建数据目录 {persist_dir}: {exc.strerror} "
                          f"(cannot create the data directory: {exc.strerror})") from exc
     _check_writable(persist_dir)
-    try:
-        return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
-    except Exception as exc:  # Chroma reports a locked, read-only or damaged database in several types
-        raise StoreError(f"无法打开向量库 {persist_dir}：{exc} (cannot open the store)") from exc
+    for attempt in range(1, CREATE_RACE_RETRIES + 1):
+        try:
+            return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
+        except Exception as exc:  # Chroma reports a locked, read-only or damaged database in several types
+            if attempt < CREATE_RACE_RETRIES and _lost_creation_race(exc):
+                # Two processes made a new store at once (table collections already exists): the other one
+                # finished creating it; open it again, a bounded number of times.
+                _forget_failed_client()
+                time.sleep(0.5 * attempt)
+                continue
+            raise StoreError(f"无法打开向量库 {persist_dir}：{exc} (cannot open the store)") from exc
+    raise AssertionError("unreachable")
+
+
+CREATE_RACE_RETRIES = 5
+
+
+def _lost_creation_race(exc: Exception) -> bool:
+    return "already exists" in str(exc)
+
+
+def _forget_failed_client() -> None:
+    """Chroma keeps one system per path in a process: drop the half-made one before opening again."""
+    clear = getattr(getattr(chromadb.api, "client", None), "SharedSystemClient", None)
+    if clear is not None and hasattr(clear, "clear_system_cache"):
+        clear.clear_system_cache()
 
 
 def _check_writable(persist_dir: Path) -> None:
