@@ -23,7 +23,7 @@ from assistant.parts import members_draft, parts_draft
 from assistant.question import Intent, Question
 from assistant.slots import answers_slot, states_measure
 from ingest.models import Chunk
-from ingest.sentences import clause_spans, item_head, sentence_spans
+from ingest.sentences import clause_spans, item_head_bounds, sentence_spans
 from ingest.tables import is_table_row
 from vectorstore.hybrid import ScoredChunk
 
@@ -173,7 +173,8 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
                 score *= REASON_BY_SECTION  # under 问题及原因分析, the sentences are the reasons, loosely
             elif not q.why and not answers_slot(sentence, q.slot):
                 score *= SLOT_MISSING  # 展厅在什么地方: the sentence on what the hall is for states no place
-            if q.intent is Intent.LIST and _names_things(sentence):
+            names_things = q.intent is Intent.LIST and _names_things(sentence)
+            if names_things:
                 score *= LISTS_THINGS
             listed = _introduces_enumeration(sentence)
             if listed:
@@ -183,7 +184,7 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
                 # 一是积极搭建产学研平台。 names an item; what it achieved follows, up to 二是.
                 listed = True
                 e = _item_end(chunk.text, spans, index)
-            elif q.intent is Intent.LIST and _names_things(sentence):
+            elif names_things:
                 listed = True  # the whole sentence: a window of it would drop things asked for
             elif index == 0 and len(spans) > 1 and _is_heading_sentence(chunk, sentence):
                 # A heading alone (（一）完善科技创新管理机制。) says nothing; answer with what follows it.
@@ -200,11 +201,10 @@ def _item_head_span(chunk: Chunk, s: int) -> Span | None:
     """The head of the inline item (三是小学教育支出，…。主要用于…) a sentence of its paragraph continues, or None
     when the sentence opens its item or sits in none: 主要用于… speaks of what its item's head names."""
     floor = chunk.text.rfind("\n", 0, s) + 1
-    head = item_head(chunk.text, floor, s + 2)  # past a mark the sentence opens with: then it is its own head
-    start = chunk.text.rfind(head, floor, s + len(head)) if head else -1
-    if not head or start + len(head) >= s:
+    bounds = item_head_bounds(chunk.text, floor, s + 2)  # past a mark the sentence opens with: its own head
+    if bounds is None or bounds[1] >= s:
         return None
-    return Span(chunk, chunk.start + start, chunk.start + start + len(head))
+    return Span(chunk, chunk.start + bounds[0], chunk.start + bounds[1])
 _INLINE_ITEM = re.compile(r"^\s*[一二三四五六七八九十]是[^，,；;。]{2,18}。$")
 _COUNTED_THING = re.compile(r"\d\s*(?:座|台|间|套|处|辆|条|个|块|口|眼|张|所|栋|幢|项)(?![\d])")
 

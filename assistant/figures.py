@@ -148,7 +148,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             after = chunk.text[fact.end - chunk.start:fact.end - chunk.start + 8]
             counted = max((f for f in question_forms if len(f) >= 2 and after.startswith(f) and f in counted_noun),
-                          key=len, default="")
+                          key=len, default="") if counted_noun else ""
             if counted and q.unit is UnitKind.COUNT:  # …等28个展区: the answer says what is counted
                 shown_end = max(shown_end, fact.end + _counted_end(after, counted, question_forms))
             if rarest and rarest not in norm_text(context):

@@ -246,10 +246,12 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
         named = [t for t in q.expanded if t not in frame]
         unknown = [t for t in named if not any(vocabulary.in_corpus(f) for f in q.expanded[t])]
         return unknown if len(unknown) == len(named) else []
-    asked = (*lexicon.ATTRIBUTES, *lexicon.GENERIC, *lexicon.SYNONYMS)
+    def asked(word: str) -> bool:
+        return word in lexicon.ATTRIBUTES or word in lexicon.GENERIC or word in lexicon.SYNONYMS
+
     within = [t for t in q.terms if t not in missing]  # 公务 of 公务员 (行政编制): part of a word the report has
-    return [t for t in missing if t not in asked and not any(t in w for w in within) and any(
-        len(w) >= 2 and w not in asked and not vocabulary.in_corpus(w) and not vocabulary.abbreviated_in_corpus(w)
+    return [t for t in missing if not asked(t) and not any(t in w for w in within) and any(
+        len(w) >= 2 and not asked(w) and not vocabulary.in_corpus(w) and not vocabulary.abbreviated_in_corpus(w)
         and not (w[0] == "总" and (w[1:] in lexicon.ATTRIBUTES or vocabulary.in_corpus(w[1:])))
         for w in nouns(t))]
 

@@ -76,13 +76,19 @@ def enumerated_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def item_head(text: str, floor: int, pos: int) -> str:
     """The head of the inline enumerated item that `pos` sits in (三是小学教育支出 of 三是小学教育支出，即…676.47万元),
     searched back to `floor`; '' when `pos` is in no item."""
+    bounds = item_head_bounds(text, floor, pos)
+    return text[bounds[0]:bounds[1]] if bounds else ""
+
+
+def item_head_bounds(text: str, floor: int, pos: int) -> tuple[int, int] | None:
+    """Where that head starts and ends in `text`; None when `pos` is in no item."""
     marks = _item_marks(text, floor, pos)
     if not marks:
-        return ""
+        return None
     start = marks[-1]
     limit = max(pos, start + 40)  # a head is a short phrase: up to its first break
     ends = [i for i in (text.find(d, start, limit) for d in "，,：:；;（(。") if i != -1]
-    return text[start:min(ends, default=pos)]
+    return start, min(ends, default=pos)
 
 
 def paragraph_breaks(pieces) -> dict[str, list[int]]:
