@@ -10,7 +10,7 @@ PLACE = re.compile(r"^((?:[\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|
 # A body's kind, longest first: what a short form keeps at its end (委员会 shortens to 委).
 SUFFIXES = ("委员会", "办公室", "人民政府", "研究中心", "服务中心", "中心", "分局", "局", "厅", "委", "办", "院", "所", "站",
             "校", "中学", "小学", "学校", "政府", "馆", "队")
-_SHORT_SUFFIX = {"委员会": "委", "人民政府": "政府"}
+_SHORT_SUFFIX = {"委员会": "委", "人民政府": "政府", "研究中心": "中心", "服务中心": "中心"}
 _BODY_IN_TEXT = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:委员会|办公室|中心|局|厅|委|院|站|学校|中学|政府)")
 
 
@@ -51,7 +51,29 @@ def aliases(department: str) -> set[str]:
         names |= {stem[4:], place + stem[4:]}
     for form in short_forms(department):
         names |= {form, place + form} if place else {form}
+    names |= _named_after_its_place(place, stem)
     return {n for n in names if len(n) >= 2}
+
+
+_LEVEL = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|省|市|州|盟|县|区|旗)")
+_LEVEL_KIND = re.compile(r"(?:自治区|自治州|自治县|省|市|州|盟|县|区|旗)$")
+
+
+def place_levels(place: str) -> list[str]:
+    """某市某区 → [某市, 某区]: each level of a place prefix."""
+    return _LEVEL.findall(place)
+
+
+def _named_after_its_place(place: str, stem: str) -> set[str]:
+    """某市某区甲大附中某中学 → 某中学: a body inside a longer name, named by its own place's root and its kind
+    (a school named after its district, under the name of the school it is affiliated with)."""
+    out = set()
+    for level in place_levels(place):
+        root = _LEVEL_KIND.sub("", level)
+        at = stem.find(root, 1)
+        if len(root) >= 2 and at > 0 and suffix_of(stem) and len(stem) - at - len(root) >= 2:
+            out.add(stem[at:])
+    return out
 
 
 def field_stem(name: str) -> str:
@@ -65,6 +87,8 @@ def abbreviates(short: str, full: str) -> bool:
     卫健委 → 卫生健康委员会. The first character and the body's kind must be kept; a place, if given, must match."""
     s_place, s_stem = strip_place(short)
     f_place, f_stem = strip_place(full)
+    if f_stem.startswith("人民政府") and len(f_stem) > 6 and not s_stem.startswith("人民政府"):
+        f_stem = f_stem[4:]  # 某市人民政府大数据研究中心 is 某市大数据研究中心 (see aliases)
     if s_place and f_place and not (f_place.endswith(s_place) or s_place.endswith(f_place)):
         return False
     if not s_place and f_place and any(len(short) > k + 2 and short.startswith(f_place[:k])

@@ -21,7 +21,7 @@ from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.parts import members_draft, parts_draft
 from assistant.question import Intent, Question
-from assistant.slots import answers_slot, states_measure
+from assistant.slots import answers_slot
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, item_head_bounds, sentence_spans
 from ingest.tables import is_table_row
@@ -36,6 +36,7 @@ ASKED_MISSING = 0.7  # a sentence without the noun a 什么 question asks for
 SLOT_MISSING = 0.7  # a sentence that states no place for 在什么地方, no purpose for 用来干什么 (slots.toml)
 LISTS_THINGS = 1.2  # a 有哪些 question's sentence that names three things or more (机井1座,…水塔1座,…潜水泵2台)
 SLOT_IN_WINDOW = 0.2  # a long sentence is answered with the clauses that state what the slot asks for
+YEAR_STATED = 0.01  # of two sentences alike, the one that names the year asked about
 REASON_BY_SECTION = 0.8  # a 为什么 answer whose reason is only its section's (原因分析)
 COMPLEMENT_SHARE = 0.6  # a sentence that covers what the best one leaves out, at this share of its score…
 COMPLEMENT_GAIN = 0.3  # …and at least this share of the question's weighted terms
@@ -72,8 +73,6 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     if q.intent is Intent.FIGURE:
         if q.per_unit:  # 每家奖励多少: a total is no answer; the report must state an amount per firm
             figures = [c for c in figures if _PER_MARK.search(c.span.quote)]
-        if q.measure:  # 多少亩 answered with a count of offices is a wrong figure: the answer states 亩
-            figures = [c for c in figures if states_measure(c.span.quote, q.measure)]
         if figures and figures[0].score >= MIN_FIGURE_SCORE:
             return figure_draft(figures)
         return Draft.not_found()
@@ -161,10 +160,12 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
                 continue
             own = matcher.score(q, sentence)
             head = _item_head_span(chunk, s)
-            with_head = matcher.score(q, head.quote + sentence) if head is not None else own
+            with_head = matcher.score(q, _item_gloss(chunk, head) + sentence) if head is not None else own
             if with_head <= own:
                 head = None  # its item's head adds nothing asked about: the sentence stands alone
             score = 0.75 * max(own, with_head) + 0.15 * section_score + 0.1 * hit.score / top
+            if q.years and any(str(y) in sentence for y in q.years):
+                score += YEAR_STATED  # 2023年在…方面取得了什么结果: the sentence of 2023, not the standing goal
             if q.asked and not any(f in norm_text(sentence + chunk.section) for f in asked_forms):
                 score *= ASKED_MISSING  # 按什么模式推进: a sentence that names no 模式 does not say which
             if q.why and not answers_slot(sentence, q.slot):
@@ -205,6 +206,16 @@ def _item_head_span(chunk: Chunk, s: int) -> Span | None:
     if bounds is None or bounds[1] >= s:
         return None
     return Span(chunk, chunk.start + bounds[0], chunk.start + bounds[1])
+def _item_gloss(chunk: Chunk, head: Span) -> str:
+    """An item's head with the clause that restates it (三是小学教育支出,即教育强国推进工程合计676.47万元): what the
+    item is about, for judging whether a later sentence of it speaks of what was asked."""
+    at = head.end - chunk.start
+    m = _RESTATES.match(chunk.text, at)
+    return head.quote + (chunk.text[at:m.end()] if m else "")
+
+
+# 即 and a name, not 即 and a list of what the item holds (即支持…资金、公办幼儿园生均经费、…).
+_RESTATES = re.compile(r"[，,]\s*(?:即|也就是|亦即)[^，,；;。、\n]{1,40}(?=[，,；;。\n])")
 _INLINE_ITEM = re.compile(r"^\s*[一二三四五六七八九十]是[^，,；;。]{2,18}。$")
 _COUNTED_THING = re.compile(r"\d\s*(?:座|台|间|套|处|辆|条|个|块|口|眼|张|所|栋|幢|项)(?![\d])")
 
@@ -288,9 +299,10 @@ def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: 
             shown.append(other)
     if q is not None and matcher is not None:
         # 产品层次和研发投入水平: a question about two things gets the sentence that speaks of the other one.
-        said = "".join(c.lead for c in shown)
+        said = "".join(c.lead for c in shown) + (best.head.quote if best.head is not None else "")
+        spans = [x.span for x in shown] + ([best.head] if best.head is not None else [])
         rest = [(matcher.coverage_beyond(q, c.lead, said), c) for c in cands[1:10]
-                if c.score >= COMPLEMENT_SHARE * best.score and not any(_overlaps(c.span, x.span) for x in shown)]
+                if c.score >= COMPLEMENT_SHARE * best.score and not any(_overlaps(c.span, x) for x in spans)]
         gain, other = max(rest, key=lambda gc: gc[0], default=(0.0, None))
         if other is not None and gain >= COMPLEMENT_GAIN:
             draft.add(f"\n{clean_lead(other.lead)}{draft.cite(other.span)}。")

@@ -11,11 +11,12 @@ from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
-from assistant.items import compounds, named_items
+from assistant.items import asked_things, compounds, named_items
 from assistant.kinds import asked_amount, is_change, percent_kind, relation, stated_amount, stated_kind
-from assistant.listed import one_member_of_a_sum, part_not_asked, quoted_item_for_a_total
+from assistant.listed import one_member_of_a_sum, one_use_of_a_sum, part_not_asked, quoted_item_for_a_total
 from assistant.matching import Matcher, norm_text
 from assistant.question import UNIT_GROUPS, Question, UnitKind
+from assistant.slots import states_measure
 from ingest.models import Chunk, Fact
 from ingest.sentences import item_head, sentence_spans
 from vectorstore.hybrid import ScoredChunk
@@ -122,7 +123,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
         labelled = [t for t in labelled if t not in whole.group(1)]
         own = replace(q, terms=[t for t in q.terms if t not in whole.group(1)])
         rarest = "" if rarest and rarest in whole.group(1) else rarest
-    items = named_items(q, matcher.in_corpus)
+    items, things = named_items(q, matcher.in_corpus), asked_things(q)
     question_forms = [*q.terms, *(f for forms in q.expanded.values() for f in forms)]
     counted_noun = _counted_in(q.norm)  # 多少个展区 → 展区: what the question counts, named after its counter
     for hit in hits:
@@ -163,7 +164,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if amount and fact.unit != "%" and stated_amount(fact.label) not in ("", amount):
                 score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
             stated = chunk.text[s_start - chunk.start:fact.end - chunk.start]
-            if not counted and one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated):
+            if (not counted and one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated)
+                    or one_use_of_a_sum(things, lead, chunk.text[fact.end - chunk.start:s_end - chunk.start])):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
             if part_not_asked(question_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):
@@ -187,6 +189,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     out = _of_the_item_asked(out, heads, lambda text: matcher.terms_in(own, text))
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
+    if q.measure:  # 多少吨 is answered by a figure in 吨, not by another of its sentence (a cell: its row's unit)
+        out = [c for c in out if states_measure(c.figure if c.fact.unit else c.span.quote, q.measure)]
     return dedupe(out)
 
 
@@ -330,17 +334,15 @@ def table_lead(lead: str, fact: Fact) -> str:
 
 
 def clean_lead(lead: str) -> str:
-    return _LEAD_FILLER.sub("", lead.strip().strip("、，,").rstrip("。；;：:")).strip()
+    return _LEAD_FILLER.sub("", lead.strip().strip("、，,").rstrip("。；;：:")).strip().lstrip("、，,").strip()
 
 
 def dedupe(cands: list[Candidate]) -> list[Candidate]:
-    seen, out = set(), []
+    """The first candidate of each lead (two figures of one lead say the same)."""
+    first: dict[str, Candidate] = {}
     for c in cands:
-        key = norm_text(c.lead)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
+        first.setdefault(norm_text(c.lead), c)
+    return list(first.values())
 
 
 def figure_draft(cands: list[Candidate]) -> Draft:

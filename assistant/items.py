@@ -37,3 +37,8 @@ def compounds(terms: Sequence[str], in_corpus: Callable[[str], bool]) -> list[st
     """The Chinese compounds of four characters or more among a question's terms that the reports name too
     (其他普通教育支出 → 普通教育): what a figure must be of."""
     return [t for t in terms if len(t) >= 4 and _CJK_ONLY.fullmatch(t) and in_corpus(t)]
+
+
+def asked_things(q: Question) -> list[tuple[str, ...]]:
+    """The report-side forms of each thing a question names (教师, 培训; an English word's glossary forms)."""
+    return [q.expanded.get(t, ()) if q.english and t.isascii() else (t, *q.expanded.get(t, ())) for t in q.terms]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
+from assistant import lexicon
 from assistant.matching import norm_text
 
 _LISTED_TOTAL = re.compile(r"(?:^|(?<=[，,。；;:：（(\s]))((?:[^、，,。；;:：（()）\d]{2,24}、)+[^、，,。；;:：（()）\d]{2,24}?)"
@@ -32,6 +34,25 @@ def one_member_of_a_sum(forms: Iterable[str], stated: str) -> bool:
     return len([member for member in members if any(f in member for f in forms)]) == 1
 
 
+def one_use_of_a_sum(terms: Iterable[Iterable[str]], label: str, after: str) -> bool:
+    """Whether a figure is spent on a list of uses (基本支出为…元，…用于办公、维修、教师培训、物业管理…等) of which the
+    question's things (`terms`, each by its report-side forms) name one member only, while the figure's own label
+    names none of them: 教师培训花了多少 is not answered with the whole 基本支出, of which training is one use."""
+    after, label, asking = norm_text(after), norm_text(label), _asking()
+    groups = [[norm_text(f) for f in forms if len(norm_text(f)) >= 2 and f not in asking] for forms in terms]
+    groups = [g for g in groups if any(f in after for f in g)]  # (the rest: whose report, not what about)
+    if not groups or any(f in label for g in groups for f in g):
+        return False
+    for m in _USES.finditer(after):
+        members = [norm_text(x) for x in m.group(1).split("、")]
+        if len(members) >= 3:
+            named = [x for x in members if all(any(f in x for f in g) for g in groups)]
+            if len(named) == 1:
+                return True
+    return False
+
+
+_USES = re.compile(r"(?:用于|包括)[:：]?((?:[^、，,。；;]{1,20}、){2,}[^、，,。；;]{1,20})")
 _LEVELS = re.compile(r"(?<=[省市县区乡镇村州国])、(?=[省市县区乡镇村州国])")
 _FIGURE_END = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%|[\u4e00-\u9fff㎡]{1,2})")
 
@@ -42,6 +63,24 @@ def only_sums_of_one_member(forms: Iterable[str], text: str, measure: str = "") 
     forms = list(forms)
     ends = [m.end() for m in _FIGURE_END.finditer(text) if not measure or m.group(0).endswith(measure)]
     return bool(ends) and all(one_member_of_a_sum(forms, text[:end]) for end in ends)
+
+
+def only_uses_of_one_member(terms: Iterable[Iterable[str]], text: str, within: tuple[int, int] | None = None,
+                            measure: str = "") -> bool:
+    """Whether every figure a text states (`within` a span of it: the unit the meaning stage would answer with, in
+    its sentence) is spent on such a list of uses."""
+    terms = [tuple(t) for t in terms]
+    a, b = within or (0, len(text))
+    found = [m for m in _FIGURE_END.finditer(text, a, b) if not measure or m.group(0).endswith(measure)]
+    return bool(found) and all(one_use_of_a_sum(terms, re.split(r"[，,；;。]", text[:m.start()])[-1], text[m.end():])
+                               for m in found)
+
+
+@cache
+def _asking() -> frozenset[str]:
+    """The words that ask how much of a thing (支出, 实际, 一共; lexicon attributes and amount qualifiers)."""
+    return frozenset({*lexicon.ATTRIBUTES, *lexicon.GENERIC, *lexicon.QUANTIFIERS, *lexicon.ITEM_SUFFIXES,
+                      *lexicon.AMOUNT_QUALIFIERS})
 
 
 _AFTER_QIZHONG = re.compile(r"其中[,，:：]?\s*$")

@@ -75,13 +75,13 @@ class Matcher:
             return 0.0
         t = norm_text(text)
         total = sum(w for _, w in units)
-        hit = sum(w for forms, w in units if any(f in t for f in forms))
+        hit = sum(w for (_, w), found in zip(units, _found(units, t)) if found)
         return hit / total
 
     def terms_in(self, q: Question, text: str) -> frozenset[int]:
         """Which of the question's terms (by position) `text` names, in any of their forms."""
         t = norm_text(text)
-        return frozenset(i for i, (forms, _) in enumerate(self.units_cached(q)) if any(f in t for f in forms))
+        return frozenset(i for i, found in enumerate(_found(self.units_cached(q), t)) if found)
 
     def coverage_beyond(self, q: Question, text: str, context: str) -> float:
         """Like `coverage`, over only the terms `context` does not already contain."""
@@ -90,7 +90,7 @@ class Matcher:
         if not units:
             return 0.0
         t = norm_text(text)
-        return sum(w for forms, w in units if any(f in t for f in forms)) / sum(w for _, w in units)
+        return sum(w for (_, w), found in zip(units, _found(units, t)) if found) / sum(w for _, w in units)
 
     def bigram_overlap(self, q: Question, text: str) -> float:
         qb = set(bigrams(q.norm))
@@ -146,3 +146,14 @@ class Matcher:
             if not any(self.in_corpus(f) for f in forms):
                 missing.append(term)
         return missing + list(q.unmapped)
+
+
+def _found(units: list[tuple[tuple[str, ...], float]], text: str) -> list[bool]:
+    """Which units `text` names in any form; a compound named by its synonym (领导职数 by 主任…副主任) names its
+    parts (领导, 职数) too: the synonym stands for the whole of what the parts say."""
+    found = [any(f in text for f in forms) for forms, _ in units]
+    by_synonym = [forms[0] for (forms, _), hit in zip(units, found) if hit and forms[0] not in text]
+    if by_synonym:
+        found = [hit or any(len(forms[0]) < len(c) and forms[0] in c for c in by_synonym)
+                 for (forms, _), hit in zip(units, found)]
+    return found

@@ -65,6 +65,8 @@ def needs_history(question: str) -> bool:
     q = question.strip()
     if _EN_AND.match(q) or _BARE.match(q):
         return True
+    if _PREDICATE.match(q) and len(q) <= 40:
+        return True  # 占三公经费总支出的比例是多少？ says something of a subject it does not name: the previous one
     return bool(_ELLIPTIC.match(q) or _TRAILING_NE.match(q) or _PRONOUN.search(q)) and len(q) <= 40
 
 

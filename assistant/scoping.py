@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.departments import abbreviates, aliases, strip_place
+from assistant.departments import abbreviates, aliases, place_levels, strip_place
 from assistant.glossary import departments_named
 from assistant.matching import Matcher
 from assistant.question import Question
@@ -61,6 +61,7 @@ class StoredReports:
                 place = _OWN_PLACE.match(department)
                 if place:
                     names.add(place.group(1))
+                names.update(place_levels(strip_place(department)[0]))  # 某市某区…: the district too
             return tuple(sorted(names, key=len, reverse=True))
         return self._cached("own_names", build)
 

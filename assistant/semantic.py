@@ -19,7 +19,7 @@ import numpy as np
 from assistant import lexicon
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
-from assistant.listed import only_sums_of_one_member
+from assistant.listed import only_sums_of_one_member, only_uses_of_one_member
 from assistant.slots import DATE, answers_slot, states_measure
 from ingest.models import Chunk
 from ingest.sentences import item_head
@@ -262,11 +262,13 @@ class SemanticAnswerer:
                                   lexical_weight=self.calibration.english_lexical_weight if english else None,
                                   headings=not english)
         if figure:
-            forms = [f for t in terms for f in ((t,) if isinstance(t, str) else t)]
+            groups = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
+            forms = [f for g in groups for f in g]
             ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind, measure) and _states_figure(r.unit.quote)
                       and (not measure or states_measure(r.unit.quote, measure))
                       and (change or not states_only_changes(r.unit.quote))
-                      and not only_sums_of_one_member(forms, r.unit.quote, measure)]  # 连通道路: not 村内道路、连通道路32.63公里
+                      and not only_sums_of_one_member(forms, r.unit.quote, measure)  # 连通道路: not 村内道路、连通道路32.63公里
+                      and not only_uses_of_one_member(groups, *_sentence_of(r.unit), measure)]  # training: not 基本支出
         if counted:  # how many patents: the unit names what is counted
             ranked = [r for r in ranked if any(f in r.unit.quote for f in counted)]
         if slot:  # when was it established: the unit must state a date; 用来干什么: a use
@@ -283,6 +285,14 @@ class SemanticAnswerer:
         return best.dense >= c.min_dense and best.lexical >= c.min_lexical
 
 
+
+
+def _sentence_of(unit: Unit) -> tuple[str, tuple[int, int]]:
+    """The whole sentence a unit (a window of clauses) is cut from, and where the unit is in it."""
+    text, at, end = unit.chunk.text, unit.start - unit.chunk.start, unit.end - unit.chunk.start
+    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+    stops = [i for i in (text.find("。", end), text.find("\n", end)) if i != -1]
+    return text[start:min(stops, default=len(text))], (at - start, end - start)
 
 
 def _states_figure(text: str) -> bool:

@@ -46,7 +46,18 @@ def answers_slot(text: str, slot: str, by_rules: bool = False) -> bool:
     _, words, rules = _slots()[slot]
     if by_rules and not rules:
         return True
-    return states_date(text) if words is None else bool(words.search(text))
+    return states_date(text) if words is None else any(not _in_listed_name(text, m) for m in words.finditer(text))
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。：:\n]")
+_NAME_ENDS = re.compile(r"^[^，,；;。：:\n]{0,12}?(?:、|等)")
+
+
+def _in_listed_name(text: str, m: re.Match) -> bool:
+    """Whether a slot's word is part of one name in a list (…、教育结余用于项目建设等合计3624.71万元), which
+    states no purpose of what is asked about: listed before it with 、 in its clause, and ended by 、 or 等 after."""
+    before = _CLAUSE_BREAK.split(text[:m.start()])[-1]
+    return "、" in before and bool(_NAME_ENDS.match(text[m.end():]))
 
 
 def states_date(text: str) -> bool:

@@ -50,6 +50,9 @@ def test_short_forms_follow_general_rules(full, short):
     # A place by its name alone, without 县 or 市: the rest still names the body.
     ("寻甸文旅局", "寻甸回族彝族自治县文化和旅游局", True), ("衡阳公安局", "衡阳市公安局", True),
     ("衡山公安局", "衡阳市公安局", False),
+    # A research or service centre is a centre; a government's centre is named without 人民政府.
+    ("开远大数据中心", "开远市人民政府大数据研究中心", True), ("大数据中心", "开远市人民政府大数据研究中心", True),
+    ("数据中心", "开远市人民政府大数据研究中心", False), ("开远公安局", "开远市人民政府大数据研究中心", False),
 ])
 def test_a_short_form_names_its_department_and_no_other(short, full, expected):
     assert abbreviates(short, full) is expected
@@ -60,3 +63,11 @@ def test_a_question_names_the_stored_department_by_a_short_form():
     assert named_in("发改局今年的重点任务有哪些", stored) == ["茂名市发展和改革局"]
     assert named_in("寻甸文旅局三公经费是多少", stored) == ["寻甸县文化和旅游局"]
     assert "衡阳市公安局" in aliases("衡阳市公安局") and "公安局" in aliases("衡阳市公安局")
+
+
+def test_a_school_named_after_its_district_is_known_by_that_name():
+    # 某市某区甲大附中某中学: the school inside the affiliate's name goes by its district's name and its kind.
+    names = aliases("昆明市呈贡区云大附中呈贡中学")
+    assert {"呈贡中学", "云大附中呈贡中学"} <= names
+    assert "昆明中学" not in names and "中学" not in names
+    assert aliases("衡阳市公安局") == {"衡阳市公安局", "公安局"}  # no place inside its name: nothing more

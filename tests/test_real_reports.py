@@ -230,6 +230,21 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r04", "How many performance indicators were set for the road project?", "12个绩效目标指标"),
     ("r09", "How big is the exhibition hall?", "1000㎡"),
     ("r01", "Has the project been signed off?", "竣工验收"),
+    # 用于 inside one listed name (…、教育结余用于项目建设等合计…) states no use of the item: 主要用于… does.
+    ("r10", "学前教育那笔钱主要花在哪了？", "主要用于公办幼儿园补助"),
+    # An item's head restated after 即 (三是小学教育支出,即教育强国推进工程…) names what its later sentence is about.
+    ("r10", "教育强国推进工程的钱主要用来干什么？", "义务教育学校建设"),
+    # A school named after its district (呈贡中学 of 云大附中呈贡中学) is whose report, not what about.
+    ("r08", "呈贡中学2023年一共花了多少钱？", "56916443.49"),
+    # Genre words: 内设机构 are 处室 in a department of a region; 领导职数 are its 主任 and 副主任; 管理岗 are
+    # 管理人员; a submersible pump is a 潜水泵.
+    ("r06", "人社厅有几个内设机构？", "内设处室20个"),
+    ("r06", "How many internal divisions does the department have?", "20个"),
+    ("r11", "大数据中心的领导职数是怎么设的？", "副主任3名"),
+    ("r11", "管理岗的编制有多少？", "管理人员编制4名"),
+    ("r01", "How many submersible pumps were put in?", "潜水泵2台"),
+    # 多少吨 is answered by the figure in 吨 of a sentence that states 20米 first.
+    ("r01", "水塔能装多少吨水？", "100吨"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -279,6 +294,8 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r05", "小林镇的政府债务余额是多少？"),
     # In English too: education (教育) is nowhere in the town's accounts, and spend only asks for money.
     ("r05", "How much did the town spend on education?"),
+    # Training is one of the listed uses of 基本支出 (用于办公、维修、教师培训、物业管理…): the whole is no answer.
+    ("r08", "How much did the school spend on teacher training in 2023?"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
@@ -299,6 +316,10 @@ def test_a_share_quotes_its_whole_clause_never_a_figure_cut_at_a_thousands_comma
 @pytest.mark.parametrize(("rid", "previous", "question", "expected"), [
     # 会 and 这么多 say nothing of what is asked: the reason stated for the decrease answers.
     ("r12", "三公经费比上年少了多少？", "为什么会少这么多？", "厉行节约"),
+    # 占…的比例 says something of a subject it does not name: the previous question's.
+    ("r12", "寻甸文旅局2022年公务用车购置及运行维护费花了多少？", "占三公经费的比例是多少？", "88.19%"),
+    # 领导职数 of the body asked about before.
+    ("r11", "开远市大数据研究中心核定编制多少人？", "领导职数是怎么配的？", "副主任3名"),
     # 这一块 is the previous subject; 支出 takes the place of 收入.
     ("r05", "政府性基金收入有多少？", "那这一块的支出呢？", "政府性基金支出0万元"),
     # What is said of the previous subject: its completion of the budget, not the three items' or a change.
