@@ -34,7 +34,7 @@ UNIT_GROUPS = {
 }
 _FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份台座辆套间张口棵块户位批]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|"
-                          r"percentage|expenditure|spending|budget|income|revenue|investment|growth)\b|"
+                          r"percentage|expenditure|spending|budget|income|revenue|investment|growth|cost)\b|"
                           r"what percentage|as a percentage|in percent|what share|what rate|what amount|what figure|"
                           r"which figure|what number|"
                           r"^(?:total|amount)|what did\b.*\bcost\b|"
@@ -65,7 +65,8 @@ _LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
 _NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向从为每到年度月日于")  # (关于市政府: no place)
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:局|厅|委员会)")
-_SELF_REFERENCE = re.compile(r"(?:这个|这家|这所|该|本|你们|咱们|我们|贵)(?:局|中心|厅|委|院|所|站|学校|校|单位|镇|街道|部门)")
+_SELF_REFERENCE = re.compile(r"(?:这个|这家|这所|该|本|你们|咱们|我们|贵)(?:局|中心|厅|委|院|所|站|学校|校|单位|镇|街道|部门)|"
+                             r"^(?:请问)?(?:学校|单位)(?=(?:19|20)\d{2}|今年|去年|当年|全年)")  # 学校2023年…: the school
 _SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # a year as written: 2022
 _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条笔次])")
@@ -235,7 +236,9 @@ _ASKED = re.compile(r"(?:什么样的?|什么|哪些|哪几[个项类种样]|哪
 
 _MEMBERS_ASKED = re.compile(r"哪些|哪几|名单|名称|叫什么|分别是|具体是|which|what are the names|name them|list them")
 _COUNTED = re.compile(r"(?<![哪几\d.])(\d+)\s*([家个名项所])")
-_PER_UNIT = re.compile(r"每(?:家|个|人|名|项|户|笔|次)|人均|户均|平均每|\bper\s+(?:firm|company|enterprise|person|head|project)\b|"
+_PER_UNIT = re.compile(r"每(?:家|个|人|名|项|户|笔|次|公里|千米|米|亩|平方米)|人均|户均|平均每|"
+                       r"\bper[\s-]+(?:firm|company|enterprise|person|head|project|capita|kilomet(?:re|er)|km|mile|metre|"
+                       r"meter|mu|hectare|square)|"
                        r"\beach\s+(?:firm|company|enterprise|person|project)\b")
 
 

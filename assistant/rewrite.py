@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.slots import asked_slot, slot_words
 from ingest.numerals import cn_int
 
 _ELLIPTIC = re.compile(r"^(?:那么?(?![个些])|还有|另外|再问一下|再问|以及|and|what about|how about)\s*(.+?)\s*"
@@ -67,6 +68,8 @@ def needs_history(question: str) -> bool:
         return True
     if _PREDICATE.match(q) and len(q) <= 40:
         return True  # 占三公经费总支出的比例是多少？ says something of a subject it does not name: the previous one
+    if _money_use(q) is not None:
+        return True  # 主要用在啥上面？ asks what the money asked about before was for
     return bool(_ELLIPTIC.match(q) or _TRAILING_NE.match(q) or _PRONOUN.search(q)) and len(q) <= 40
 
 
@@ -133,6 +136,11 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         subject = re.sub(r"^(?:其中|其|里面|这里面)", "", m.group(1).strip("，,？? "))
         if _PRONOUN.search(subject) is None and subject:
             return _substitute(previous, subject)
+    use = _money_use(q)
+    if use is not None and not _is_english(previous):
+        # 那这笔钱主要用在哪了？ after 学前教育花了多少钱？: what that money was for
+        core, _ = _previous_subject(previous)
+        return f"{_PREDICATE_END.sub('', core)}{use}"
     if _WHY.search(q) and not _is_english(previous):
         # 为什么会少这么多？ after 三公经费比上年少了多少？: the reason for what the previous question asked about
         core, _ = _previous_subject(previous)
@@ -176,6 +184,22 @@ def _asks_in_full(question: str) -> str:
         return ""
     subject = re.sub(r"[^\u4e00-\u9fff]", "", _NOT_A_SUBJECT.sub("", _BODY_PRONOUN.sub("", own[:ask.start()])))
     return own if len(subject) >= 2 else ""
+
+
+_THE_MONEY = re.compile(r"^(?:那么|那)?(?:这笔钱|这些钱|这笔资金|这些资金|这笔经费|这些经费|钱)?")
+
+
+def _money_use(question: str) -> str | None:
+    """What a follow-up that names no subject asks of the money (主要用在啥上面？, 那这笔钱用来干什么了？): the question
+    without its pointer to the money; None for any other question."""
+    q = question.strip()
+    if asked_slot(q.lower()) != "purpose" or len(q) > 16:
+        return None
+    rest = _THE_MONEY.sub("", q)
+    bare = rest
+    for phrase in slot_words(rest, "purpose"):
+        bare = bare.replace(phrase, "")
+    return rest if len(re.sub(r"主要|都|具体|了|是|的|啥|上面|方面|[^\u4e00-\u9fff]", "", bare)) < 2 else None
 
 
 def _is_english(text: str) -> bool:

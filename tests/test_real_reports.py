@@ -245,6 +245,9 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r01", "How many submersible pumps were put in?", "潜水泵2台"),
     # 多少吨 is answered by the figure in 吨 of a sentence that states 20米 first.
     ("r01", "水塔能装多少吨水？", "100吨"),
+    # 乡村振兴衔接资金 is what the genre calls the report's 衔接资金; 学校2023年 is the school itself.
+    ("r01", "想问下水务局拿到的那笔乡村振兴衔接资金总共多少钱？", "105万元"),
+    ("r08", "学校2023年当年支出了多少？", "56916443.49"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -296,6 +299,10 @@ def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     ("r05", "How much did the town spend on education?"),
     # Training is one of the listed uses of 基本支出 (用于办公、维修、教师培训、物业管理…): the whole is no answer.
     ("r08", "How much did the school spend on teacher training in 2023?"),
+    # A cost per kilometre is not the project's total; vocational education is nowhere in this opening.
+    ("r04", "What did each kilometre of the new roads cost, i.e. the cost per kilometre?"),
+    ("r04", "通村道路每公里造价是多少？"),
+    ("r10", "How much did the education bureau spend on vocational education?"),
 ])
 def test_what_the_report_does_not_state_is_not_answered_with_a_near_figure(ask_in, rid, question):
     answer = ask_in(rid, question)
@@ -320,6 +327,9 @@ def test_a_share_quotes_its_whole_clause_never_a_figure_cut_at_a_thousands_comma
     ("r12", "寻甸文旅局2022年公务用车购置及运行维护费花了多少？", "占三公经费的比例是多少？", "88.19%"),
     # 领导职数 of the body asked about before.
     ("r11", "开远市大数据研究中心核定编制多少人？", "领导职数是怎么配的？", "副主任3名"),
+    # What the money asked about before was used for, asked with no subject at all.
+    ("r10", "霍邱县教育局2022年高中教育支出了多少钱？", "主要用在啥上面？", "日常运转"),
+    ("r10", "学前教育花了多少钱？", "那这笔钱主要用在哪了？", "公办幼儿园补助"),
     # 这一块 is the previous subject; 支出 takes the place of 收入.
     ("r05", "政府性基金收入有多少？", "那这一块的支出呢？", "政府性基金支出0万元"),
     # What is said of the previous subject: its completion of the budget, not the three items' or a change.
