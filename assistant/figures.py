@@ -11,7 +11,7 @@ from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
-from assistant.items import asked_things, compounds, named_items
+from assistant.items import asked_things, compounds, counted_end, counted_in, named_items
 from assistant.kinds import asked_amount, is_change, percent_kind, relation, stated_amount, stated_kind
 from assistant.listed import one_member_of_a_sum, one_use_of_a_sum, part_not_asked, quoted_item_for_a_total
 from assistant.matching import Matcher, norm_text
@@ -125,7 +125,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
         rarest = "" if rarest and rarest in whole.group(1) else rarest
     items, things = named_items(q, matcher.in_corpus), asked_things(q)
     question_forms = [*q.terms, *(f for forms in q.expanded.values() for f in forms)]
-    counted_noun = _counted_in(q.norm)  # 多少个展区 → 展区: what the question counts, named after its counter
+    counted_noun = counted_in(q.norm)  # 多少个展区 → 展区: what the question counts, named after its counter
     for hit in hits:
         chunk = hit.chunk
         for fact in chunk.facts:
@@ -151,7 +151,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             counted = max((f for f in question_forms if len(f) >= 2 and after.startswith(f) and f in counted_noun),
                           key=len, default="") if counted_noun else ""
             if counted and q.unit is UnitKind.COUNT:  # …等28个展区: the answer says what is counted
-                shown_end = max(shown_end, fact.end + _counted_end(after, counted, question_forms))
+                shown_end = max(shown_end, fact.end + counted_end(after, counted, question_forms))
             if rarest and rarest not in norm_text(context):
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
@@ -289,23 +289,6 @@ def _bracket_context(chunk: Chunk, s_start: int, lead_start: int, lead_end: int)
     if _MEASURE_WORDS.match(norm_text(text[start:opened])):  # 金额共计500万元（…）: what it is the total of
         start = clause_start(text, s_start - base, max(start - 1, 0))
     return text[start:lead_end - base]
-
-
-_COUNTED = re.compile(r"(?:多少|几)\s*[个家名项所座台辆套间张口棵块户位批条处]\s*([\u4e00-\u9fff]{2,8})")
-
-
-def _counted_in(norm: str) -> str:
-    """多少个展区 → 展区…, 几台拼接屏 → 拼接屏…: the words after a question's counter; '' when it counts no noun."""
-    m = _COUNTED.search(norm)
-    return m.group(1) if m else ""
-
-
-def _counted_end(after: str, counted: str, forms: list[str]) -> int:
-    """How far the noun counted after a figure runs (174台拼接屏: 拼接, then 屏, both asked)."""
-    end = len(counted)
-    while nxt := max((f for f in forms if f and after.startswith(f, end)), key=len, default=""):
-        end += len(nxt)
-    return end
 
 
 def _of_the_item_asked(cands: list[Candidate], heads: list[str], found) -> list[Candidate]:

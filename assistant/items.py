@@ -42,3 +42,20 @@ def compounds(terms: Sequence[str], in_corpus: Callable[[str], bool]) -> list[st
 def asked_things(q: Question) -> list[tuple[str, ...]]:
     """The report-side forms of each thing a question names (教师, 培训; an English word's glossary forms)."""
     return [q.expanded.get(t, ()) if q.english and t.isascii() else (t, *q.expanded.get(t, ())) for t in q.terms]
+
+
+_COUNTED = re.compile(r"(?:多少|几)\s*[个家名项所座台辆套间张口棵块户位批条处]\s*([\u4e00-\u9fff]{2,8})")
+
+
+def counted_in(norm: str) -> str:
+    """多少个展区 → 展区…, 几台拼接屏 → 拼接屏…: the words after a question's counter; '' when it counts no noun."""
+    m = _COUNTED.search(norm)
+    return m.group(1) if m else ""
+
+
+def counted_end(after: str, counted: str, forms: Sequence[str]) -> int:
+    """How far the noun counted after a figure runs (174台拼接屏: 拼接, then 屏, both asked)."""
+    end = len(counted)
+    while nxt := max((f for f in forms if f and after.startswith(f, end)), key=len, default=""):
+        end += len(nxt)
+    return end

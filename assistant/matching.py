@@ -133,8 +133,8 @@ class Matcher:
 
     def rarest_name(self, q: Question) -> str:
         """The most specific name the question mentions (乙公司 rather than 某贷款产品), or ''."""
-        names = [n for n in self.names if n in q.norm] + [norm_text(p) for p in q.proper]
-        return max(names, key=lambda n: (self._idf(n), len(n)), default="")
+        names = [n for n in self.names if n in q.norm and n not in q.bodies] + [norm_text(p) for p in q.proper]
+        return max(names, key=lambda n: (self._idf(n), len(n)), default="")  # (a body named is whose report)
 
     def uncovered(self, q: Question) -> list[str]:
         """Subject terms the corpus never mentions, in any of their forms."""

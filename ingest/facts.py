@@ -17,6 +17,9 @@ UNITS = ("万元", "亿元", "千元", "元", "万人", "万", "亿", "%", "％"
 # 27,080元 and 1,867.48万元 carry thousands separators; 449.34.34万元 (malformed) stays one number.
 NUMBER = re.compile(r"(?<![\d.])(?<!\d,)"  # 占,88.19%: a comma after words starts a figure
                     r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")(?!钟)")
+# A count in Chinese numerals (分为七个方面, 设三个一级指标): not 第一个, 一次性, 十分, 一是.
+CN_COUNT = re.compile(r"(?<![第统唯同某每逐一二三四五六七八九十两])([一二三四五六七八九十两]{1,3})"
+                      r"(个|项|家|所|条|名|座|台|辆|套|间|批|户|届)(?!性)")
 _DELIMS = "，,：:；;（）()“”《》。！？\n"
 _FILLER_HEAD = re.compile(r"^(?:\d{1,2}[、.．]|其中|包含|包括|含|共计|共|合计|总计|累计|目前已有|目前|已有|有|为|达到|达|约|超过|超|是|即"
                           r"|[一二三四五六七八九十]是)+")
@@ -102,7 +105,7 @@ def _sentence_facts(text: str, start: int, end: int) -> list[Fact]:
     for s_start, s_end in sentence_spans(text, start, end):
         sentence = text[s_start:s_end]
         prev_end, subject = 0, ""
-        for m in NUMBER.finditer(sentence):
+        for m in sorted([*NUMBER.finditer(sentence), *CN_COUNT.finditer(sentence)], key=lambda m: m.start()):
             seg_start = _segment_start(sentence, m.start(), prev_end)
             label = _label(sentence, seg_start, m)
             prev_end = m.end()

@@ -353,3 +353,12 @@ def test_a_share_after_a_stray_comma_is_a_fact_of_the_subject_before_it():
     assert facts[("占", "88.19")] == "公务用车购置及运行维护费支出"
     assert facts[("占", "11.81")] == "公务接待费支出"
     assert ("公务接待费支出", "3,080") in facts
+
+
+def test_a_count_in_chinese_numerals_is_a_fact_and_an_ordinal_or_an_adverb_is_not():
+    from ingest.facts import extract_facts
+
+    text = "自评项目35个,分为七个方面,设三个一级指标和两个二级指标;第一个项目一次性拨付,各方十分重视,一是抓落实。"
+    facts = {(f.value, f.unit) for f in extract_facts(text, 0, len(text))}
+    assert {("35", "个"), ("七", "个"), ("三", "个"), ("两", "个")} <= facts
+    assert not {("一", "个"), ("一", "次"), ("十", "分")} & facts  # 第一个, 一次性, 十分 count nothing

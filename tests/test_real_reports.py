@@ -248,6 +248,13 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     # 乡村振兴衔接资金 is what the genre calls the report's 衔接资金; 学校2023年 is the school itself.
     ("r01", "想问下水务局拿到的那笔乡村振兴衔接资金总共多少钱？", "105万元"),
     ("r08", "学校2023年当年支出了多少？", "56916443.49"),
+    ("r09", "数据发展中心2024年总共做了几个项目？", "15个"),
+    # A body the question names is whose report, not a name the figure's clause must hold.
+    ("r06", "内蒙古人社厅下属事业单位一共核定了多少编制？", "320人"),
+    # Genre words: 帮扶 困难 (资助 贫困), 评定 (鉴定), 道路交通 (交通), 花满 (完成预算).
+    ("r04", "通村道路工程验收后质量评定结果如何？", "合格"),
+    ("r02", "市公安局在道路交通这块管些什么？", "交通事故"),
+    ("r12", "文旅局2022年三公经费为什么没有花满预算？", "厉行节约"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
