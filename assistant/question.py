@@ -328,8 +328,11 @@ def _intent(norm: str) -> Intent:
 
 
 def _unit(norm: str) -> UnitKind:
-    if asked_measure(norm) in lexicon.QUANTITY_MEASURES:
+    measure = asked_measure(norm)
+    if measure in lexicon.QUANTITY_MEASURES:
         return UnitKind.ANY  # 衔接资金修的路一共多少公里: a length, though money is named
+    if measure in ("人", "名", "位", "户") and not re.search(r"多少钱|金额|how much", norm):
+        return UnitKind.COUNT  # 衔接资金修的路能让多少老百姓出行方便: people, though money is named
     if _COUNT_UNIT.search(norm) or _COUNT_NOUN.search(norm) or re.search(r"how many", norm):
         return UnitKind.COUNT
     if (_PERCENT_CUES.search(norm) or _RATE.search(norm)) and not re.search(r"多少钱|金额|how much money", norm):

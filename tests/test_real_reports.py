@@ -249,6 +249,11 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r01", "想问下水务局拿到的那笔乡村振兴衔接资金总共多少钱？", "105万元"),
     ("r08", "学校2023年当年支出了多少？", "56916443.49"),
     ("r09", "数据发展中心2024年总共做了几个项目？", "15个"),
+    # 花完了吗 asks whether the money was all spent: the clauses that state the rate it was spent at.
+    ("r10", "三区人才计划教师补助经费当年都花完了吗？", "预算完成率100%"),
+    ("r12", "文旅局三公经费预算花完了吗？", "完成年初预算的96.33%"),
+    # 多少人 asks for people, though the money that built the roads is named.
+    ("r04", "这批衔接资金修的路能解决多少人出行难？", "97401人"),
     # A body the question names is whose report, not a name the figure's clause must hold.
     ("r06", "内蒙古人社厅下属事业单位一共核定了多少编制？", "320人"),
     # Genre words: 帮扶 困难 (资助 贫困), 评定 (鉴定), 道路交通 (交通), 花满 (完成预算).

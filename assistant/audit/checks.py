@@ -99,7 +99,7 @@ def make_figures(chunks, text: str) -> list[Figure]:
     figures: dict[tuple[int, int], Figure] = {}
     for chunk in sorted(chunks, key=lambda c: c.start):
         sentences = sentence_spans(text, chunk.start, chunk.end)
-        for fact in chunk.facts:
+        for fact in (f for f in chunk.facts if f.value[:1].isdigit()):  # (七个方面: a count in words, no sum's)
             sentence = next(((s, e) for s, e in sentences if s <= fact.start < e), (chunk.start, chunk.end))
             opening = clause_spans(text, *sentence)[0]  # 2022年总支出…，其中：… dates the whole sentence
             years = _YEAR.findall(fact.clause) or _YEAR.findall(text[opening[0]:opening[1]])
