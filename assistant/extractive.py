@@ -206,6 +206,8 @@ def _item_head_span(chunk: Chunk, s: int) -> Span | None:
     if bounds is None or bounds[1] >= s:
         return None
     return Span(chunk, chunk.start + bounds[0], chunk.start + bounds[1])
+
+
 def _item_gloss(chunk: Chunk, head: Span) -> str:
     """An item's head with the clause that restates it (三是小学教育支出,即教育强国推进工程合计676.47万元): what the
     item is about, for judging whether a later sentence of it speaks of what was asked."""
@@ -216,6 +218,8 @@ def _item_gloss(chunk: Chunk, head: Span) -> str:
 
 # 即 and a name, not 即 and a list of what the item holds (即支持…资金、公办幼儿园生均经费、…).
 _RESTATES = re.compile(r"[，,]\s*(?:即|也就是|亦即)[^，,；;。、\n]{1,40}(?=[，,；;。\n])")
+
+
 _INLINE_ITEM = re.compile(r"^\s*[一二三四五六七八九十]是[^，,；;。]{2,18}。$")
 _COUNTED_THING = re.compile(r"\d\s*(?:座|台|间|套|处|辆|条|个|块|口|眼|张|所|栋|幢|项)(?![\d])")
 

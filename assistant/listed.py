@@ -38,18 +38,16 @@ def one_use_of_a_sum(terms: Iterable[Iterable[str]], label: str, after: str) -> 
     """Whether a figure is spent on a list of uses (基本支出为…元，…用于办公、维修、教师培训、物业管理…等) of which the
     question's things (`terms`, each by its report-side forms) name one member only, while the figure's own label
     names none of them: 教师培训花了多少 is not answered with the whole 基本支出, of which training is one use."""
-    after, label, asking = norm_text(after), norm_text(label), _asking()
+    after = norm_text(after)
+    lists = [members for m in _USES.finditer(after) if len(members := [norm_text(x) for x in m.group(1).split("、")]) >= 3]
+    if not lists:
+        return False  # (most figures: no list of uses follows, and the question's words need not be read)
+    label, asking = norm_text(label), _asking()
     groups = [[norm_text(f) for f in forms if len(norm_text(f)) >= 2 and f not in asking] for forms in terms]
     groups = [g for g in groups if any(f in after for f in g)]  # (the rest: whose report, not what about)
     if not groups or any(f in label for g in groups for f in g):
         return False
-    for m in _USES.finditer(after):
-        members = [norm_text(x) for x in m.group(1).split("、")]
-        if len(members) >= 3:
-            named = [x for x in members if all(any(f in x for f in g) for g in groups)]
-            if len(named) == 1:
-                return True
-    return False
+    return any(len([x for x in members if all(any(f in x for f in g) for g in groups)]) == 1 for members in lists)
 
 
 _USES = re.compile(r"(?:用于|包括)[:：]?((?:[^、，,。；;]{1,20}、){2,}[^、，,。；;]{1,20})")
