@@ -30,10 +30,11 @@ from assistant.verify import unsupported_numbers
 from assistant.which_report import bodies_answering, which_report
 from ingest.pipeline import IngestReport, ingest_paths, remove_files
 from vectorstore.embeddings import make_embeddings
-from vectorstore.hybrid import HybridRetriever, scope_key
+from vectorstore.hybrid import HybridRetriever, ScoredChunk, scope_key
 from vectorstore.store import ChunkStore
 
 log = logging.getLogger(__name__)
+MISSED_K = 2  # chunks read for the question's words that no hit names
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e]")
 
 
@@ -239,7 +240,24 @@ class Assistant:
         """The chunks that best answer `q` within `scope`, by its words and every report-side form of them."""
         documents = self.retriever.invoke(q.norm, {"run_name": "retrieve"}, lexical_query=q.search_text(), k=k,
                                           filters=scope)  # the LangChain retriever interface, traced as a run
-        return self.retriever.hits(documents)
+        hits = self.retriever.hits(documents)
+        return hits + self._missed(q, scope, hits)
+
+    def _missed(self, q: Question, scope: dict | None, hits: list) -> list:
+        """The chunks that best name the question's words that no hit names (unranked, after the hits). In a
+        question naming its project at length (龙头村蔬菜园新打的机井有多深), the project's name fills the fused
+        top-k with the chunks that repeat it, and the one stating 300米深机井 is left out."""
+        if q.english or not hits:
+            return []
+        texts = [h.chunk.text for h in hits]
+        matcher = self.matcher_in(scope)
+        missing = [t for t in q.terms if len(t) >= 2 and matcher.in_corpus(t)
+                   and not any(f in text for f in (t, *q.expanded.get(t, ())) for text in texts)]
+        if not missing:
+            return []
+        seen = {h.chunk.id for h in hits}
+        return [ScoredChunk(s.chunk, 0.0) for s in self.retriever.lexical_search(" ".join(missing), MISSED_K, scope)
+                if s.chunk.id not in seen]
 
     @property
     def corpus(self) -> list:

@@ -39,6 +39,7 @@ _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
 _SHARE_OF = re.compile(r"占(.{1,16}?)的?(?:比例|比重|多少|百分)")
+_WITHIN = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:当中|之中|中|里面|里)[,，、]")  # 本级收入中，来自税收的有多少
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
 
 
@@ -95,6 +96,17 @@ def _unit_ok(q: Question, fact: Fact) -> bool:
     return fact.unit in UNIT_GROUPS[q.unit]
 
 
+def _less_the_heading(q: Question, heading: str, sentence: str) -> Question:
+    """The question less the terms that the sentence's own heading names and the sentence does not: under
+    （1）“数说红河”展厅运维经费, 有多少台拼接屏 is asked of that hall, though the sentence stating 174台拼接屏 does not
+    repeat its name. Unchanged when the heading names every term (nothing would be left to match by)."""
+    if not heading:
+        return q
+    said = norm_text(sentence)
+    kept = [t for t in q.terms if len(t) < 2 or norm_text(t) not in heading or norm_text(t) in said]
+    return replace(q, terms=kept) if kept and len(kept) < len(q.terms) else q
+
+
 def _sentence_of(chunk: Chunk, pos: int) -> tuple[int, int]:
     for s, e in sentence_spans(chunk.text):
         if s + chunk.start <= pos < e + chunk.start:
@@ -117,9 +129,9 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
     asked = percent_kind(q)
     amount = asked_amount(q)
-    whole = _SHARE_OF.search(q.norm) if asked == "share" else None
+    whole = _SHARE_OF.search(q.norm) if asked == "share" else _WITHIN.search(q.norm)
     own = q
-    if whole:  # 占三公经费的比例: the whole a share is of is named in the sentence before, not the part's own
+    if whole:  # 占三公经费的比例, 本级收入中，来自税收的: the whole is named before the part, not in the part's own words
         labelled = [t for t in labelled if t not in whole.group(1)]
         own = replace(q, terms=[t for t in q.terms if t not in whole.group(1)])
         rarest = "" if rarest and rarest in whole.group(1) else rarest
@@ -128,6 +140,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     counted_noun = counted_in(q.norm)  # 多少个展区 → 展区: what the question counts, named after its counter
     for hit in hits:
         chunk = hit.chunk
+        heading = norm_text(chunk.section.rsplit("›", 1)[-1])
         for fact in chunk.facts:
             if not _unit_ok(q, fact):
                 continue
@@ -143,8 +156,9 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             shown_end = _named_after_colon(chunk, fact, lead_end, s_end)
             context = _bracket_context(chunk, s_start, lead_start, lead_end)
             said = f"{fact.of}{lead}" if fact.of and fact.of not in lead else lead  # 比上年降低30.2% of 支出
-            score = (0.4 * matcher.score(own, said) + 0.15 * matcher.score(own, context)
-                     + 0.25 * matcher.score(q, sentence)
+            own_here, q_here = _less_the_heading(own, heading, sentence), _less_the_heading(q, heading, sentence)
+            score = (0.4 * matcher.score(own_here, said) + 0.15 * matcher.score(own_here, context)
+                     + 0.25 * matcher.score(q_here, sentence)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             after = chunk.text[fact.end - chunk.start:fact.end - chunk.start + 8]
@@ -152,7 +166,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                           key=len, default="") if counted_noun else ""
             if counted and q.unit is UnitKind.COUNT:  # …等28个展区: the answer says what is counted
                 shown_end = max(shown_end, fact.end + counted_end(after, counted, question_forms))
-            if rarest and rarest not in norm_text(context):
+            if rarest and rarest not in norm_text(context) and rarest not in heading:
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
             if asked and fact.unit == "%" and stated_kind(fact.label) not in ("", asked):

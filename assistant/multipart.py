@@ -38,7 +38,7 @@ class Part(NamedTuple):
     search: str
 
 
-_CONTAINER = re.compile(r"^(.{2,}?)(?:里面|当中|之中|其中|中的|里的|中|里)(.{2,})$")
+_CONTAINER = re.compile(r"^(.{2,}?)(?:里面|当中|之中|其中|中的|里的|中(?![心央学国小期标职医等华])|里(?!程))(.{2,})$")
 
 
 def split_question(question: str) -> list[Part]:

@@ -260,6 +260,17 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r04", "通村道路工程验收后质量评定结果如何？", "合格"),
     ("r02", "市公安局在道路交通这块管些什么？", "交通事故"),
     ("r12", "文旅局2022年三公经费为什么没有花满预算？", "厉行节约"),
+    # The hall is named by the heading the sentence sits under, not by the sentence stating 174台拼接屏.
+    ("r09", "“数说红河”展厅里有多少台拼接屏？", "174台"),
+    # 本级收入中，来自税收的: the whole is named first, the part asked is 税收.
+    ("r05", "小林镇本级收入中，来自税收的有多少？", "109.91万元"),
+    # 数据中心 is a body's name, never 数据 within (中) 心的主任: both parts are asked.
+    ("r11", "大数据中心的主任、副主任各配了几名？", "主任1名"),
+    ("r11", "大数据中心的主任、副主任各配了几名？", "副主任3名"),
+    # 为了什么而花 asks what the money is for.
+    ("r03", "林业局的基本支出主要是为了什么而花的？", "正常运转"),
+    # The project's long name fills the retrieved chunks; the one stating the well's depth is read too.
+    ("r01", "水务局在龙头村蔬菜园新打的那口机井有多深？", "300米"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)

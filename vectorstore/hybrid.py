@@ -146,6 +146,15 @@ class HybridRetriever(BaseRetriever):
             log.info("%d chunks have no vector yet: lexical search alone can find them", len(view.unembedded))
         return _with_each_winner(fused, k or self.k, [ranked[0][0] for ranked in (lexical, dense) if ranked], view)
 
+    def lexical_search(self, query: str, k: int, filters: dict | None = None) -> list[ScoredChunk]:
+        """BM25 alone, top `k` within `filters`: for words the fused ranking left out."""
+        view = self._view()
+        if not view.chunks:
+            return []
+        scope = _scope(view, filters if filters is not None else self.filters, self._tokenizer)
+        return [ScoredChunk(view.chunks[i], 0.0, s, 0.0, view.chunks[i].id in view.unembedded)
+                for i, s in scope.search(query, k)]
+
     def scope_chunks(self, filters: dict | None) -> list[Chunk] | None:
         """The chunks `filters` keeps, when they are few enough to get statistics of their own; else None
         (no filter, or one that keeps nearly everything: the corpus-wide statistics serve it)."""
