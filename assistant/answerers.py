@@ -47,11 +47,19 @@ def answers(*kinds: AnswerKind) -> Callable[[Answerer], Answerer]:
     return register
 
 
-class RuleAnswerer:
-    """Answers a plan by its kind, from the report's own words (no model)."""
+class PartByMeaning(Protocol):
+    """Asks one part of a question by meaning, when the rules found no answer to it (None: not close enough)."""
 
-    def __init__(self, evidence: Evidence) -> None:
+    def __call__(self, ask: Question, search: Question, scope: dict | None) -> Draft | None: ...
+
+
+class RuleAnswerer:
+    """Answers a plan by its kind, from the report's own words (no model). `by_meaning`, when given, is asked for
+    a part of a several-part question that the rules leave unanswered."""
+
+    def __init__(self, evidence: Evidence, by_meaning: PartByMeaning | None = None) -> None:
         self.evidence = evidence
+        self.by_meaning = by_meaning
 
     def answer(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
         return ANSWERERS[plan.kind](self, plan, hits)
@@ -88,7 +96,15 @@ def _single(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Dr
 
 @answers(AnswerKind.PARTS)
 def _parts(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Draft:
-    return _merged([rules.part(p, plan.scope) for p in plan.parts])
+    return _merged([_part_or_meaning(rules, p, plan.scope) for p in plan.parts])
+
+
+def _part_or_meaning(rules: RuleAnswerer, part: PartPlan, scope: dict | None) -> Draft:
+    """验收了没有？完成比例是多少？: each part the rules leave unanswered is asked by meaning, as a whole question is."""
+    draft = rules.part(part, scope)
+    if draft.abstained and rules.by_meaning is not None:
+        return rules.by_meaning(part.ask, part.search, scope) or draft
+    return draft
 
 
 @answers(AnswerKind.COMPARE)
@@ -132,4 +148,7 @@ def _first_answer(rules: RuleAnswerer, readings: list[QueryPlan]) -> Draft:
         draft = rules.answer(reading, rules.evidence.search(reading.question, reading.scope))
         if not draft.abstained:
             return draft
+    if readings and rules.by_meaning is not None:  # no rule answers this ask: its first reading, by meaning
+        first = readings[0]
+        return rules.by_meaning(first.question, first.question, first.scope) or Draft.not_found()
     return Draft.not_found()

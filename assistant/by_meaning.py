@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Protocol
 
@@ -34,6 +34,8 @@ def frame_words() -> tuple[str, ...]:
 
 class Vocabulary(Protocol):
     def in_corpus(self, term: str) -> bool: ...
+
+    def coverage(self, q: Question, text: str) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,16 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
                            anchors=_anchors(q, terms),
                            named=(named_items(q, scope.matcher.in_corpus), _compounds(q, scope.matcher)),
                            least_named=_least_named(q, terms, translated | naming)
-                           if q.english and state.get("words_unknown") else 1)
+                           if q.english and state.get("words_unknown") else 1,
+                           weighs=_weighs(q, scope.matcher))
+
+
+def _weighs(q: Question, matcher: Vocabulary):
+    """The weighted share of the question's words that the report uses which a text holds (words no report uses,
+    这方, 承担, weigh nothing: they are how it is asked)."""
+    used = [t for t in q.terms if matcher.in_corpus(t) or any(matcher.in_corpus(f) for f in q.expanded.get(t, ()))]
+    known = replace(q, terms=used, expanded={t: forms for t, forms in q.expanded.items() if t in used})
+    return lambda text: matcher.coverage(known, text) if known.terms else 0.0
 
 
 def _least_named(q: Question, terms: Sequence, covered: set[str]) -> int:

@@ -57,7 +57,7 @@ class Assistant:
         self._load_s = 0.0  # how long the last load of the stored reports took
         self.reports = StoredReports(lambda: self.retriever.chunks, lambda: self.retriever.tokenizer, self.matcher_in)
         self.planner = Planner(self.reports)
-        self.rules = RuleAnswerer(self)  # reads `corpus`, `search` and `vocabulary` of this assistant
+        self.rules = RuleAnswerer(self, self._part_by_meaning)  # reads `corpus`, `search` and `vocabulary` of this assistant
         self.chain = self._build_chain()
 
     @classmethod
@@ -317,6 +317,14 @@ class Assistant:
                             matcher=self.matcher_in(plan.scope))
         return by_meaning(self.semantic, plan.question, {**state, "meaning_hits": wide, "words_unknown": unknown},
                           scope)
+
+    def _part_by_meaning(self, ask: Question, search: Question, scope: dict | None) -> Draft | None:
+        """One part of a several-part question, asked by meaning: its own words, searched with the whole's."""
+        if self.semantic is None:
+            return None
+        plan = QueryPlan(ask, search.text, scope, AnswerKind.SINGLE)
+        state = {"question": search.text, "standalone": search.text, "history": [], "hits": self.search(search, scope)}
+        return self._by_meaning(plan, state)
 
     def _verify(self, state: dict) -> Answer:
         draft, mode = state["draft"]

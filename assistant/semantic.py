@@ -9,7 +9,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -204,13 +204,16 @@ class Calibration:
     and the bundled report's sets; see docs/EVAL.md."""
 
     min_dense: float = 0.80  # a Chinese question: dense similarity of the best unit…
-    min_lexical: float = 0.40  # …and the share of the question's words it holds
+    min_lexical: float = 0.40  # …and the share of the question's words it holds,
+    min_dense_close: float = 0.88  # …or a lower share when the unit is very close in meaning
+    min_lexical_close: float = 0.30  # …if it holds half the weight of the question's words the report uses
+    min_weight_close: float = 0.5
     min_dense_english: float = 0.80  # an English question shares no words with the report: dense first…
     min_dense_english_mapped: float = 0.755  # …or lower, when the unit holds half the report-side forms of its words
     min_lexical_english_mapped: float = 0.5
     english_lexical_weight: float = 0.25
-    min_dense_english_worded: float = 0.72  # …or lower, when the unit holds most of the glossary's forms of its words
-    min_lexical_english: float = 0.6
+    min_dense_english_worded: float = 0.70  # …or lower, when the unit holds half the glossary's forms of its words
+    min_lexical_english: float = 0.5
 
 
 _MONEY_MARK = re.compile(r"\d\s*(?:万元|亿元|千元|元)|(?:万元|元)\)?\s*[:：]?\s*$|单位\s*[:：]\s*万元")
@@ -228,7 +231,8 @@ class SemanticAnswerer:
                figure: bool = False, unit_kind: str = "any", measure: str = "",
                required: Sequence[str] = (), worded: bool = False, slot: str = "",
                counted: Sequence[str] = (), change: bool = False, anchors: Sequence[Term] = (),
-               named: Sequence[Sequence[str]] = (), least_named: int = 1) -> Draft | None:
+               named: Sequence[Sequence[str]] = (), least_named: int = 1,
+               weighs: Callable[[str], float] | None = None) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity.
@@ -236,7 +240,8 @@ class SemanticAnswerer:
         `anchors`: what the question is about; when given, the unit must hold a form of one of them. `named`: groups
         of names (the cost items a money question names, 燃料费; its compounds, 普通教育): the unit names one of each.
         `least_named`: how many of the question's terms the unit must name (two, when only the general dictionary
-        gave the words forms: one shared word, 系统, is chance)."""
+        gave the words forms: one shared word, 系统, is chance). `weighs`: the weighted share of the question's words
+        that the report uses which a text holds; a unit close in meaning but holding few words must hold half."""
         ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted,
                                  change)
         if anchors:
@@ -249,7 +254,7 @@ class SemanticAnswerer:
             return None
         best = ranked[0]
         log.info("best unit dense %.3f lexical %.2f: %s", best.dense, best.lexical, best.unit.quote[:60])
-        return unit_draft(best) if self.close_enough(best, english, worded) else None
+        return unit_draft(best) if self.close_enough(best, english, worded, weighs) else None
 
     def candidates(self, query: str, terms: Sequence[str], chunks: Sequence[Chunk], english: bool,
                    figure: bool = False, unit_kind: str = "any", measure: str = "",
@@ -276,13 +281,19 @@ class SemanticAnswerer:
         return [r for r in ranked if not _is_heading_only(r.unit) and _CJK_PAIR.search(r.unit.quote)
                 and all(n in r.unit.quote for n in required)]  # a bare index cell (10, 11) says nothing
 
-    def close_enough(self, best: RankedUnit, english: bool, worded: bool) -> bool:
+    def close_enough(self, best: RankedUnit, english: bool, worded: bool,
+                     weighs: Callable[[str], float] | None = None) -> bool:
         c = self.calibration
         if english:
             return (best.dense >= c.min_dense_english
                     or (best.dense >= c.min_dense_english_mapped and best.lexical >= c.min_lexical_english_mapped)
                     or (worded and best.dense >= c.min_dense_english_worded and best.lexical >= c.min_lexical_english))
-        return best.dense >= c.min_dense and best.lexical >= c.min_lexical
+        if best.dense >= c.min_dense and best.lexical >= c.min_lexical:
+            return True
+        # 结余的钱属于什么来源的资金 → 结余资金为…中央直达资金: close in meaning, few words in common. Not 满意度是多少 →
+        # 项目已完成竣工验收,完成率100%, which holds the project's name and not what is asked of it.
+        return (best.dense >= c.min_dense_close and best.lexical >= c.min_lexical_close and weighs is not None
+                and weighs(f"{unmarked(best.unit.chunk.heading)} {best.unit.quote}") >= c.min_weight_close)
 
 
 

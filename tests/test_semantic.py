@@ -75,3 +75,16 @@ def test_a_far_unit_does_not_answer():
 def test_question_terms_drop_the_frame():
     assert "多少" not in question_terms("财政拨款有多少", ["多少"])
     assert "拨款" in question_terms("财政拨款有多少", ["多少"])
+
+
+def test_a_close_unit_with_few_words_in_common_answers_only_holding_half_the_questions_weight():
+    chunk = _chunk("结余资金为上年结转的中央直达资金。")
+    close_only = Calibration(min_dense=0.99, min_lexical=0.99, min_dense_close=0.0, min_lexical_close=0.0,
+                             min_weight_close=0.5)
+    answerer = SemanticAnswerer(UnitRanker(UnitVectors(WordEmbedder())), close_only)
+    terms = question_terms("结余的钱是什么来源", ["什么"])
+    held = answerer.answer("结余的钱是什么来源", terms, [chunk], english=False,
+                           weighs=lambda text: 0.6 if "结余" in text else 0.0)
+    assert held is not None and "中央直达资金" in held.text
+    assert answerer.answer("结余的钱是什么来源", terms, [chunk], english=False, weighs=lambda text: 0.4) is None
+    assert answerer.answer("结余的钱是什么来源", terms, [chunk], english=False) is None  # nothing to weigh it by
