@@ -40,6 +40,7 @@ _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
 _SHARE_OF = re.compile(r"占(.{1,16}?)的?(?:比例|比重|多少|百分)")
 _WITHIN = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:当中|之中|中|里面|里)[,，、]")  # 本级收入中，来自税收的有多少
+_PART_OF_BEFORE = re.compile(r"^(?:那|那么|这)?(?:其中|这其中|当中|里面)的?")
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
 
 
@@ -96,6 +97,16 @@ def _unit_ok(q: Question, fact: Fact) -> bool:
     return fact.unit in UNIT_GROUPS[q.unit]
 
 
+def _part_named(q: Question, wider: Question) -> list[str]:
+    """The words a follow-up opening with 其中 names its part by (本级, 收入 in 其中镇本级一般公共预算收入是多少 after
+    …一般公共预算财力总共有多少): its terms the question before does not use."""
+    if not _PART_OF_BEFORE.match(q.norm):
+        return []
+    at = wider.norm.find(q.norm)
+    before = wider.norm[:at] if at > 0 else ""
+    return [t for t in q.terms if len(t) >= 2 and norm_text(t) not in before] if before else []
+
+
 def _less_the_heading(q: Question, heading: str, sentence: str) -> Question:
     """The question less the terms that the sentence's own heading names and the sentence does not: under
     （1）“数说红河”展厅运维经费, 有多少台拼接屏 is asked of that hall, though the sentence stating 174台拼接屏 does not
@@ -127,6 +138,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     found = compounds(q.terms, matcher.in_corpus)
     labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels or t in found]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
+    part_words = _part_named(q, wider) if own_words else []
     asked = percent_kind(q)
     amount = asked_amount(q)
     whole = _SHARE_OF.search(q.norm) if asked == "share" else _WITHIN.search(q.norm)
@@ -156,16 +168,17 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             shown_end = _named_after_colon(chunk, fact, lead_end, s_end)
             context = _bracket_context(chunk, s_start, lead_start, lead_end)
             said = f"{fact.of}{lead}" if fact.of and fact.of not in lead else lead  # 比上年降低30.2% of 支出
-            own_here, q_here = _less_the_heading(own, heading, sentence), _less_the_heading(q, heading, sentence)
-            score = (0.4 * matcher.score(own_here, said) + 0.15 * matcher.score(own_here, context)
-                     + 0.25 * matcher.score(q_here, sentence)
-                     + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
-                     + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             after = chunk.text[fact.end - chunk.start:fact.end - chunk.start + 8]
             counted = max((f for f in question_forms if len(f) >= 2 and after.startswith(f) and f in counted_noun),
                           key=len, default="") if counted_noun else ""
             if counted and q.unit is UnitKind.COUNT:  # …等28个展区: the answer says what is counted
                 shown_end = max(shown_end, fact.end + counted_end(after, counted, question_forms))
+                said += counted  # …and it is what the count is of, though written after the figure
+            own_here, q_here = _less_the_heading(own, heading, sentence), _less_the_heading(q, heading, sentence)
+            score = (0.4 * matcher.score(own_here, said) + 0.15 * matcher.score(own_here, context)
+                     + 0.25 * matcher.score(q_here, sentence)
+                     + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
+                     + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             if rarest and rarest not in norm_text(context) and rarest not in heading:
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
@@ -184,6 +197,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if part_not_asked(question_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):
                 score *= PART_OF_WHOLE  # 实际花了多少: 支出56916443.49元, not 其中，基本支出为50167398.51元
+            if part_words and not any(norm_text(t) in norm_text(said) for t in part_words):
+                score *= PART_OF_WHOLE * PART_OF_WHOLE  # 其中镇本级收入是多少 after 财力总共有多少: not 财力1,867.48万元
             if any(t not in norm_text(sentence) for t in labelled):
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE

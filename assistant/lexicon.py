@@ -20,6 +20,7 @@ _NAMES = {
     "MEASURES": ("words", "measures", tuple),  # what a figure is counted in: 米, 亩, 所
     "QUANTITY_MEASURES": ("words", "quantity_measures", frozenset),  # 公里, 吨: how much, never how many
     "MEASURED_BY": ("measured_by", None, dict),  # 得分 → 分: a figure asked for by its noun
+    "MEASURE_FORMS": ("measure_forms", None, dict),  # 米 → m: a measure in Latin letters or a symbol
     "ENGLISH_COUNTERS": ("english_counters", None, dict),  # how many households → 户
     "ENGLISH_BODY_KINDS": ("words", "english_body_kinds", tuple),  # bureau, center: how English names a body
     "ENGLISH_BODY_ENDINGS": ("english_body_endings", None, dict),  # bureau → 局: how its Chinese name ends

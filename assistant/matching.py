@@ -15,8 +15,11 @@ QUANTIFIER_WEIGHT = 0.5
 _NOISE = re.compile(r"[\s\u3000“”\"‘’「」]+")  # quote marks inside a term (“三公”经费) do not split it
 
 
+_THOUSANDS_SEP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # 1,756.37 is 1756.37 as a question writes it
+
+
 def norm_text(text: str) -> str:
-    return _NOISE.sub("", normalise(text))
+    return _THOUSANDS_SEP.sub("", _NOISE.sub("", normalise(text)))
 
 
 class Matcher:

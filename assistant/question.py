@@ -154,6 +154,12 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
         subject = subject.replace(phrase, " ")
     asked = _asked_noun(norm, tokenizer)
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
+    if english and known:  # PVC, LED: an acronym the report writes as it is stands for itself
+        for word in (w.lower() for w in _ACRONYM.findall(text)):
+            if word in unmapped and known(word):
+                unmapped.remove(word)
+                terms.append(word)
+                expanded[word] = (word,)
     translated = _translated(subject, unmapped, bilingual, known) if bilingual and known else {}
     intent = Intent.SENTENCE if asks_a_name(slot) else _intent(norm)
     return Question(text=text.strip(), norm=norm, english=english, intent=intent,
@@ -198,6 +204,7 @@ def asked_measure(question: str) -> str:
     return counter if counter in lexicon.MEASURES else ""
 
 
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{1,30})[”\"」》]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 

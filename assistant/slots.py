@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from assistant import lexicon
 from assistant.knowledge import load
 
 DATE = re.compile(r"(?:19|20)\d{2}\s*年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|"
@@ -68,4 +69,6 @@ def states_date(text: str) -> bool:
 def states_measure(text: str, measure: str) -> bool:
     """Whether `text` states a figure counted in `measure` (300米, 三所); people are counted in 人, 名 or 位."""
     words = "人|名|位" if measure in ("人", "名", "位") else re.escape(measure)
-    return bool(re.search(rf"[\d一二三四五六七八九十两百千]\s*(?:{words})", text))
+    forms = "|".join(re.escape(f) for f in lexicon.MEASURE_FORMS.get(measure, ()))
+    return bool(re.search(rf"[\d一二三四五六七八九十两百千]\s*(?:{words})", text)
+                or forms and re.search(rf"\d\s*(?:{forms})(?![a-zA-Z²³])", text))

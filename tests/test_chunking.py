@@ -362,3 +362,12 @@ def test_a_count_in_chinese_numerals_is_a_fact_and_an_ordinal_or_an_adverb_is_no
     facts = {(f.value, f.unit) for f in extract_facts(text, 0, len(text))}
     assert {("35", "个"), ("七", "个"), ("三", "个"), ("两", "个")} <= facts
     assert not {("一", "个"), ("一", "次"), ("十", "分")} & facts  # 第一个, 一次性, 十分 count nothing
+
+
+def test_metres_written_in_latin_letters_are_a_fact_and_millimetres_or_a_unit_word_are_not():
+    from ingest.facts import extract_facts
+
+    text = "配套Ф160PVC干管管长1100m,新增低压电线50m,建筑层高约4.3m,道路2km;另有100mm管材和5m³水箱。"
+    facts = {(f.value, f.unit) for f in extract_facts(text, 0, len(text))}
+    assert {("1100", "m"), ("50", "m"), ("4.3", "m"), ("2", "km")} <= facts
+    assert not {("100", "m"), ("5", "m")} & facts  # 100mm is millimetres; 5m³ is a volume

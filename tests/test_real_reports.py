@@ -280,6 +280,12 @@ def test_the_growth_of_the_whole_is_the_one_stated_for_the_whole(ask_in):
     ("r01", "水务局这个项目完工验收了没有？完成比例是多少？", "竣工验收"),
     ("r01", "水务局这个项目完工验收了没有？完成比例是多少？", "完成率100%"),
     ("r01", "秀英区水务局项目完工验收了没有？完成比例是多少？", "已通过竣工验收"),  # its first ask, by meaning
+    # 划分成 is how 分为 is asked; the count is of the noun written after it (…留言板等28个展区).
+    ("r09", "“数说红河”展厅划分成了多少个展区？", "28个展区"),
+    # 按类型怎么划分 asks how they are split, not about a thing called 类型 the report never names.
+    ("r06", "人社厅下属事业单位按类型怎么划分、各有几个？", "公益一类事业单位10个"),
+    # PVC is written as it is in the report; 1100m is a length in metres.
+    ("r01", "What is the length of the main PVC water pipe?", "1100m"),
 ])
 def test_what_a_question_asks_for_is_answered(ask_in, rid, question, expected):
     answer = ask_in(rid, question)
@@ -372,6 +378,8 @@ def test_a_share_quotes_its_whole_clause_never_a_figure_cut_at_a_thousands_comma
     ("r12", "寻甸文旅局公务用车运行维护费花了多少钱？", "那跟上年比减少了多少？", "994.42元"),
     # 集会游行 is its own subject; 它 is the body asked about before.
     ("r02", "衡阳市公安局管不管交通事故？", "那集会游行它管不管？", "集会、游行、示威"),
+    # 其中… asks a part of what was asked before: its own figure (本级收入), not the whole's (财力).
+    ("r05", "小林镇2022年一般公共预算财力总共有多少？", "其中镇本级一般公共预算收入是多少？", "111.11万元"),
     # 那个水塔 names the thing: 那个 only points back to it.
     ("r01", "蔬菜园项目是不是新建了水塔？", "那个水塔能装多少吨水？", "100吨"),
 ])
