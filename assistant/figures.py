@@ -11,6 +11,7 @@ from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Draft, Span
 from assistant.enumeration import other_items
+from assistant.figure_subject import less_the_heading, part_named, whole_named
 from assistant.items import asked_things, compounds, counted_end, counted_in, named_items
 from assistant.kinds import asked_amount, is_change, percent_kind, relation, stated_amount, stated_kind
 from assistant.listed import one_member_of_a_sum, one_use_of_a_sum, part_not_asked, quoted_item_for_a_total
@@ -38,9 +39,6 @@ _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?"
 _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
-_SHARE_OF = re.compile(r"占(.{1,16}?)的?(?:比例|比重|多少|百分)")
-_WITHIN = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:当中|之中|中|里面|里)[,，、]")  # 本级收入中，来自税收的有多少
-_PART_OF_BEFORE = re.compile(r"^(?:那|那么|这)?(?:其中|这其中|当中|里面)的?")
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
 
 
@@ -97,27 +95,6 @@ def _unit_ok(q: Question, fact: Fact) -> bool:
     return fact.unit in UNIT_GROUPS[q.unit]
 
 
-def _part_named(q: Question, wider: Question) -> list[str]:
-    """The words a follow-up opening with 其中 names its part by (本级, 收入 in 其中镇本级一般公共预算收入是多少 after
-    …一般公共预算财力总共有多少): its terms the question before does not use."""
-    if not _PART_OF_BEFORE.match(q.norm):
-        return []
-    at = wider.norm.find(q.norm)
-    before = wider.norm[:at] if at > 0 else ""
-    return [t for t in q.terms if len(t) >= 2 and norm_text(t) not in before] if before else []
-
-
-def _less_the_heading(q: Question, heading: str, sentence: str) -> Question:
-    """The question less the terms that the sentence's own heading names and the sentence does not: under
-    （1）“数说红河”展厅运维经费, 有多少台拼接屏 is asked of that hall, though the sentence stating 174台拼接屏 does not
-    repeat its name. Unchanged when the heading names every term (nothing would be left to match by)."""
-    if not heading:
-        return q
-    said = norm_text(sentence)
-    kept = [t for t in q.terms if len(t) < 2 or norm_text(t) not in heading or norm_text(t) in said]
-    return replace(q, terms=kept) if kept and len(kept) < len(q.terms) else q
-
-
 def _sentence_of(chunk: Chunk, pos: int) -> tuple[int, int]:
     for s, e in sentence_spans(chunk.text):
         if s + chunk.start <= pos < e + chunk.start:
@@ -138,10 +115,10 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     found = compounds(q.terms, matcher.in_corpus)
     labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels or t in found]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
-    part_words = _part_named(q, wider) if own_words else []
+    part_words = part_named(q, wider) if own_words else []
     asked = percent_kind(q)
     amount = asked_amount(q)
-    whole = _SHARE_OF.search(q.norm) if asked == "share" else _WITHIN.search(q.norm)
+    whole = whole_named(q, asked)
     own = q
     if whole:  # 占三公经费的比例, 本级收入中，来自税收的: the whole is named before the part, not in the part's own words
         labelled = [t for t in labelled if t not in whole.group(1)]
@@ -174,7 +151,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if counted and q.unit is UnitKind.COUNT:  # …等28个展区: the answer says what is counted
                 shown_end = max(shown_end, fact.end + counted_end(after, counted, question_forms))
                 said += counted  # …and it is what the count is of, though written after the figure
-            own_here, q_here = _less_the_heading(own, heading, sentence), _less_the_heading(q, heading, sentence)
+            own_here, q_here = less_the_heading(own, heading, sentence), less_the_heading(q, heading, sentence)
             score = (0.4 * matcher.score(own_here, said) + 0.15 * matcher.score(own_here, context)
                      + 0.25 * matcher.score(q_here, sentence)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top

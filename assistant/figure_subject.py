@@ -1,0 +1,41 @@
+"""What a figure question's words say of the figure's own words: the whole a part is asked of (占三公经费的比例,
+本级收入中，来自税收的), the part a follow-up asks of the whole before (其中…), and the words a passage's heading
+already says (the hall named by （1）“数说红河”展厅运维经费)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.matching import norm_text
+from assistant.question import Question
+
+_SHARE_OF = re.compile(r"占(.{1,16}?)的?(?:比例|比重|多少|百分)")
+_WITHIN = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:当中|之中|中|里面|里)[,，、]")  # 本级收入中，来自税收的有多少
+_PART_OF_BEFORE = re.compile(r"^(?:那|那么|这)?(?:其中|这其中|当中|里面)的?")
+
+
+def whole_named(q: Question, asked: str) -> re.Match | None:
+    """The whole the question names before the part it asks of (group 1), or None."""
+    return _SHARE_OF.search(q.norm) if asked == "share" else _WITHIN.search(q.norm)
+
+
+def part_named(q: Question, wider: Question) -> list[str]:
+    """The words a follow-up opening with 其中 names its part by (本级, 收入 in 其中镇本级一般公共预算收入是多少 after
+    …一般公共预算财力总共有多少): its terms the question before does not use."""
+    if not _PART_OF_BEFORE.match(q.norm):
+        return []
+    at = wider.norm.find(q.norm)
+    before = wider.norm[:at] if at > 0 else ""
+    return [t for t in q.terms if len(t) >= 2 and norm_text(t) not in before] if before else []
+
+
+def less_the_heading(q: Question, heading: str, sentence: str) -> Question:
+    """The question less the terms that the sentence's own heading names and the sentence does not: under
+    （1）“数说红河”展厅运维经费, 有多少台拼接屏 is asked of that hall, though the sentence stating 174台拼接屏 does not
+    repeat its name. Unchanged when the heading names every term (nothing would be left to match by)."""
+    if not heading:
+        return q
+    said = norm_text(sentence)
+    kept = [t for t in q.terms if len(t) < 2 or norm_text(t) not in heading or norm_text(t) in said]
+    return replace(q, terms=kept) if kept and len(kept) < len(q.terms) else q
