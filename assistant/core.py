@@ -245,7 +245,7 @@ class Assistant:
 
     def _missed(self, q: Question, scope: dict | None, hits: list) -> list:
         """The chunks that best name the question's words that no hit names (unranked, after the hits). In a
-        question naming its project at length (龙头村蔬菜园新打的机井有多深), the project's name fills the fused
+        question naming its project at length (某村某产业项目新打的机井有多深), the project's name fills the fused
         top-k with the chunks that repeat it, and the one stating 300米深机井 is left out."""
         if q.english or not hits:
             return []

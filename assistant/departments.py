@@ -1,5 +1,5 @@
 """Departments by general rules, for any body: short forms (发展和改革局 → 发改局, 卫生健康委员会 → 卫健委), place
-prefixes (衡阳市公安局 → 公安局), and whether a name in a question is a stored department's own."""
+prefixes (某市公安局 → 公安局), and whether a name in a question is a stored department's own."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _BODY_IN_TEXT = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:委员会|办公室|中心
 
 
 def strip_place(name: str) -> tuple[str, str]:
-    """(place, rest): 衡阳市公安局 → (衡阳市, 公安局); a name with no place → ('', name)."""
+    """(place, rest): 甲市公安局 → (甲市, 公安局); a name with no place → ('', name)."""
     m = PLACE.match(name)
     return (m.group(1), name[m.end():]) if m else ("", name)
 
@@ -93,7 +93,7 @@ def abbreviates(short: str, full: str) -> bool:
         return False
     if not s_place and f_place and any(len(short) > k + 2 and short.startswith(f_place[:k])
                                        and abbreviates(short[k:], full) for k in (3, 2)):
-        return True  # 寻甸文旅局: the place by its name alone, without 县 (寻甸回族彝族自治县文化和旅游局)
+        return True  # 某某文旅局: the place by its name alone, without 县 (某某回族彝族自治县文化和旅游局)
     if not s_stem or not f_stem or s_stem[0] != f_stem[0] or len(s_stem) < 2:
         return False
     s_suffix, f_suffix = suffix_of(s_stem), suffix_of(f_stem)

@@ -1,6 +1,6 @@
 """What a figure question's words say of the figure's own words: the whole a part is asked of (占三公经费的比例,
 本级收入中，来自税收的), the part a follow-up asks of the whole before (其中…), and the words a passage's heading
-already says (the hall named by （1）“数说红河”展厅运维经费)."""
+already says (the hall named by a heading such as （1）“某某”展厅运维经费)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def part_named(q: Question, wider: Question) -> list[str]:
 
 def less_the_heading(q: Question, heading: str, sentence: str) -> Question:
     """The question less the terms that the sentence's own heading names and the sentence does not: under
-    （1）“数说红河”展厅运维经费, 有多少台拼接屏 is asked of that hall, though the sentence stating 174台拼接屏 does not
+    （1）“某某”展厅运维经费, 有多少台拼接屏 is asked of that hall, though the sentence stating 174台拼接屏 does not
     repeat its name. Unchanged when the heading names every term (nothing would be left to match by)."""
     if not heading:
         return q

@@ -257,7 +257,7 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
 
 
 def _is_of(named: str, department: str) -> bool:
-    """Whether a department named by its field (公安局, 人力资源和社会保障局) is a stored one (衡阳市公安局, …保障厅)."""
+    """Whether a department named by its field (公安局, 人力资源和社会保障局) is a stored one (某市公安局, …保障厅)."""
     stem = field_stem(named)
     return len(stem) >= 2 and stem in department or abbreviates(named, department)
 

@@ -310,7 +310,7 @@ def _bodies(norm: str, tokenizer: Tokenizer) -> list[str]:
             continue
         if m.group(0).endswith(lexicon.NOT_BODIES):  # 那个展厅: a hall, not a body
             continue
-        # 请问局里… names no body; 在寻甸文旅局: the body, not the 在 before it
+        # 请问局里… names no body; 在某县文旅局: the body, not the 在 before it
         name = re.sub(r"^(?:请问|问一下|想问|我想知道|那么|那|的|在|对|向|给|从|由|据|关于|按照|根据)+", "", m.group(0))
         name = re.sub(r"^.{2,3}?[省市县区](?=.{3,}$)", "", name)  # 某市工信局 → 工信局
         words = [w for w in tokenizer.words(name) if len(w) >= 3]

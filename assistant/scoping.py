@@ -67,7 +67,7 @@ class StoredReports:
 
     def context_names(self, text: str) -> tuple[str, ...]:
         """The names in `text` that say whose report is meant: the stored bodies' own names, and a stored body
-        named by a short form of its own (西平县交通局 for 西平县交通运输局)."""
+        named by a short form of its own (某县交通局 for 某县交通运输局)."""
         own = self.own_names()
         short = [name for b in BODY.findall(text) for d in self.departments() if (name := _short_form(b, d, own))]
         return (*own, *short)
@@ -91,7 +91,7 @@ class StoredReports:
                 before = text[: m.start()]
                 if (own and before.endswith(own.group(1))) or not self._other_place_ends(before):
                     return True
-        # 发改局 for 发展和改革局, 西平县交通局 for 西平县交通运输局: a short form by the general rules.
+        # 发改局 for 发展和改革局, 某县交通局 for 某县交通运输局: a short form by the general rules.
         # `bodies`: each body named in `text`, with the text before it.
         return any(abbreviates(body, department) and not self._other_place_ends(before) for body, before in bodies)
 
@@ -105,7 +105,7 @@ class StoredReports:
 
 def _short_form(found: str, department: str, own: tuple[str, ...]) -> str:
     """The part of a body found in a question that names `department` by a short form, from its place on when the
-    place is the department's own (消防的事也归衡阳市公安局 → 衡阳市公安局: 消防 is asked about); '' when none does."""
+    place is the department's own (消防的事也归某市公安局 → 某市公安局: 消防 is asked about); '' when none does."""
     for i in range(len(found) - 1):
         name = found[i:]
         place, _ = strip_place(name)

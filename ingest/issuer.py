@@ -2,8 +2,8 @@
 
 Candidates are body names (…局, …厅, …委员会, …中心, …人民政府, a school) outside 《…》 document titles. The
 one named in the title lines, or else the one named most often, wins; a name without its place (市公安局,
-林业局) takes the longest form of it that the report writes with a place (重庆市大足区林业局), or the place the
-report names most often for that level (市 → 衡阳市)."""
+林业局) takes the longest form of it that the report writes with a place (某市某区林业局), or the place the
+report names most often for that level (市 → 某市)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def candidates(text: str) -> list[str]:
     for segment in re.split(r"[^\u4e00-\u9fff()（）]+", plain):
         last_end, last = -1, ""
         for m in _BODY.finditer(segment):
-            if m.start() == last_end and last.endswith("人民政府"):  # 开远市人民政府大数据研究中心: one body
+            if m.start() == last_end and last.endswith("人民政府"):  # 某市人民政府大数据研究中心: one body
                 found[-1] = last = last + m.group()
                 last_end = m.end()
                 continue

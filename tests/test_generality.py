@@ -37,3 +37,21 @@ def test_the_bundled_report_does_use_those_names():
     text = (ROOT / "data" / "reports" / "lushan-kjj-2022-performance-self-evaluation.txt").read_text(encoding="utf-8")
     chinese = [n for n in NAMES if not n.isascii()]
     assert [n for n in chinese if n not in text] == []
+
+
+# Places and proper names of the twelve real openings the engine is developed against (evals/real/reports): the
+# engine learns them at ingest, and its code, comments and data use none of them, not even as examples.
+REAL_NAMES = ("秀英", "海口", "西秀镇", "龙头村", "衡阳", "大足", "西平", "小林镇", "铜梁", "内蒙古", "广水", "呈贡",
+              "云大附中", "红河", "数说红河", "蒙自", "霍邱", "开远", "寻甸")
+
+
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_no_engine_file_names_a_real_openings_places(name):
+    found = [f"{p.relative_to(ROOT)}:{i}" for p in engine_files()
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if name in line]
+    assert not found, f"{name} appears in the engine: {found[:5]}"
+
+
+def test_the_real_openings_do_use_those_names():
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "evals" / "real" / "reports").glob("*.txt")))
+    assert [n for n in REAL_NAMES if n not in text] == []
