@@ -50,7 +50,8 @@ def answers(*kinds: AnswerKind) -> Callable[[Answerer], Answerer]:
 class PartByMeaning(Protocol):
     """Asks one part of a question by meaning, when the rules found no answer to it (None: not close enough)."""
 
-    def __call__(self, ask: Question, search: Question, scope: dict | None) -> Draft | None: ...
+    def __call__(self, ask: Question, search: Question, scope: dict | None, hits: list[ScoredChunk]
+                 ) -> Draft | None: ...  # `hits`: what `search` retrieved already
 
 
 class RuleAnswerer:
@@ -68,9 +69,10 @@ class RuleAnswerer:
         matcher = self.evidence.vocabulary(scope)
         return answer_extractive(q, hits, self.evidence.corpus, matcher, matcher.years, wider)
 
-    def part(self, part: PartPlan, scope: dict | None) -> Draft:
-        """One part, retrieved for with the whole question's words, scored on its own."""
-        return self.read(part.ask, self.evidence.search(part.search, scope), scope, part.wider)
+    def part(self, part: PartPlan, scope: dict | None, hits: list[ScoredChunk] | None = None) -> Draft:
+        """One part, retrieved for with the whole question's words (unless `hits` are given), scored on its own."""
+        hits = self.evidence.search(part.search, scope) if hits is None else hits
+        return self.read(part.ask, hits, scope, part.wider)
 
 
 @answers(AnswerKind.ABSTAIN, AnswerKind.MEANING)
@@ -101,9 +103,10 @@ def _parts(rules: RuleAnswerer, plan: QueryPlan, hits: list[ScoredChunk]) -> Dra
 
 def _part_or_meaning(rules: RuleAnswerer, part: PartPlan, scope: dict | None) -> Draft:
     """验收了没有？完成比例是多少？: each part the rules leave unanswered is asked by meaning, as a whole question is."""
-    draft = rules.part(part, scope)
+    hits = rules.evidence.search(part.search, scope)
+    draft = rules.part(part, scope, hits)
     if draft.abstained and rules.by_meaning is not None:
-        return rules.by_meaning(part.ask, part.search, scope) or draft
+        return rules.by_meaning(part.ask, part.search, scope, hits) or draft
     return draft
 
 
@@ -144,11 +147,15 @@ def _merged(drafts: list[Draft]) -> Draft:
 
 
 def _first_answer(rules: RuleAnswerer, readings: list[QueryPlan]) -> Draft:
+    first_hits: list[ScoredChunk] | None = None
     for reading in readings:
-        draft = rules.answer(reading, rules.evidence.search(reading.question, reading.scope))
+        hits = rules.evidence.search(reading.question, reading.scope)
+        if first_hits is None:
+            first_hits = hits
+        draft = rules.answer(reading, hits)
         if not draft.abstained:
             return draft
     if readings and rules.by_meaning is not None:  # no rule answers this ask: its first reading, by meaning
         first = readings[0]
-        return rules.by_meaning(first.question, first.question, first.scope) or Draft.not_found()
+        return rules.by_meaning(first.question, first.question, first.scope, first_hits or []) or Draft.not_found()
     return Draft.not_found()

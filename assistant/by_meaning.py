@@ -6,7 +6,7 @@ answer it with a wrong figure."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Protocol
@@ -97,7 +97,7 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
                            weighs=_weighs(q, scope.matcher))
 
 
-def _weighs(q: Question, matcher: Vocabulary):
+def _weighs(q: Question, matcher: Vocabulary) -> Callable[[str], float]:
     """The weighted share of the question's words that the report uses which a text holds (words no report uses,
     这方, 承担, weigh nothing: they are how it is asked)."""
     used = [t for t in q.terms if matcher.in_corpus(t) or any(matcher.in_corpus(f) for f in q.expanded.get(t, ()))]

@@ -250,9 +250,12 @@ class Assistant:
         if q.english or not hits:
             return []
         texts = [h.chunk.text for h in hits]
-        matcher = self.matcher_in(scope)
-        missing = [t for t in q.terms if len(t) >= 2 and matcher.in_corpus(t)
+        unnamed = [t for t in q.terms if len(t) >= 2
                    and not any(f in text for f in (t, *q.expanded.get(t, ())) for text in texts)]
+        if not unnamed:  # (most questions: the corpus is not scanned at all)
+            return []
+        matcher = self.matcher_in(scope)
+        missing = [t for t in unnamed if matcher.in_corpus(t)]
         if not missing:
             return []
         seen = {h.chunk.id for h in hits}
@@ -318,12 +321,13 @@ class Assistant:
         return by_meaning(self.semantic, plan.question, {**state, "meaning_hits": wide, "words_unknown": unknown},
                           scope)
 
-    def _part_by_meaning(self, ask: Question, search: Question, scope: dict | None) -> Draft | None:
-        """One part of a several-part question, asked by meaning: its own words, searched with the whole's."""
+    def _part_by_meaning(self, ask: Question, search: Question, scope: dict | None, hits: list) -> Draft | None:
+        """One part of a several-part question, asked by meaning: its own words, searched with the whole's (`hits`,
+        what that search retrieved for the rules)."""
         if self.semantic is None:
             return None
         plan = QueryPlan(ask, search.text, scope, AnswerKind.SINGLE)
-        state = {"question": search.text, "standalone": search.text, "history": [], "hits": self.search(search, scope)}
+        state = {"question": search.text, "standalone": search.text, "history": [], "hits": hits}
         return self._by_meaning(plan, state)
 
     def _verify(self, state: dict) -> Answer:

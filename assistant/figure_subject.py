@@ -22,20 +22,20 @@ def whole_named(q: Question, asked: str) -> re.Match | None:
 
 def part_named(q: Question, wider: Question) -> list[str]:
     """The words a follow-up opening with 其中 names its part by (本级, 收入 in 其中镇本级一般公共预算收入是多少 after
-    …一般公共预算财力总共有多少): its terms the question before does not use."""
+    …一般公共预算财力总共有多少): its terms the question before does not use, in their normal form."""
     if not _PART_OF_BEFORE.match(q.norm):
         return []
     at = wider.norm.find(q.norm)
     before = wider.norm[:at] if at > 0 else ""
-    return [t for t in q.terms if len(t) >= 2 and norm_text(t) not in before] if before else []
+    return [w for t in q.terms if len(t) >= 2 and (w := norm_text(t)) not in before] if before else []
 
 
-def less_the_heading(q: Question, heading: str, sentence: str) -> Question:
-    """The question less the terms that the sentence's own heading names and the sentence does not: under
-    （1）“某某”展厅运维经费, 有多少台拼接屏 is asked of that hall, though the sentence stating 174台拼接屏 does not
-    repeat its name. Unchanged when the heading names every term (nothing would be left to match by)."""
+def less_the_heading(q: Question, heading: str, said: str) -> Question:
+    """The question less the terms that the sentence's own heading names and the sentence (`said`, in normal form)
+    does not: under （1）“某某”展厅运维经费, 有多少台拼接屏 is asked of that hall, though the sentence stating
+    174台拼接屏 does not repeat its name. Unchanged when the heading names every term (nothing would be left to match
+    by)."""
     if not heading:
         return q
-    said = norm_text(sentence)
-    kept = [t for t in q.terms if len(t) < 2 or norm_text(t) not in heading or norm_text(t) in said]
+    kept = [t for t in q.terms if len(t) < 2 or (w := norm_text(t)) not in heading or w in said]
     return replace(q, terms=kept) if kept and len(kept) < len(q.terms) else q

@@ -137,6 +137,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             sentence = chunk.text[s_start - chunk.start:s_end - chunk.start]
             if not year_ok(q, sentence, chunk):
                 continue
+            sentence_norm = norm_text(sentence)
             lead_start, lead_end = _lead_span(chunk, fact, s_start, s_end)
             if items and not any(i in norm_text(f"{chunk.section}{chunk.text[s_start - chunk.start:lead_end - chunk.start]}")
                                  for i in items):
@@ -151,14 +152,14 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if counted and q.unit is UnitKind.COUNT:  # …等28个展区: the answer says what is counted
                 shown_end = max(shown_end, fact.end + counted_end(after, counted, question_forms))
                 said += counted  # …and it is what the count is of, though written after the figure
-            own_here, q_here = less_the_heading(own, heading, sentence), less_the_heading(q, heading, sentence)
+            own_here, q_here = less_the_heading(own, heading, sentence_norm), less_the_heading(q, heading, sentence_norm)
             score = (0.4 * matcher.score(own_here, said) + 0.15 * matcher.score(own_here, context)
                      + 0.25 * matcher.score(q_here, sentence)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             if rarest and rarest not in norm_text(context) and rarest not in heading:
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
-                score *= NAMED_NEARBY if rarest in norm_text(sentence) else NAMED_ELSEWHERE
+                score *= NAMED_NEARBY if rarest in sentence_norm else NAMED_ELSEWHERE
             if asked and fact.unit == "%" and stated_kind(fact.label) not in ("", asked):
                 score *= WRONG_KIND  # 占三公经费的比例 is not answered with 比上年下降42.13%
             elif fact.unit in _AMOUNTS and (not asked and (relation(fact) if fact.unit == "%" else is_change(fact))
@@ -174,9 +175,10 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if part_not_asked(question_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):
                 score *= PART_OF_WHOLE  # 实际花了多少: 支出56916443.49元, not 其中，基本支出为50167398.51元
-            if part_words and not any(norm_text(t) in norm_text(said) for t in part_words):
+            said_norm = norm_text(said) if part_words else ""
+            if part_words and not any(w in said_norm for w in part_words):
                 score *= PART_OF_WHOLE * PART_OF_WHOLE  # 其中镇本级收入是多少 after 财力总共有多少: not 财力1,867.48万元
-            if any(t not in norm_text(sentence) for t in labelled):
+            if any(t not in sentence_norm for t in labelled):
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE
             if wider is not None:

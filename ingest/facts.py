@@ -13,12 +13,13 @@ from ingest.sentences import sentence_spans
 UNITS = ("万元", "亿元", "千元", "元", "万人", "万", "亿", "%", "％", "家", "人", "名", "个", "项",
          "条", "次", "笔", "届", "期", "所", "座", "件", "篇", "批", "户", "天",
          # measures: 路面宽度5米, 32.63公里, 1000㎡, 100吨, 得分95分
-         "平方公里", "平方米", "㎡", "公里", "千米", "米", "亩", "公顷", "吨", "辆", "台", "套", "间", "栋", "分",
-         "km", "m")  # 管长1100m, 层高约4.3m: metres written in Latin letters (not 100mm, nor 5m³ or 3mw)
+         "平方公里", "平方米", "㎡", "公里", "千米", "米", "亩", "公顷", "吨", "辆", "台", "套", "间", "栋", "分")
+# 管长1100m, 层高约4.3m: metres written in Latin letters, a whole word (not 100mm, nor 5m³ or 3mw)
+_LATIN_UNITS = r"(?:km|m)(?![a-zA-Z²³])"
 # 27,080元 and 1,867.48万元 carry thousands separators; 449.34.34万元 (malformed) stays one number.
 NUMBER = re.compile(r"(?<![\d.])(?<!\d,)"  # 占,88.19%: a comma after words starts a figure
-                    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?(" + "|".join(map(re.escape, UNITS)) + r")(?!钟)"
-                    r"(?<![a-z](?=[a-zA-Z²³]))")
+                    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?"
+                    r"(" + "|".join(map(re.escape, UNITS)) + "|" + _LATIN_UNITS + r")(?!钟)")
 # A count in Chinese numerals (分为七个方面, 设三个一级指标): not 第一个, 一次性, 十分, 一是.
 CN_COUNT = re.compile(r"(?<![第统唯同某每逐一二三四五六七八九十两])([一二三四五六七八九十两]{1,3})"
                       r"(个|项|家|所|条|名|座|台|辆|套|间|批|户|届)(?!性)")
