@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from assistant import glossary
 from assistant.draft import Draft
+from assistant.slots import asked_slot
 from assistant.verify import numbers_in
 
 _CUE = r"(?:多少|几[家个名人项条笔次所届期]?|how many|how much)"
@@ -61,13 +62,21 @@ def separate_asks(question: str) -> list[Part]:
     before it as context (`search`), or [] when there is one ask or every ask is for a figure (`split_question`)."""
     asks: list[str] = []
     for a in (a.strip() for a in re.split(r"(?<=[？?])", question) if a.strip(" ？?")):
-        if asks and _CONTINUES.match(a):  # 有几项？由哪些单位实施？ goes on about the same thing: one ask
+        if asks and _CONTINUES.match(a) and not _new_slot(asks[-1], a):
+            # 有几项？由哪些单位实施？ goes on about the same thing: one ask
             asks[-1] = f"{asks[-1].rstrip('？? ')}，{a}"
         else:
             asks.append(a)
     if len(asks) < 2 or all(_CUE_RE.search(a) for a in asks):
         return []
     return [Part(a, f"{_without_cue(asks[i - 1]).rstrip('？? ')}，{a}" if i else a) for i, a in enumerate(asks)]
+
+
+def _new_slot(before: str, ask: str) -> bool:
+    """一共拨了多少钱？是拿来干啥的？ goes on about the same money, but asks a kind of thing (a purpose, a reason, a
+    date) the ask before does not: merged, the figure's clause would be checked for the purpose and fail."""
+    slot = asked_slot(ask.lower())
+    return bool(slot) and slot != asked_slot(before.lower())
 
 
 def _split_one(question: str) -> list[Part]:
@@ -216,9 +225,16 @@ def merge(drafts: list[Draft]) -> Draft:
         return drafts[0]
     lines = [(line, d.spans) for d in answered for line in d.text.split("\n") if line.strip()]
     said = [_plain(line) for line, _ in lines]
-    for i, (line, spans) in enumerate(lines):
-        if any(j != i and said[i] in said[j] and (said[i] != said[j] or j < i) for j in range(len(lines))):
-            continue
+    fuller = [next((j for j in range(len(lines)) if j != i and said[i] in said[j] and (said[i] != said[j] or j < i)),
+                   None) for i in range(len(lines))]
+    # A line said in full by a later part's line takes the place of the one it says (共下达105万元 → 共下达105万元,
+    # 用于…, first): the answers stay in the order asked.
+    place = {i: i for i in range(len(lines)) if fuller[i] is None}
+    for i in range(len(lines)):
+        if fuller[i] is not None and fuller[i] in place:
+            place[fuller[i]] = min(place[fuller[i]], i)
+    for i in sorted(place, key=lambda k: (place[k], k)):
+        line, spans = lines[i]
         merged.add(_CITED.sub(lambda m, spans=spans: _renumbered(merged, spans, m), line) + "\n")
     merged.notice = " ".join(dict.fromkeys(d.notice for d in answered if d.notice))
     return merged

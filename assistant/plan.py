@@ -266,6 +266,11 @@ def _unknown_entity(term: str, vocabulary: Vocabulary) -> bool:
     """教育局, 差旅费, 公司: a body or item the reports never name. 增长率 is not: 增长 is there; nor is 内部."""
     if len(term) == 1:
         return False  # 办出入境: a verb of one character, not an office (办) the report never names
-    suffix = next((x for x in lexicon.ENTITY_SUFFIXES if term.endswith(x)), "")
+    if not any(term.endswith(x) for x in lexicon.ENTITY_SUFFIXES):
+        return False
+    # The stem is before the longest end an item's name has: 教育 of 教育经费, not 教育经; 经费 alone is no body.
+    suffix = max((x for x in (*lexicon.ENTITY_SUFFIXES, *lexicon.ITEM_SUFFIXES) if term.endswith(x)), key=len)
     stem = term[: len(term) - len(suffix)]
-    return bool(suffix) and len(stem) != 1 and (not stem or not vocabulary.in_corpus(stem))
+    if not stem:
+        return suffix in lexicon.ENTITY_SUFFIXES
+    return len(stem) != 1 and not vocabulary.in_corpus(stem)

@@ -11,7 +11,7 @@ from functools import cache
 from assistant import dictionary, glossary, lexicon
 from assistant.english_bodies import english_bodies, english_self, names_own_body
 from assistant.slots import asked_slot, asks_a_name, slot_words
-from ingest.numerals import cn_int
+from ingest.numerals import cn_int, cn_years
 from vectorstore.tokenize import Tokenizer, normalise
 
 
@@ -135,7 +135,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     `context` are names that say whose report is meant (某市科技局): they narrow the search, but are
     no subject of their own. `words` is the general bilingual dictionary an English word the genre glossary
     lacks is looked up in (the packaged CC-CEDICT unless given); its forms count only where `known`."""
-    norm = _CN_COUNT.sub(lambda m: f"{cn_int(m.group(1))}{m.group(2)}", normalise(text.strip()))
+    norm = _CN_COUNT.sub(lambda m: f"{cn_int(m.group(1))}{m.group(2)}", cn_years(normalise(text.strip())))
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
     subject = _SELF_REFERENCE.sub(" ", norm)  # 这个中心, 该校: the report's own body, no subject

@@ -107,11 +107,13 @@ def _sentence_facts(text: str, start: int, end: int) -> list[Fact]:
     facts: list[Fact] = []
     for s_start, s_end in sentence_spans(text, start, end):
         sentence = text[s_start:s_end]
-        prev_end, subject = 0, ""
+        prev_end, subject, prev = 0, "", None
         for m in sorted([*NUMBER.finditer(sentence), *CN_COUNT.finditer(sentence)], key=lambda m: m.start()):
             seg_start = _segment_start(sentence, m.start(), prev_end)
+            if prev is not None and _counted_amount(sentence, prev[1], m, seg_start):
+                seg_start = prev[0]  # 年初批复预算8个项目985万元: the amount is of the 8 projects the budget approved
             label = _label(sentence, seg_start, m)
-            prev_end = m.end()
+            prev_end, prev = m.end(), (seg_start, m)
             of = ""
             if _relative(label, m.group(2)):  # 税收收入109.91万元,增长14.5%: the growth of 税收收入
                 of = subject
@@ -122,6 +124,18 @@ def _sentence_facts(text: str, start: int, end: int) -> list[Fact]:
                                   start=s_start + seg_start, end=s_start + m.end(),
                                   clause=sentence[seg_start:m.end()], of=of))
     return facts
+
+
+_MONEY_UNITS = ("万元", "亿元", "千元", "元")
+_COUNTERS = ("个", "项", "家", "所", "座", "件", "批", "户", "条", "笔", "间", "栋", "套", "台", "辆")
+_COUNTED = re.compile(r"[\u4e00-\u9fff]{1,6}")
+
+
+def _counted_amount(sentence: str, count: re.Match, amount: re.Match, seg_start: int) -> bool:
+    """Whether an amount follows a count of things with nothing but their name between (8个项目985万元, 新建2座
+    桥梁300万元): the amount is the money of the things counted, and its words start where the count's do."""
+    return (amount.group(2) in _MONEY_UNITS and count.group(2) in _COUNTERS and seg_start == count.end()
+            and _COUNTED.fullmatch(sentence[count.end():amount.start()]) is not None)
 
 
 def _segment_start(sentence: str, pos: int, prev_end: int) -> int:

@@ -3,6 +3,7 @@ Headings, enumerations, question counts, ordinals and the figure check all read 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 CN_NUMERALS = "零〇一二两三四五六七八九十百千"
@@ -27,6 +28,13 @@ def cn_int(numeral: str) -> int | None:
 _DIGIT = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
           "八": "8", "九": "9"}
 _SCALES = ("万亿", "亿", "万")
+# A year written digit by digit (二〇二二年, 二零二三年): 一九… or 二〇… before 年, no other numeral around it.
+_CN_YEAR = re.compile(r"(?<![零〇一二两三四五六七八九十百千])([一二][零〇一二三四五六七八九]{3})(?=年)")
+
+
+def cn_years(text: str) -> str:
+    """二〇二二年 → 2022年: a year in Chinese digits, in Arabic ones (十二年 is a count of years, left as it is)."""
+    return _CN_YEAR.sub(lambda m: "".join(_DIGIT[ch] for ch in m.group(1)), text)
 
 
 def cn_figure(numeral: str) -> str | None:

