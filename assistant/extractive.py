@@ -17,10 +17,11 @@ from assistant.figures import (
     with_source_chunks,
     year_ok,
 )
+from assistant.kinds import percent_kind
 from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
-from assistant.parts import members_draft, parts_draft
-from assistant.question import Intent, Question
+from assistant.parts import members_draft, parts_draft, shares_draft
+from assistant.question import YEAR, Intent, Question
 from assistant.slots import answers_slot
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, item_head_bounds, sentence_spans
@@ -36,6 +37,7 @@ ASKED_MISSING = 0.7  # a sentence without the noun a 什么 question asks for
 SLOT_MISSING = 0.7  # a sentence that states no place for 在什么地方, no purpose for 用来干什么 (slots.toml)
 LISTS_THINGS = 1.2  # a 有哪些 question's sentence that names three things or more (机井1座,…水塔1座,…潜水泵2台)
 SLOT_IN_WINDOW = 0.2  # a long sentence is answered with the clauses that state what the slot asks for
+FIGURE_QUOTED = 0.1  # a sentence that states the very figure the question quotes (那1756.37万元是什么钱)
 YEAR_STATED = 0.01  # of two sentences alike, the one that names the year asked about
 REASON_BY_SECTION = 0.8  # a 为什么 answer whose reason is only its section's (原因分析)
 COMPLEMENT_SHARE = 0.6  # a sentence that covers what the best one leaves out, at this share of its score…
@@ -63,6 +65,8 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     sentences = _sentence_candidates(q, hits, matcher, doc_years) if q.breakdown or q.intent is not Intent.FIGURE else []
     if q.breakdown or q.compare:
         draft = parts_draft(q, figures)
+        if draft is None and q.breakdown and percent_kind(q) == "share":
+            draft = shares_draft(q, figures, lambda text: matcher.score(q, text))
         if draft is not None:
             return draft
         if q.ranks:  # 哪项支出最多 with no stated parts of what is asked: a near sentence would name no largest
@@ -71,6 +75,9 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
         if q.breakdown and listed:  # 绩效目标包括哪三项，各多少钱: 目标：一是…万元；二是…万元；三是…万元
             return _sentence_draft(listed[:1])
     if q.intent is Intent.FIGURE:
+        given = quoted_figures(q) + (quoted_figures(wider) if wider is not None else [])
+        if given:  # 这32.63公里里面，村内道路是多少公里: the figure the question gives is not what it asks for
+            figures = [c for c in figures if c.fact is None or norm_text(c.fact.value) not in given]
         if q.per_unit:  # 每家奖励多少: a total is no answer; the report must state an amount per firm
             figures = [c for c in figures if _PER_MARK.search(c.span.quote)]
         if figures and figures[0].score >= MIN_FIGURE_SCORE:
@@ -147,6 +154,7 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
                          ) -> list[Candidate]:
     out: list[Candidate] = []
     top = hits[0].score or 1.0
+    quoted = quoted_figures(q)
     asked_forms = [norm_text(f) for f in (q.asked, *lexicon.SYNONYMS.get(q.asked, ()))] if q.asked else []
     for hit in hits:
         chunk = hit.chunk
@@ -158,7 +166,8 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             sentence = chunk.text[s:e]
             if not year_ok(q, sentence, chunk):
                 continue
-            own = matcher.score(q, sentence)
+            # (a Chinese question's: an English one's glossary words are the genre's, in every report's opening)
+            own = matcher.score(q, sentence, "" if q.english else chunk.source)
             head = _item_head_span(chunk, s)
             with_head = matcher.score(q, _item_gloss(chunk, head) + sentence) if head is not None else own
             if with_head <= own:
@@ -166,6 +175,8 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
             score = 0.75 * max(own, with_head) + 0.15 * section_score + 0.1 * hit.score / top
             if q.years and any(str(y) in sentence for y in q.years):
                 score += YEAR_STATED  # 2023年在…方面取得了什么结果: the sentence of 2023, not the standing goal
+            if quoted and any(f in norm_text(sentence) for f in quoted):
+                score += FIGURE_QUOTED  # 那1756.37万元由哪些来源构成: the sentence that states that very figure
             if q.asked and not any(f in norm_text(sentence + chunk.section) for f in asked_forms):
                 score *= ASKED_MISSING  # 按什么模式推进: a sentence that names no 模式 does not say which
             if q.why and not answers_slot(sentence, q.slot):
@@ -220,6 +231,7 @@ def _item_gloss(chunk: Chunk, head: Span) -> str:
 _RESTATES = re.compile(r"[，,]\s*(?:即|也就是|亦即)[^，,；;。、\n]{1,40}(?=[，,；;。\n])")
 
 
+_FIGURE_TERM = re.compile(r"\d{3,}(?:\.\d+)?|\d+\.\d+")  # 1756.37, 2179: a figure, not 3 of 3个
 _INLINE_ITEM = re.compile(r"^\s*[一二三四五六七八九十]是[^，,；;。]{2,18}。$")
 _COUNTED_THING = re.compile(r"\d\s*(?:座|台|间|套|处|辆|条|个|块|口|眼|张|所|栋|幢|项)(?![\d])")
 
@@ -298,12 +310,14 @@ def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: 
     draft.add(f"{clean_lead(best.lead)}{draft.cite(best.span)}。")
     shown = [best]
     for other in cands[1:3]:
-        if other.score >= 0.9 * best.score and other.span.chunk.id != best.span.chunk.id:
+        if other.score >= 0.9 * best.score and other.span.chunk.id != best.span.chunk.id \
+                and not (matcher is not None and q is not None and _only_the_opening(q, matcher, other)):
             draft.add(f"\n{clean_lead(other.lead)}{draft.cite(other.span)}。")
             shown.append(other)
     if q is not None and matcher is not None:
         # 产品层次和研发投入水平: a question about two things gets the sentence that speaks of the other one.
         said = "".join(c.lead for c in shown) + (best.head.quote if best.head is not None else "")
+        said += matcher.opening(best.span.chunk.source)  # what the whole report is about goes without saying
         spans = [x.span for x in shown] + ([best.head] if best.head is not None else [])
         rest = [(matcher.coverage_beyond(q, c.lead, said), c) for c in cands[1:10]
                 if c.score >= COMPLEMENT_SHARE * best.score and not any(_overlaps(c.span, x) for x in spans)]
@@ -311,6 +325,19 @@ def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: 
         if other is not None and gain >= COMPLEMENT_GAIN:
             draft.add(f"\n{clean_lead(other.lead)}{draft.cite(other.span)}。")
     return draft
+
+
+def quoted_figures(q: Question) -> list[str]:
+    """The figures a question quotes (那1756.37万元, 这32.63公里): not its years, nor the 3 of 3个."""
+    return [t for t in q.terms if _FIGURE_TERM.fullmatch(t) and not YEAR.fullmatch(t)]
+
+
+def _only_the_opening(q: Question, matcher: Matcher, cand: Candidate) -> bool:
+    """Whether a sentence names only what the whole report is about (its opening's 衔接资金, 某村) of a question
+    that asks about something more (那口机井有多深): it says nothing of what was asked."""
+    opening = matcher.opening(cand.span.chunk.source)
+    beyond = matcher.coverage_beyond(q, cand.lead, opening)
+    return bool(opening) and beyond == 0.0 and matcher.coverage_beyond(q, q.norm, opening) > 0.0
 
 
 def _overlaps(a: Span, b: Span) -> bool:

@@ -154,7 +154,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 said += counted  # …and it is what the count is of, though written after the figure
             own_here, q_here = less_the_heading(own, heading, sentence_norm), less_the_heading(q, heading, sentence_norm)
             score = (0.4 * matcher.score(own_here, said) + 0.15 * matcher.score(own_here, context)
-                     + 0.25 * matcher.score(q_here, sentence)
+                     + 0.25 * matcher.score(q_here, sentence, "" if q.english else chunk.source)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             if rarest and rarest not in norm_text(context) and rarest not in heading:
@@ -346,12 +346,18 @@ def figure_draft(cands: list[Candidate]) -> Draft:
             continue
         # Reports state one quantity in two places, sometimes two ways (增长8.33% / 同比增长8.3%):
         # show the close runner-up for the same quantity, and the other place a figure is restated.
-        same_quantity = other.label and best.label and (other.label in best.label or best.label in other.label)
+        same_quantity = other.label and best.label and (other.label in best.label or best.label in other.label) \
+            and not _of_another(other, best)
         restated = _same_figure(other, best) and other.score >= RESTATED_SHARE * best.score
         if restated or (same_quantity and other.score >= 0.9 * best.score):
             draft.add(f"\n另：{other.lead}{draft.cite(other.span)}。")
             shown += 1
     return draft
+
+
+def _of_another(a: Candidate, b: Candidate) -> bool:
+    """完成年初预算的0% of 因公出国(境)费 and 完成年初预算的96.33% of the whole: one label, two subjects."""
+    return bool(a.fact and b.fact and a.fact.of and b.fact.of and a.fact.of != b.fact.of)
 
 
 def _same_figure(a: Candidate, b: Candidate) -> bool:

@@ -14,14 +14,25 @@ from ingest.models import Fact
 def percent_kind(q: Question) -> str:
     """What kind of percentage a question asks for (share, change, done: lexicon percent_kinds); '' for none or
     several."""
-    return asked_kind(lexicon.PERCENT_KINDS, q)
+    asked = asked_kinds(lexicon.PERCENT_KINDS, q)
+    if asked == ["share", "done"] and _OF_A_BUDGET.search(q.norm):
+        return "done"  # what percentage of its initial budget did it spend: the share of a budget spent is its rate
+    return asked[0] if len(asked) == 1 else ""
+
+
+_OF_A_BUDGET = re.compile(r"(?:percentage|percent|share|proportion) of (?:its |the )?(?:[\w'\"“”‘’-]+ ){0,5}budget|"
+                          r"占(?:年初)?预算")
 
 
 def asked_kind(kinds: dict, q: Question) -> str:
     """The one kind of a table (lexicon percent_kinds, amount_kinds) whose words the question uses; '' for none or
     several."""
-    asked = [k for k, entry in kinds.items() if any(w in q.norm for w in entry["asks"])]
+    asked = asked_kinds(kinds, q)
     return asked[0] if len(asked) == 1 else ""
+
+
+def asked_kinds(kinds: dict, q: Question) -> list[str]:
+    return [k for k, entry in kinds.items() if any(w in q.norm for w in entry["asks"])]
 
 
 def stated_kind(label: str) -> str:

@@ -12,6 +12,8 @@ from ingest.models import Chunk
 from vectorstore.tokenize import bigrams, normalise
 
 QUANTIFIER_WEIGHT = 0.5
+IMPLIED = 0.5  # a term the sentence lacks but its report's opening names counts this much (what it is about)
+OPENING_CHARS = 300  # at most this much of a report's opening: its first sentence
 _NOISE = re.compile(r"[\s\u3000“”\"‘’「」]+")  # quote marks inside a term (“三公”经费) do not split it
 
 
@@ -31,6 +33,14 @@ class Matcher:
         self.labels = frozenset(norm_text(f.label) for c in chunks for f in c.facts)
         self._texts = [norm_text(f"{c.section}\n{c.text}") for c in chunks]
         self._joined = "\n".join(self._texts)
+        # Each report's opening (its first sentence after the title): what the report is about, said once for all
+        # of it. (The title's words, 绩效自评报告, are the genre's: every report's.)
+        self._openings: dict[str, str] = {}
+        for c in sorted((c for c in chunks if c.kind != "title"), key=lambda c: (c.source, c.start)):
+            before = self._openings.get(c.source, "")
+            if "。" not in before and len(before) < OPENING_CHARS:
+                self._openings[c.source] = (before + norm_text(c.text)).split("。")[0][:OPENING_CHARS] + (
+                    "。" if "。" in c.text else "")
         self._n = max(len(self._texts), 1)
         self._idf = lru_cache(maxsize=4096)(self._idf_uncached)
         # Every year the reports mention, and their own years.
@@ -71,14 +81,20 @@ class Matcher:
             out.append((forms, weight * QUANTIFIER_WEIGHT if term in lexicon.QUANTIFIERS else weight))
         return out
 
-    def coverage(self, q: Question, text: str) -> float:
-        """Weighted share of the question's terms found in `text` (0..1)."""
+    def coverage(self, q: Question, text: str, source: str = "") -> float:
+        """Weighted share of the question's terms found in `text` (0..1). With `source`, a term `text` lacks that
+        the report's opening names counts in part: 某村 of a project report's 某村某产业项目 is what all
+        its sentences are about (那口机井有多深: 新建300米深机井1座 need not say where)."""
         units = self.units_cached(q)
         if not units:
             return 0.0
         t = norm_text(text)
         total = sum(w for _, w in units)
-        hit = sum(w for (_, w), found in zip(units, _found(units, t)) if found)
+        found = _found(units, t)
+        hit = sum(w for (_, w), f in zip(units, found) if f)
+        opening = self._openings.get(source, "") if source else ""
+        if opening:
+            hit += IMPLIED * sum(w for (_, w), f, o in zip(units, found, _found(units, opening)) if o and not f)
         return hit / total
 
     def terms_in(self, q: Question, text: str) -> frozenset[int]:
@@ -108,8 +124,12 @@ class Matcher:
             object.__setattr__(q, "_units", cached)
         return cached
 
-    def score(self, q: Question, text: str) -> float:
-        return 0.8 * self.coverage(q, text) + 0.2 * self.bigram_overlap(q, text)
+    def opening(self, source: str) -> str:
+        """The report's opening (normalised): what all its sentences are about."""
+        return self._openings.get(source, "")
+
+    def score(self, q: Question, text: str, source: str = "") -> float:
+        return 0.8 * self.coverage(q, text, source) + 0.2 * self.bigram_overlap(q, text)
 
     def nearest_to_end(self, q: Question, text: str) -> float:
         """How late in the question the latest term found in `text` sits (0..1): in 基本支出当中人员支出占多少,

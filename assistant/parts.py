@@ -8,10 +8,13 @@ from decimal import Decimal
 
 from assistant.draft import Draft, Span
 from assistant.figures import MIN_FIGURE_SCORE, Candidate, clause_start, clean_lead, closing, decimal_value
+from assistant.kinds import stated_kind
 from assistant.question import Question
 from assistant.slots import states_measure
 from assistant.verify import unsupported_numbers
 from ingest.models import Fact
+
+MIN_SHARE_SCORE = MIN_FIGURE_SCORE  # a run of shares answers a composition only when it speaks of what was asked
 
 
 def members_draft(q: Question, figures: list[Candidate]) -> Draft:
@@ -29,6 +32,29 @@ def members_draft(q: Question, figures: list[Candidate]) -> Draft:
     draft = Draft.not_found()
     if counted:
         draft.notice = "报告只给出了数量，没有列出具体名单。"
+    return draft
+
+
+def shares_draft(q: Question, figures: list[Candidate], sentence_score) -> Draft | None:
+    """由哪几块组成，各占多大比重: the run of clauses that states two shares or more (…中，A占88.19%；B占11.81%), when
+    it speaks of what was asked (`sentence_score` of its text at MIN_SHARE_SCORE or more); else None. Its whole
+    is often named only in its head (“三公”经费支出决算中), which no share's own words repeat."""
+    shares = sorted({(c.span.chunk.id, c.span.start, c.span.end): c for c in figures
+                     if c.fact is not None and c.fact.unit == "%" and stated_kind(c.fact.label) == "share"}.values(),
+                    key=lambda c: (c.span.chunk.id, c.span.start))
+    runs: list[list[Candidate]] = []
+    for c in shares:  # clauses apart by ；are one run when each starts where the one before ends
+        if runs and runs[-1][-1].span.chunk.id == c.span.chunk.id and runs[-1][-1].span.end == c.span.start:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    spans = [Span(run[0].span.chunk, run[0].span.start, run[-1].span.end) for run in runs if len(run) >= 2]
+    ranked = sorted(((sentence_score(span.quote), span) for span in spans), key=lambda ss: -ss[0])
+    if not ranked or ranked[0][0] < MIN_SHARE_SCORE:
+        return None
+    best = ranked[0][1]
+    draft = Draft()
+    draft.add(f"{clean_lead(best.quote)}{draft.cite(best)}。")
     return draft
 
 

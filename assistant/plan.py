@@ -14,7 +14,7 @@ from assistant.departments import abbreviates, field_stem
 from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
-from assistant.question import Intent, Question, UnitKind, analyse, quoted_names
+from assistant.question import Intent, Question, UnitKind, analyse, counted_words, quoted_names
 from assistant.rewrite import context_split
 from vectorstore.tokenize import Tokenizer, normalise
 
@@ -245,6 +245,13 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
         frame = lexicon.ENGLISH_MONEY_FRAME | lexicon.ENGLISH_DUTY_FRAME | lexicon.RANK_FRAME
         named = [t for t in q.expanded if t not in frame]
         unknown = [t for t in named if not any(vocabulary.in_corpus(f) for f in q.expanded[t])]
+        counted = counted_words(q.norm)
+        if counted and not q.measure and not any(w in lexicon.ENGLISH_COUNTERS for w in counted) \
+                and any(w in q.unmapped for w in counted) \
+                and not any(w in q.expanded or w in q.translated for w in counted):
+            # How many visitors came: none of the words of what is counted is in the report, and a count of
+            # anything else would be a wrong number (spliced display screens: screens is)
+            return [w for w in counted if w in q.unmapped]
         return unknown if len(unknown) == len(named) else []
     def asked(word: str) -> bool:
         return word in lexicon.ATTRIBUTES or word in lexicon.GENERIC or word in lexicon.SYNONYMS

@@ -67,6 +67,8 @@ _NOT_IN_PLACE = set("中的在和与及是了全本我该各省市县比对向�
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:局|厅|委员会)")
 _SELF_REFERENCE = re.compile(r"(?:这个|这家|这所|该|本|你们|咱们|我们|贵)(?:局|中心|厅|委|院|所|站|学校|校|单位|镇|街道|部门)|"
                              r"^(?:请问)?(?:学校|单位)(?=(?:19|20)\d{2}|今年|去年|当年|全年)")  # 学校2023年…: the school
+# 这/那 and a classifier (那口机井, 这座桥, 那笔钱): they point at a thing, they name none.
+_POINTED = re.compile(r"(?:这|那)(?:一)?(?:口|座|笔|项|个|家|所|条|台|辆|间|栋|批|份|种|位|名|处|块|片|张|次|届|期)")
 _SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # a year as written: 2022
 _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条笔次])")
@@ -139,6 +141,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
     subject = _SELF_REFERENCE.sub(" ", norm)  # 这个中心, 该校: the report's own body, no subject
+    subject = _POINTED.sub(" ", subject)  # 那口机井, 这座桥: the classifier after 那 is no subject
     bilingual = (words or dictionary.default()) if english and known else None
     if english:
         for body in english_bodies(text):  # the Kaiyuan Big Data Research Center: whose report, no subject
@@ -366,6 +369,16 @@ def counted_noun(norm: str) -> str:
     return m.group(1) if m else ""
 
 
+def counted_words(norm: str) -> list[str]:
+    """How many spliced display screens and host workstations → [spliced, display, screens]: the words an English
+    question counts, up to its verb, preposition or 'and' (at most four), or []."""
+    m = _COUNTED_PHRASE.search(norm)
+    return re.findall(r"[a-z]+", m.group(1))[:4] if m else []  # municipal-level: municipal, level
+
+
+_COUNTED_PHRASE = re.compile(r"how many\s+(?:of\s+the\s+)?((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|"
+                             r"would|can|could|in|of|at|for|on|to|from|by|with|there|that|which|who|and|or)\b)"
+                             r"[a-z-]+\s*)+)")
 _HOW_MUCH = re.compile(r"(多大|多长|多高|多宽|多深|多重|多远|多久)(?=[\u4e00-\u9fff])")
 
 

@@ -58,3 +58,56 @@ def test_answers_to_two_asks_keep_the_order_asked(ask_in):
     # The amount's clause is said in full by the purpose's sentence: that sentence comes first, not after the rest.
     answer = ask_in("r01", "秀英区水务局2022年那笔衔接资金一共拨了多少钱?是拿来干啥的?")
     assert answer.text.index("用于实施") < answer.text.index("已全部到位"), answer.text
+
+
+@pytest.mark.parametrize(("rid", "question", "expected"), [
+    # The project report's opening names the village: a sentence of the report need not say it again. 那口 only
+    # points at the well.
+    ("r01", "秀英区水务局用衔接资金在龙头村新打的那口机井有多深?", ("300米深机井",)),
+    # A percentage of a budget spent is the rate it was done at, not one item's share of the total.
+    ("r12", "What percentage of its initial 'three public expenses' budget did the Xundian culture and tourism "
+            "bureau actually spend in 2022?", ("96.33%",)),
+])
+def test_what_the_report_is_about_and_what_kind_of_percentage(ask_in, rid, question, expected):
+    answer = ask_in(rid, question)
+    assert all(e in answer.text for e in expected), answer.text
+
+
+def test_a_sentence_that_only_names_what_the_report_is_about_is_not_added(ask_in):
+    # The opening's 衔接资金…龙头村蔬菜园产业项目 says nothing of the well's depth.
+    answer = ask_in("r01", "秀英区水务局用衔接资金在龙头村新打的那口机井有多深?")
+    assert "蔬菜园产业项目" not in answer.text, answer.text
+
+
+def test_each_items_rate_is_not_another_answer_for_the_whole(ask_in):
+    # 完成年初预算的0% is of 因公出国(境)费: the same label of another subject is no second answer for the whole.
+    answer = ask_in("r12", "What percentage of its initial 'three public expenses' budget did the Xundian culture "
+                           "and tourism bureau actually spend in 2022?")
+    assert "96.33%" in answer.text and "完成年初预算的0%" not in answer.text, answer.text
+
+
+def test_a_count_of_something_the_report_never_names_is_not_answered(ask_in):
+    # The hall's opening counts 28 exhibition areas and 174 screens, never visitors: no count answers this.
+    assert ask_in("r09", "How many visitors came to the exhibition hall in 2024?").abstained
+    # Asked of what it does count, the count is answered.
+    assert "28个展区" in ask_in("r09", "How many exhibition areas does the hall have?").text
+
+
+def test_a_figure_the_question_quotes_finds_the_sentence_that_states_it(ask_in):
+    # 1,756.37万元 is stated once, with what it is made of.
+    answer = ask_in("r05", "小林镇自身收入以外的那1756.37万元由哪些来源构成?")
+    assert "1,756.37万元" in answer.text and "动用预算稳定调节基金" in answer.text, answer.text
+
+
+def test_a_composition_asked_in_shares_is_the_run_of_shares(ask_in):
+    # The whole (“三公”经费支出决算) is named once, in the head of the clauses that give each part's share.
+    answer = ask_in("r12", "寻甸县文旅局2022年“三公”经费决算由哪几块组成,各占多大比重?")
+    assert all(s in answer.text for s in ("占0%", "88.19%", "占11.81%")), answer.text
+    assert "完成年初预算" not in answer.text, answer.text  # the rates each part was done at are not its share
+
+
+def test_a_count_whose_words_are_known_in_parts_is_not_unknown():
+    from assistant.question import counted_words
+
+    assert counted_words("how many municipal-level s&t projects were applied for?")[:2] == ["municipal", "level"]
+    assert counted_words("how many visitors did the hall receive") == ["visitors"]
