@@ -154,7 +154,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 said += counted  # …and it is what the count is of, though written after the figure
             own_here, q_here = less_the_heading(own, heading, sentence_norm), less_the_heading(q, heading, sentence_norm)
             score = (0.4 * matcher.score(own_here, said) + 0.15 * matcher.score(own_here, context)
-                     + 0.25 * matcher.score(q_here, sentence, "" if q.english else chunk.source)
+                     + 0.25 * matcher.score(q_here, sentence)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
             if rarest and rarest not in norm_text(context) and rarest not in heading:
