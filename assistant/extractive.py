@@ -158,8 +158,9 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
     asked_forms = [norm_text(f) for f in (q.asked, *lexicon.SYNONYMS.get(q.asked, ()))] if q.asked else []
     for hit in hits:
         chunk = hit.chunk
-        if chunk.kind == "title" or is_table_row(chunk.text, chunk.record is not None):
-            continue  # a table's row answers through its record or its facts, never as a sentence
+        if chunk.kind in ("title", "heading") or is_table_row(chunk.text, chunk.record is not None):
+            continue  # a table's row answers through its record or its facts, never as a sentence; a heading with
+            # no body (（二）评价原则和评价方法, where the text is cut) says nothing of what it heads
         section_score = matcher.score(q, chunk.section)
         spans = sentence_spans(chunk.text)
         for index, (s, e) in enumerate(spans):

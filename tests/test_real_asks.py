@@ -111,3 +111,10 @@ def test_a_count_whose_words_are_known_in_parts_is_not_unknown():
 
     assert counted_words("how many municipal-level s&t projects were applied for?")[:2] == ["municipal", "level"]
     assert counted_words("how many visitors did the hall receive") == ["visitors"]
+
+
+def test_a_heading_whose_body_is_cut_is_no_answer(ask_in):
+    # The opening ends at （二）评价原则和评价方法: the heading says nothing of the principles; the sentence that names
+    # them (遵循“科学公正、…”的基本原则) does.
+    answer = ask_in("r06", "内蒙人社厅做这次评价讲究哪几条原则?")
+    assert "科学公正" in answer.text and "（二）评价原则和评价方法" not in answer.text.replace("(", "（").replace(")", "）")
