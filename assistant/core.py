@@ -192,7 +192,10 @@ class Assistant:
             clean = self.validate(question)
         except QuestionError as exc:
             return Answer(question=str(question)[:200], text=str(exc), abstained=True, mode=Mode.REFUSED)
-        answer = self.chain.invoke({"question": clean, "history": list(history or []), "filters": filters})
+        # A turn given as plain text is the user's (["该局2022年预算是多少？"]); anything else that is no turn is dropped.
+        turns = [t if isinstance(t, dict) else {"role": "user", "content": t} for t in history or []
+                 if isinstance(t, (dict, str))]
+        answer = self.chain.invoke({"question": clean, "history": turns, "filters": filters})
         notes = audit_notes(answer, self.findings)  # e.g. the cited 449.34.34万元 is malformed: say so
         if notes:
             answer.notice = " ".join(filter(None, [answer.notice, *notes]))

@@ -44,7 +44,7 @@ def load_dataset(path: Path) -> list[EvalItem]:
             raise ValueError(f"{path}:{lineno}: 缺少字段 (missing keys) {sorted(missing)}")
         items.append(EvalItem(id=str(obj["id"]), category=str(obj["category"]), question=str(obj["question"]),
                               answerable=bool(obj["answerable"]), facts=[list(g) for g in obj["facts"]],
-                              evidence=str(obj["evidence"]), history=list(obj.get("history") or []),
+                              evidence=str(obj["evidence"]), history=_turns(obj.get("history")),
                               report=str(obj.get("report") or "")))
     return items
 
@@ -52,3 +52,8 @@ def load_dataset(path: Path) -> list[EvalItem]:
 def normalise(text: str) -> str:
     """Whitespace removed, full-width folded (NFKC): how facts are compared with answers."""
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _turns(history) -> list[dict]:
+    """A set's earlier turns: a turn written as plain text (["该局2022年预算是多少？"]) is the user's."""
+    return [t if isinstance(t, dict) else {"role": "user", "content": str(t)} for t in history or []]

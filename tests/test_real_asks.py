@@ -118,3 +118,9 @@ def test_a_heading_whose_body_is_cut_is_no_answer(ask_in):
     # them (遵循“科学公正、…”的基本原则) does.
     answer = ask_in("r06", "内蒙人社厅做这次评价讲究哪几条原则?")
     assert "科学公正" in answer.text and "（二）评价原则和评价方法" not in answer.text.replace("(", "（").replace(")", "）")
+
+
+def test_an_earlier_turn_given_as_plain_text_is_the_users(ask_in):
+    # A history of plain strings (as a caller may send it) is read as the user's earlier questions, not a crash.
+    answer = ask_in("r05", "那非税收入呢？", ["小林镇2022年税收收入是多少？"])
+    assert "1.2万元" in answer.text, answer.text
