@@ -12,10 +12,11 @@ from functools import cache
 from typing import Protocol
 
 from assistant import glossary, lexicon
+from assistant.counting import counted_noun
 from assistant.departments import abbreviates, field_stem
 from assistant.draft import Draft
 from assistant.items import compounds, named_items
-from assistant.question import Intent, Question, UnitKind, counted_noun, quoted_names
+from assistant.question import Intent, Question, UnitKind, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
 from assistant.slots import slot_words

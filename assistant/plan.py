@@ -10,11 +10,12 @@ from enum import Enum
 from typing import Protocol
 
 from assistant import glossary, lexicon
+from assistant.counting import counted_words
 from assistant.departments import abbreviates, field_stem
 from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
-from assistant.question import Intent, Question, UnitKind, analyse, counted_words, quoted_names
+from assistant.question import Intent, Question, UnitKind, analyse, quoted_names
 from assistant.rewrite import context_split
 from vectorstore.tokenize import Tokenizer, normalise
 

@@ -9,6 +9,7 @@ from enum import Enum
 from functools import cache
 
 from assistant import dictionary, glossary, lexicon
+from assistant.counting import asks_a_count, count_unit, counted_noun
 from assistant.english_bodies import english_bodies, english_self, names_own_body
 from assistant.slots import asked_slot, asks_a_name, slot_words
 from ingest.numerals import cn_int, cn_years
@@ -51,14 +52,6 @@ _RATE = re.compile(r"完成率|执行率|完成了百分之|执行了百分之|(
                    r"(?:completion|execution|implementation) rate")
 # 公务用车费用占三公经费的比例: a share of money is a percentage
 _SHARE = re.compile(r"占.{0,12}(?:比例|比重|百分之|多少)|比例|比重|占比|\bshare\b|\bproportion\b|\bpercentage\b")
-# 几家, 多少人: the counter; not 多少项目资金
-_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场份张本门处回])(?![目件例单称字庭乡])")
-# 多少企业 counts firms even with no counter word; the noun says which counter the report uses.
-_COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|单位|人员|人|编制|博士|专家|特派员|机构|项目|平台|载体)"
-                         r"(?![资经支款费金奖补])")  # 多少项目资金 asks for money
-_NOUN_COUNTER = {"企业": "家", "公司": "家", "单位": "个", "人员": "人", "人": "人", "编制": "人", "博士": "名", "专家": "名",
-                 "特派员": "名", "机构": "个", "项目": "", "平台": "", "载体": ""}
-_COUNT_EN = re.compile(r"how many\s+(?:of\s+the\s+)?([a-z-]+)")
 _LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|"
                         r"都有|什么成绩|什么问题|什么措施|包括|"
                         r"what (?:are|were) the|which|list|name the|what problems|what measures|what achievements")
@@ -166,7 +159,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     translated = _translated(subject, unmapped, bilingual, known) if bilingual and known else {}
     intent = Intent.SENTENCE if asks_a_name(slot) else _intent(norm)
     return Question(text=text.strip(), norm=norm, english=english, intent=intent,
-                    unit=_unit(norm), count_unit=_count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
+                    unit=_unit(norm), count_unit=count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
                     terms=terms, expanded=expanded, unmapped=unmapped, translated=translated,
                     places=_places(norm), bodies=_bodies(norm, tokenizer),
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm), ranks=_ranks(norm),
@@ -343,7 +336,7 @@ def _unit(norm: str) -> UnitKind:
         return UnitKind.ANY  # 衔接资金修的路一共多少公里: a length, though money is named
     if measure in ("人", "名", "位", "户") and not re.search(r"多少钱|金额|how much", norm):
         return UnitKind.COUNT  # 衔接资金修的路能让多少老百姓出行方便: people, though money is named
-    if _COUNT_UNIT.search(norm) or _COUNT_NOUN.search(norm) or re.search(r"how many", norm):
+    if asks_a_count(norm):
         return UnitKind.COUNT
     if (_PERCENT_CUES.search(norm) or _RATE.search(norm)) and not re.search(r"多少钱|金额|how much money", norm):
         return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure|spending", norm) \
@@ -353,32 +346,6 @@ def _unit(norm: str) -> UnitKind:
     return UnitKind.ANY
 
 
-def _count_unit(norm: str) -> str:
-    m = _COUNT_UNIT.search(norm)
-    if m:
-        return m.group(1)
-    m = _COUNT_NOUN.search(norm)
-    if m:
-        return _NOUN_COUNTER[m.group(1)]
-    return lexicon.ENGLISH_COUNTERS.get(counted_noun(norm), "")
-
-
-def counted_noun(norm: str) -> str:
-    """How many deputy directors → deputy: the English noun a question counts (its first word), or ''."""
-    m = _COUNT_EN.search(norm)
-    return m.group(1) if m else ""
-
-
-def counted_words(norm: str) -> list[str]:
-    """How many spliced display screens and host workstations → [spliced, display, screens]: the words an English
-    question counts, up to its verb, preposition or 'and' (at most four), or []."""
-    m = _COUNTED_PHRASE.search(norm)
-    return re.findall(r"[a-z]+", m.group(1))[:4] if m else []  # municipal-level: municipal, level
-
-
-_COUNTED_PHRASE = re.compile(r"how many\s+(?:of\s+the\s+)?((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|"
-                             r"would|can|could|in|of|at|for|on|to|from|by|with|there|that|which|who|and|or)\b)"
-                             r"[a-z-]+\s*)+)")
 _HOW_MUCH = re.compile(r"(多大|多长|多高|多宽|多深|多重|多远|多久)(?=[\u4e00-\u9fff])")
 
 

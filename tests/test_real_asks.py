@@ -107,7 +107,7 @@ def test_a_composition_asked_in_shares_is_the_run_of_shares(ask_in):
 
 
 def test_a_count_whose_words_are_known_in_parts_is_not_unknown():
-    from assistant.question import counted_words
+    from assistant.counting import counted_words
 
     assert counted_words("how many municipal-level s&t projects were applied for?")[:2] == ["municipal", "level"]
     assert counted_words("how many visitors did the hall receive") == ["visitors"]

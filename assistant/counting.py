@@ -1,0 +1,51 @@
+"""What a question counts: the counter it asks in (几家 → 家, 多少企业 → 家) and, in English, the words of what it counts
+(how many deputy directors → deputy, directors)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant import lexicon
+
+# 几家, 多少人: the counter; not 多少项目资金
+_COUNT_UNIT = re.compile(r"(?:多少|几)\s*([家个名人项条笔次所届期批户篇件座辆台套场份张本门处回])(?![目件例单称字庭乡])")
+# 多少企业 counts firms even with no counter word; the noun says which counter the report uses.
+_COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|单位|人员|人|编制|博士|专家|特派员|机构|项目|平台|载体)"
+                         r"(?![资经支款费金奖补])")  # 多少项目资金 asks for money
+_NOUN_COUNTER = {"企业": "家", "公司": "家", "单位": "个", "人员": "人", "人": "人", "编制": "人", "博士": "名", "专家": "名",
+                 "特派员": "名", "机构": "个", "项目": "", "平台": "", "载体": ""}
+_COUNT_EN = re.compile(r"how many\s+(?:of\s+the\s+)?([a-z-]+)")
+
+
+def asks_a_count(norm: str) -> bool:
+    """多少家, 几名, 多少企业, how many: the question asks for a count."""
+    return bool(_COUNT_UNIT.search(norm) or _COUNT_NOUN.search(norm) or re.search(r"how many", norm))
+
+
+def count_unit(norm: str) -> str:
+    """The counter a count question asks in (家, 人, 个), or ''."""
+    m = _COUNT_UNIT.search(norm)
+    if m:
+        return m.group(1)
+    m = _COUNT_NOUN.search(norm)
+    if m:
+        return _NOUN_COUNTER[m.group(1)]
+    return lexicon.ENGLISH_COUNTERS.get(counted_noun(norm), "")
+
+
+def counted_noun(norm: str) -> str:
+    """How many deputy directors → deputy: the English noun a question counts (its first word), or ''."""
+    m = _COUNT_EN.search(norm)
+    return m.group(1) if m else ""
+
+
+def counted_words(norm: str) -> list[str]:
+    """How many spliced display screens and host workstations → [spliced, display, screens]: the words an English
+    question counts, up to its verb, preposition or 'and' (at most four), or []."""
+    m = _COUNTED_PHRASE.search(norm)
+    return re.findall(r"[a-z]+", m.group(1))[:4] if m else []  # municipal-level: municipal, level
+
+
+_COUNTED_PHRASE = re.compile(r"how many\s+(?:of\s+the\s+)?((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|"
+                             r"would|can|could|in|of|at|for|on|to|from|by|with|there|that|which|who|and|or)\b)"
+                             r"[a-z-]+\s*)+)")
