@@ -74,9 +74,11 @@ def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
     places = [p for p in q.places if p not in chunk.department and p not in chunk.title]
     own = {chunk.department, chunk.department.replace("科学技术", "科技")}
     bodies = [b for b in q.bodies if not any(o.endswith(b) for o in own) and not abbreviates(b, chunk.department)]
-    return all(str(y) in text for y in other) and all(p in text for p in places + bodies)
+    aside = _ASIDE.sub("", text) if other else text  # (含2023年转列…项目5个): an aside's year is not the text's
+    return all(str(y) in aside for y in other) and all(p in text for p in places + bodies)
 
 
+_ASIDE = re.compile(r"[（(][^（()）]*[)）]")
 def _unit_ok(q: Question, fact: Fact) -> bool:
     if q.measure in lexicon.QUANTITY_MEASURES and fact.unit not in lexicon.QUANTITY_MEASURES:
         return False  # 修了多少公里: a length, never 计划投资2179万元

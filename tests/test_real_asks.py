@@ -124,3 +124,9 @@ def test_an_earlier_turn_given_as_plain_text_is_the_users(ask_in):
     # A history of plain strings (as a caller may send it) is read as the user's earlier questions, not a crash.
     answer = ask_in("r05", "那非税收入呢？", ["小林镇2022年税收收入是多少？"])
     assert "1.2万元" in answer.text, answer.text
+
+
+def test_a_year_named_only_in_an_aside_is_not_the_sentences_year(ask_in):
+    # 2024年,…实施项目共15个(含2023年转列暂付性款项项目5个),年初批复预算8个项目985万元: the budget is 2024's.
+    assert ask_in("r09", "红河州数据发展中心2023年年初批复了多少预算?").abstained
+    assert "985万元" in ask_in("r09", "红河州数据发展中心2024年年初批复了多少预算?").text
