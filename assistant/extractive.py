@@ -66,7 +66,7 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     if q.breakdown or q.compare:
         draft = parts_draft(q, figures)
         if draft is None and q.breakdown and percent_kind(q) == "share":
-            draft = shares_draft(q, figures, lambda text: matcher.score(q, text))
+            draft = shares_draft(figures, lambda text: matcher.score(q, text))
         if draft is not None:
             return draft
         if q.ranks:  # 哪项支出最多 with no stated parts of what is asked: a near sentence would name no largest

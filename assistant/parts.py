@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,7 +36,7 @@ def members_draft(q: Question, figures: list[Candidate]) -> Draft:
     return draft
 
 
-def shares_draft(q: Question, figures: list[Candidate], sentence_score) -> Draft | None:
+def shares_draft(figures: list[Candidate], sentence_score: Callable[[str], float]) -> Draft | None:
     """由哪几块组成，各占多大比重: the run of clauses that states two shares or more (…中，A占88.19%；B占11.81%), when
     it speaks of what was asked (`sentence_score` of its text at MIN_SHARE_SCORE or more); else None. Its whole
     is often named only in its head (“三公”经费支出决算中), which no share's own words repeat."""
