@@ -337,8 +337,8 @@ def _only_the_opening(q: Question, matcher: Matcher, cand: Candidate) -> bool:
     """Whether a sentence names only what the whole report is about (its opening's 衔接资金, 某村) of a question
     that asks about something more (那口机井有多深): it says nothing of what was asked."""
     opening = matcher.opening(cand.span.chunk.source)
-    beyond = matcher.coverage_beyond(q, cand.lead, opening)
-    return bool(opening) and beyond == 0.0 and matcher.coverage_beyond(q, q.norm, opening) > 0.0
+    return bool(opening) and matcher.coverage_beyond(q, cand.lead, opening) == 0.0 \
+        and matcher.coverage_beyond(q, q.norm, opening) > 0.0
 
 
 def _overlaps(a: Span, b: Span) -> bool:

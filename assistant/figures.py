@@ -40,6 +40,7 @@ _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
+_ASIDE = re.compile(r"[（(][^（()）]*[)）]")  # a bracketed aside (含2023年转列…项目5个)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
     return all(str(y) in aside for y in other) and all(p in text for p in places + bodies)
 
 
-_ASIDE = re.compile(r"[（(][^（()）]*[)）]")
+
 def _unit_ok(q: Question, fact: Fact) -> bool:
     if q.measure in lexicon.QUANTITY_MEASURES and fact.unit not in lexicon.QUANTITY_MEASURES:
         return False  # 修了多少公里: a length, never 计划投资2179万元

@@ -35,12 +35,12 @@ class Matcher:
         self._joined = "\n".join(self._texts)
         # Each report's opening (its first sentence after the title): what the report is about, said once for all
         # of it. (The title's words, 绩效自评报告, are the genre's: every report's.)
-        self._openings: dict[str, str] = {}
+        read: dict[str, str] = {}  # each report's first body chunks, up to the first 。 or OPENING_CHARS
         for c in sorted((c for c in chunks if c.kind != "title"), key=lambda c: (c.source, c.start)):
-            before = self._openings.get(c.source, "")
+            before = read.get(c.source, "")
             if "。" not in before and len(before) < OPENING_CHARS:
-                self._openings[c.source] = (before + norm_text(c.text)).split("。")[0][:OPENING_CHARS] + (
-                    "。" if "。" in c.text else "")
+                read[c.source] = before + norm_text(c.text)
+        self._openings = {source: text.split("。")[0][:OPENING_CHARS] for source, text in read.items()}
         self._n = max(len(self._texts), 1)
         self._idf = lru_cache(maxsize=4096)(self._idf_uncached)
         # Every year the reports mention, and their own years.
