@@ -30,6 +30,7 @@ _FILLER_TAIL = re.compile(r"(?:共计|共|合计|为|达到|达|约|超过|超|�
 # A delimiter between clauses; the comma of 3,080元 separates thousands and ends nothing.
 _CLAUSE_END = re.compile(r"[" + re.escape(_DELIMS.replace(",", "")) + r"]|,(?!\d{3}(?!\d))")
 _JUNK = re.compile(r"[\s\u3000]+")
+_WORD_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[)）](?=[\u4e00-\u9fff])")
 
 
 # A table flattened into text: cells apart by spaces or |, a label cell then its number (财政拨款 108292.73), under
@@ -140,6 +141,9 @@ def _counted_amount(sentence: str, count: re.Match, amount: re.Match, seg_start:
 
 def _segment_start(sentence: str, pos: int, prev_end: int) -> int:
     cut = max(prev_end, max((sentence.rfind(d, 0, pos) + 1 for d in _DELIMS), default=0))
+    aside = _WORD_ASIDE.match(sentence, max(sentence.rfind("(", 0, cut), sentence.rfind("（", 0, cut)))
+    if aside is not None and aside.end() == cut and aside.start() > prev_end:  # 因公出国(境)费: an aside in a name
+        return _segment_start(sentence, aside.start(), prev_end)
     return cut
 
 

@@ -248,3 +248,38 @@ def test_blank_where_a_number_belongs_is_found_and_filled_text_is_not(tmp_path, 
     findings = of_kind(audit_text(tmp_path, HEAD + "一、部门概况\n" + sentence + "\n"), Kind.BLANK)
 
     assert [f.spans[0].quote for f in findings] == ([blank] if blank else [])
+
+
+# --- real openings of other bodies (evals/real/reports), each read by hand --------------------------------------
+
+def _restated_conflicts(rid: str) -> list[Finding]:
+    from evals.real import report_files
+
+    found = audit_document(load_document(report_files()[rid]))
+    return [f for f in found if f.kind is Kind.RESTATED and f.status is Status.DIFFERS]
+
+
+@pytest.mark.parametrize("rid", ["r10", "r12"])
+def test_parallel_items_of_a_real_report_are_not_one_quantity(rid):
+    # r10: 一是…即“三区”人才计划…合计75万元,已于本年度支出75万元; 二是…合计3624.71万元,已于本年度支出3624.71万元:
+    # each 已于本年度支出 is its own fund's. r12: 因公出国(境)费, 公务用车购置费, 公务用车运行维护费 and 公务接待费
+    # each have their own 支出决算 and 完成年初预算的…%; 公务用车购置 is a part of 公务用车购置及运行维护费.
+    assert [f.message for f in _restated_conflicts(rid)] == []
+
+
+def test_a_real_misprint_restating_a_total_is_still_caught():
+    # r05 states 支出总计1,867.48万元 in 一（一） and 支出总计,867.48万元 in 二（一）: the leading 1 is lost.
+    quoted = {(f.expected, f.actual) for f in _restated_conflicts("r05")}
+
+    assert ("1,867.48", ",867.48") in quoted or ("1,867.48", "867.48") in quoted
+
+
+def test_an_aside_inside_a_name_stays_in_its_label():
+    from ingest.facts import extract_facts
+
+    text = "其中：因公出国（境）费支出决算为0元，完成年初预算的0%；（一）公务接待费支出决算为3,080元。"
+    facts = extract_facts(text, 0, len(text))
+
+    assert [(f.label, f.value) for f in facts] == [
+        ("因公出国（境）费支出决算", "0"), ("完成年初预算", "0"), ("公务接待费支出决算", "3,080")]
+    assert facts[1].of == "因公出国（境）费支出决算"  # the rate is of the fee the clause before names

@@ -8,7 +8,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from assistant.audit.findings import Finding, Kind, Span, Status, where
-from assistant.audit.labels import common_run, norm_label, qualifiers, same_quantity
+from assistant.audit.labels import common_run, distinct_subjects, norm_label, predicate_only, qualifiers, same_quantity
 from ingest.models import Fact
 
 _MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
@@ -297,7 +297,8 @@ def restatement_findings(figures: list[Figure]) -> list[Finding]:
         if anchor_a or anchor_b:  # a bare 增长8.33% is the same rate only if its base is the same quantity
             if anchor_a and anchor_b and ka == kb and _linked(anchor_a, anchor_b):
                 strong.add((a, b))
-        elif same_quantity(ka, kb):
+        elif same_quantity(ka, kb) and (_other_years(a, b) or not distinct_subjects(_of(a, figures),
+                                                                                      _of(b, figures))):
             strong.add((a, b))
         elif a.value == b.value and ka[-2:] == kb[-2:]:
             weak.add((a, b))
@@ -312,6 +313,20 @@ def _identity(f: Figure, figures: list[Figure]) -> tuple[str, Figure | None]:
     if anchor is None:
         return label, None
     return ("增" if change.group(1) in "增长增加提高上升增幅" else "降"), anchor
+
+
+def _of(f: Figure, figures: list[Figure]) -> str:
+    """The figure's label with its subject: 已于本年度支出 after 即…补助经费合计75万元 is that fund's spending."""
+    label = norm_label(f.name)
+    if not predicate_only(label):
+        return label
+    subject = next((g for g in reversed(figures) if g.sentence == f.sentence and g.fact.end <= f.fact.start
+                    and not predicate_only(norm_label(g.name))), None)
+    return norm_label(subject.name) + label if subject is not None else label
+
+
+def _other_years(a: Figure, b: Figure) -> bool:
+    return bool(a.years and b.years and not a.years & b.years)
 
 
 def _linked(a: Figure, b: Figure) -> bool:

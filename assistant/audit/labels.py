@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+from assistant.knowledge import load
+
 # The genre's words for one thing: a target's 机关行政运行 is the spending's 基本支出.
 _GLOSSARY = (("机关行政运行", "基本支出"), ("机关运行", "基本支出"), ("行政运行", "基本支出"), ("奖补", "奖励"),
              ("人员经费", "人员支出"), ("日常公用经费", "公用经费"), ("拔款", "拨款"))
 _GENERIC_TAIL = ("资金", "经费", "款项")
+_JOINS = ("及", "和", "与", "、")
 # A budget, last year's figure or an increment is not the amount itself: 年初预算总支出 is not 总支出.
 _QUALIFIERS = ("预算", "年初", "调整", "决算", "上年", "去年", "同期", "新增", "累计")
 
@@ -36,6 +39,25 @@ def common_run(a: str, b: str) -> str:
 
 def qualifiers(label: str) -> set[str]:
     return {q for q in _QUALIFIERS if q in label}
+
+
+def predicate_only(label: str) -> bool:
+    """已于本年度支出, 支出决算: the label says what is measured, and names no subject (measures.toml)."""
+    rest = label
+    for word in sorted(load("measures")["predicate"]["words"], key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not rest
+
+
+def distinct_subjects(a: str, b: str) -> bool:
+    """公务接待费支出决算 and 公务用车运行维护费支出决算: past their shared tail, each names its own thing."""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    short, long_ = sorted((a[:len(a) - n], b[:len(b) - n]), key=len)
+    if short and long_.startswith(short) and long_[len(short):len(short) + 1] in _JOINS:
+        return True  # 公务用车购置 and 公务用车购置及运行维护费: the second is a sum that includes the first
+    return bool(short) and short not in long_
 
 
 def same_quantity(a: str, b: str) -> bool:
