@@ -16,6 +16,7 @@ from assistant.counting import counted_noun
 from assistant.departments import abbreviates, field_stem
 from assistant.draft import Draft
 from assistant.items import compounds, named_items
+from assistant.kinds import asked_rate
 from assistant.question import Intent, Question, UnitKind, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
@@ -50,7 +51,7 @@ class ReportScope:
 
 def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: ReportScope) -> Draft | None:
     hits = state.get("hits") or []
-    if not hits or q.why or q.per_unit or q.members or q.compare:
+    if not hits or q.why or q.per_unit or q.members or q.compare or q.ordinal:
         return None  # a reason, an amount per firm, the members of a count: only the rules may answer those
     report_years = {h.chunk.year for h in hits if h.chunk.year}
     if q.years and report_years and not report_years & set(q.years):
@@ -88,14 +89,16 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     figure = q.intent is Intent.FIGURE or bool(q.measure) or q.unit is UnitKind.PERCENT
     return semantic.answer(query, terms, chunks, q.english, figure=figure, counted=counted,
                            unit_kind=q.unit.value, measure=q.measure,
-                           required=quoted_names(q.text),  # a quoted name asked about must be in the answer
+                           # a quoted name asked about must be in the answer, and a rate asked for (满意度)
+                           required=(*dict.fromkeys([*quoted_names(q.text), *quoted_names(state["standalone"])]),
+                                     *filter(None, [asked_rate(q)])),  # (the whole's quote, for one of its parts)
                            worded=len(_forms(q)) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
                            change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]),
                            anchors=_anchors(q, terms),
                            named=(named_items(q, scope.matcher.in_corpus), _compounds(q, scope.matcher)),
                            least_named=_least_named(q, terms, translated | naming)
                            if q.english and state.get("words_unknown") else 1,
-                           weighs=_weighs(q, scope.matcher))
+                           weighs=_weighs(q, scope.matcher), given=_given_figures(q))
 
 
 def _weighs(q: Question, matcher: Vocabulary) -> Callable[[str], float]:
@@ -153,6 +156,11 @@ def _naming_words(q: Question, own: Sequence[str]) -> set[str]:
 def _forms(q: Question) -> dict[str, tuple[str, ...]]:
     """An English question's words with report-side forms: the genre glossary's, then the general dictionary's."""
     return {**q.expanded, **q.translated}
+
+
+def _given_figures(q: Question) -> list[str]:
+    """The figures a question gives (how many of the 33 villages): not its years."""
+    return [n for n in re.findall(r"\d+(?:\.\d+)?", q.norm) if not re.fullmatch(r"(?:19|20)\d{2}", n)]
 
 
 def _anchors(q: Question, terms: Sequence) -> list:

@@ -14,12 +14,16 @@ _COUNT_NOUN = re.compile(r"(?:多少|几)\s*(?:个|家|名|位)?(企业|公司|�
                          r"(?![资经支款费金奖补])")  # 多少项目资金 asks for money
 _NOUN_COUNTER = {"企业": "家", "公司": "家", "单位": "个", "人员": "人", "人": "人", "编制": "人", "博士": "名", "专家": "名",
                  "特派员": "名", "机构": "个", "项目": "", "平台": "", "载体": ""}
-_COUNT_EN = re.compile(r"how many\s+(?:of\s+the\s+)?([a-z-]+)")
+# 多少脱贫户, 几个行政村: a noun whose last character is its counter counts households, villages, towns.
+_COUNTED_BY_TAIL = re.compile(r"(?:多少|几)\s*(?:个)?[\u4e00-\u9fff]{1,4}?([户村镇乡])(?![资经支款费金奖补均])")
+_TAIL_COUNTER = {"户": "户", "村": "个", "镇": "个", "乡": "个"}
+_COUNT_EN = re.compile(r"how many\s+(?:of\s+(?:the\s+|its\s+|these\s+)?(?:\d+\s+)?)?([a-z-]+)")  # of the 33 villages
 
 
 def asks_a_count(norm: str) -> bool:
     """多少家, 几名, 多少企业, how many: the question asks for a count."""
-    return bool(_COUNT_UNIT.search(norm) or _COUNT_NOUN.search(norm) or re.search(r"how many", norm))
+    return bool(_COUNT_UNIT.search(norm) or _COUNT_NOUN.search(norm) or _COUNTED_BY_TAIL.search(norm)
+                or re.search(r"how many", norm))
 
 
 def count_unit(norm: str) -> str:
@@ -30,6 +34,9 @@ def count_unit(norm: str) -> str:
     m = _COUNT_NOUN.search(norm)
     if m:
         return _NOUN_COUNTER[m.group(1)]
+    m = _COUNTED_BY_TAIL.search(norm)
+    if m:
+        return _TAIL_COUNTER[m.group(1)]
     return lexicon.ENGLISH_COUNTERS.get(counted_noun(norm), "")
 
 
@@ -46,6 +53,19 @@ def counted_words(norm: str) -> list[str]:
     return re.findall(r"[a-z]+", m.group(1))[:4] if m else []  # municipal-level: municipal, level
 
 
-_COUNTED_PHRASE = re.compile(r"how many\s+(?:of\s+the\s+)?((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|"
+_COUNTED_PHRASE = re.compile(r"how many\s+(?:of\s+(?:the\s+|its\s+|these\s+)?(?:\d+\s+)?)?"
+                             r"((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|"
                              r"would|can|could|in|of|at|for|on|to|from|by|with|there|that|which|who|and|or)\b)"
                              r"[a-z-]+\s*)+)")
+
+
+def asked_words(norm: str) -> list[str]:
+    """What make and model are the cars → [make, model]: the words of the thing an English what/which question
+    asks for, before its verb (at most three), less 'and'/'or'; [] when none."""
+    m = _ASKED_PHRASE.search(norm)
+    return [w for w in re.findall(r"[a-z-]+", m.group(1)) if w not in ("and", "or")][:3] if m else []
+
+
+_ASKED_PHRASE = re.compile(r"\b(?:what|which)\s+((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|would|can|"
+                           r"could|in|of|at|for|on|to|from|by|with|the|a|an|its|their|this|that|there)\b)[a-z-]+\s+){1,3})"
+                           r"(?:are|were|is|was|do|does|did|have|has|had)\b")

@@ -24,7 +24,8 @@ def _english_body() -> re.Pattern:
     word = _NOT_IN_A_NAME + r"[A-Za-z][\w-]*(?:'s|’s)?"
     return re.compile(rf"\b{_NOT_A_NAME}[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?:\s+{word}){{0,6}}?\s+(?i:{kind})"
                       rf"(?:(?:\s+{word}){{0,4}}?\s+(?i:{kind}))?(?:\s+of(?:\s+(?:[A-Z][\w-]*|and))+)?"
-                      r"(?:\s*\([^()]{1,60}\))?")  # Chenggong Middle School (affiliated with Yunnan University)
+                      r"(?:\s*\([^()]{1,60}\)|\s+(?:affiliated|attached|subordinate)\s+(?:with|to)(?:\s+[A-Z][\w-]*)+)?")
+    # Chenggong Middle School (affiliated with Yunnan University), or the same without the brackets
 
 
 @cache

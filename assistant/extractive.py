@@ -7,21 +7,23 @@ import re
 
 from assistant import lexicon
 from assistant.draft import Draft, Span
+from assistant.figure_draft import figure_draft
 from assistant.figures import (
     MIN_FIGURE_SCORE,
     Candidate,
     clean_lead,
     dedupe,
     figure_candidates,
-    figure_draft,
     with_source_chunks,
     year_ok,
 )
 from assistant.kinds import percent_kind
+from assistant.list_count import asks_list_count, count_draft
 from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
+from assistant.ordinals import marks_item
 from assistant.parts import members_draft, parts_draft, shares_draft
-from assistant.question import YEAR, Intent, Question
+from assistant.question import YEAR, Intent, Question, quoted_names
 from assistant.slots import answers_slot
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, item_head_bounds, sentence_spans
@@ -43,6 +45,8 @@ REASON_BY_SECTION = 0.8  # a 为什么 answer whose reason is only its section's
 COMPLEMENT_SHARE = 0.6  # a sentence that covers what the best one leaves out, at this share of its score…
 COMPLEMENT_GAIN = 0.3  # …and at least this share of the question's weighted terms
 HEADING_BODY_CHARS = 120
+HEAD_IN_CITATION = 240  # an item's head this near the sentence that answers is cited with it, as one passage
+PLACED_ITEM_CHARS = 3000  # the item asked for by its place lies this near its list's lead-in
 WINDOW_CHARS = 60  # a longer sentence is answered with its best run of clauses
 _LIST_CONCEPTS = ("问题", "不足", "措施", "改进", "成绩", "成效", "完成", "目标", "任务", "职责", "机构")
 _PER_MARK = re.compile(r"每|人均|户均|平均|各")
@@ -64,9 +68,10 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
         return members_draft(q, figures)
     sentences = _sentence_candidates(q, hits, matcher, doc_years) if q.breakdown or q.intent is not Intent.FIGURE else []
     if q.breakdown or q.compare:
-        draft = parts_draft(q, figures)
-        if draft is None and q.breakdown and percent_kind(q) == "share":
+        draft = None
+        if q.breakdown and percent_kind(q) == "share":  # 各项占多少: the shares, before the amounts of the parts
             draft = shares_draft(figures, lambda text: matcher.score(q, text))
+        draft = draft or parts_draft(q, figures)
         if draft is not None:
             return draft
         if q.ranks:  # 哪项支出最多 with no stated parts of what is asked: a near sentence would name no largest
@@ -82,10 +87,19 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
             figures = [c for c in figures if _PER_MARK.search(c.span.quote)]
         if figures and figures[0].score >= MIN_FIGURE_SCORE:
             return figure_draft(figures)
-        return Draft.not_found()
-    wants_list = q.intent is Intent.LIST or any(c in q.norm for c in _LIST_CONCEPTS)
+        counted = count_draft(best_list(q, hits, corpus, matcher), corpus, lambda title: matcher.score(q, title) > 0) \
+            if asks_list_count(q) else None
+        return counted or Draft.not_found()  # 职责表里一共列了几条: the number of the list's last item
+    wants_list = q.intent is Intent.LIST or any(c in q.norm for c in _LIST_CONCEPTS) or q.ordinal
     if wants_list:
         found = best_list(q, hits, corpus, matcher)
+        if q.ordinal and found and found[0] >= MIN_LIST_SCORE and len(found[2]) >= q.ordinal:
+            item, draft = found[2][q.ordinal - 1], Draft()  # 主要职能第一条: the item at that place
+            draft.add(f"{clean_lead(item.text)}{draft.cite(item.span)}。")
+            return draft
+        if q.ordinal:  # a list the opening cuts short (以下职能:1.…): the sentence its place's mark opens, if any
+            placed = _placed_item(q.ordinal, [c for c in sentences if c.score >= MIN_SENTENCE_SCORE][:1], corpus)
+            return _sentence_draft([placed]) if placed else Draft.not_found()
         top_sentence = sentences[0].score if sentences else 0.0
         if found and found[0] >= MIN_LIST_SCORE and (q.intent is Intent.LIST or found[0] >= top_sentence):
             item = focused_item(q, found[1], found[2], matcher)
@@ -293,26 +307,34 @@ def _window(q: Question, matcher: Matcher, chunk: Chunk, s: int, e: int, width: 
     following = [c for c in clauses if c[0] >= best[1]]
     if _WHICH.search(q.norm) and following and _NAMING.match(text[best[1]:following[0][1]].lstrip("，,；; ")):
         best = (best[0], following[0][1])  # 是哪两家: …验收工作，分别由戊公司…和己项目…实施 names them
-    if _INTRODUCES.match(text[best[1]:e].lstrip("，,；; ")):
+    if _INTRODUCES.match(text[best[1]:e].lstrip("，,；; ")) or _LEADS_IN.search(text[best[0]:best[1] + 1]):
         best = (best[0], e)  # …维持学校的正常运转,包括:用于发放教师工资、…: what it includes is the answer
     return text[best[0]:best[1]].strip()
 
 
 _WHICH = re.compile(r"哪[几两二三四五六七八九十\d]?[家个位所项名]|哪些|是谁|有谁|\bwhich\b|\bwho\b")
 _NAMING = re.compile(r"分别(?:由|是|为|给|向)|即|包括")
+_LEADS_IN = re.compile(r"(?:包括|包含|如下|以下)[:：]")  # …维持学校的正常运转,包括 | :用于发放教师工资、…
 _INTRODUCES = re.compile(r"(?:主要|具体)?(?:包括|包含|有)[:：]|如下[:：]")
 
 
 def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: Matcher | None = None) -> Draft:
     draft = Draft()
     best = cands[0]
-    if best.head is not None:  # 三是小学教育支出…主要用于全县义务教育学校建设工作: say which item it is
-        draft.add(f"{clean_lead(best.head.quote)}{draft.cite(best.head)}：")
-    draft.add(f"{clean_lead(best.lead)}{draft.cite(best.span)}。")
+    head = best.head
+    if head is not None and head.chunk.id == best.span.chunk.id and head.start < best.span.start \
+            and best.span.start - head.end <= HEAD_IN_CITATION:
+        # 三是小学教育支出…。主要用于全县义务教育学校建设工作: one citation from the item's head to what is said of it
+        draft.add(f"{clean_lead(head.quote)}：{clean_lead(best.lead)}{draft.cite(Span(head.chunk, head.start, best.span.end))}。")
+    else:
+        if head is not None:  # say which item it is
+            draft.add(f"{clean_lead(head.quote)}{draft.cite(head)}：")
+        draft.add(f"{clean_lead(best.lead)}{draft.cite(best.span)}。")
     shown = [best]
     for other in cands[1:3]:
         if other.score >= 0.9 * best.score and other.span.chunk.id != best.span.chunk.id \
-                and not (matcher is not None and q is not None and _only_the_opening(q, matcher, other)):
+                and not (matcher is not None and q is not None and _only_the_opening(q, matcher, other)) \
+                and _names_the_quoted(q, other):
             draft.add(f"\n{clean_lead(other.lead)}{draft.cite(other.span)}。")
             shown.append(other)
     if q is not None and matcher is not None:
@@ -321,7 +343,8 @@ def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: 
         said += matcher.opening(best.span.chunk.source)  # what the whole report is about goes without saying
         spans = [x.span for x in shown] + ([best.head] if best.head is not None else [])
         rest = [(matcher.coverage_beyond(q, c.lead, said), c) for c in cands[1:10]
-                if c.score >= COMPLEMENT_SHARE * best.score and not any(_overlaps(c.span, x) for x in spans)]
+                if c.score >= COMPLEMENT_SHARE * best.score and not any(_overlaps(c.span, x) for x in spans)
+                and _names_the_quoted(q, c)]
         gain, other = max(rest, key=lambda gc: gc[0], default=(0.0, None))
         if other is not None and gain >= COMPLEMENT_GAIN:
             draft.add(f"\n{clean_lead(other.lead)}{draft.cite(other.span)}。")
@@ -339,6 +362,26 @@ def _only_the_opening(q: Question, matcher: Matcher, cand: Candidate) -> bool:
     opening = matcher.opening(cand.span.chunk.source)
     return bool(opening) and matcher.coverage_beyond(q, cand.lead, opening) == 0.0 \
         and matcher.coverage_beyond(q, q.norm, opening) > 0.0
+
+
+def _placed_item(place: int, best: list[Candidate], corpus: list[Chunk]) -> Candidate | None:
+    """The sentence opened by the mark of the item at `place`, after the best sentence (the list's lead-in)."""
+    if not best:
+        return None
+    at = best[0].span
+    for chunk in sorted((c for c in corpus if c.source == at.chunk.source and c.end > at.start
+                         and c.start < at.end + PLACED_ITEM_CHARS and c.kind not in ("title", "heading")),
+                        key=lambda c: c.start):
+        for s, e in sentence_spans(chunk.text):
+            if chunk.start + s >= at.start and marks_item(chunk.text[s:e], place):
+                span = Span(chunk, chunk.start + s, chunk.start + e)
+                return Candidate(best[0].score, span, chunk.text[s:e].strip())
+    return None
+
+
+def _names_the_quoted(q: Question | None, cand: Candidate) -> bool:
+    """“三区”人才计划那笔钱有没有花完: a further sentence on another fund's money does not answer for this one."""
+    return q is None or all(name in cand.lead for name in quoted_names(q.text))
 
 
 def _overlaps(a: Span, b: Span) -> bool:

@@ -12,12 +12,15 @@ from assistant.question import Question
 
 _SHARE_OF = re.compile(r"占(.{1,16}?)的?(?:比例|比重|多少|百分)")
 _WITHIN = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:当中|之中|中|里面|里)[,，、]")  # 本级收入中，来自税收的有多少
+_SHARE_WITHIN = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:当中|之中|中|里面|里)(?=[\u4e00-\u9fff]{2,12}?占)")  # 三公经费中接待费占多少
 _PART_OF_BEFORE = re.compile(r"^(?:那|那么|这)?(?:其中|这其中|当中|里面)的?")
 
 
 def whole_named(q: Question, asked: str) -> re.Match | None:
     """The whole the question names before the part it asks of (group 1), or None."""
-    return _SHARE_OF.search(q.norm) if asked == "share" else _WITHIN.search(q.norm)
+    if asked == "share":
+        return _SHARE_OF.search(q.norm) or _SHARE_WITHIN.search(q.norm)
+    return _WITHIN.search(q.norm)
 
 
 def part_named(q: Question, wider: Question) -> list[str]:

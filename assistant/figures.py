@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 
 from assistant import lexicon
 from assistant.departments import abbreviates
-from assistant.draft import Draft, Span
+from assistant.draft import Span
 from assistant.enumeration import other_items
 from assistant.figure_subject import less_the_heading, part_named, whole_named
 from assistant.items import asked_things, compounds, counted_end, counted_in, named_items
-from assistant.kinds import asked_amount, is_change, percent_kind, relation, stated_amount, stated_kind
+from assistant.kinds import asked_amount, asked_rate, is_change, percent_kind, relation, stated_amount, stated_kind
 from assistant.listed import one_member_of_a_sum, one_use_of_a_sum, part_not_asked, quoted_item_for_a_total
 from assistant.matching import Matcher, norm_text
-from assistant.question import UNIT_GROUPS, Question, UnitKind
+from assistant.question import UNIT_GROUPS, Question, UnitKind, quoted_names
 from assistant.slots import states_measure
 from ingest.models import Chunk, Fact
 from ingest.sentences import item_head, sentence_spans
 from vectorstore.hybrid import ScoredChunk
-from vectorstore.tokenize import bigrams
 
 # Thresholds, calibrated on the labelled questions in evals/ (see docs/EVAL.md).
 MIN_FIGURE_SCORE = 0.35
@@ -29,13 +27,14 @@ NAMED_ELSEWHERE = 0.6  # a figure whose sentence lacks the firm or place the que
 NAMED_NEARBY = 0.85  # … whose sentence names it, but not its own clause
 _AMOUNTS = frozenset(UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT])  # not 增加8个项目: a count
 OFF_TOPIC = 0.6  # a part's figure whose sentence shares nothing with the rest of the whole question
+AMOUNT_FOR_SHARE = 0.8  # 占多少 with no 比例 may be answered with the amount, when no share is stated
 WRONG_KIND = 0.3  # a percentage stated as another kind than asked (a change for a share): it answers something else
-RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
 PART_OF_WHOLE = 0.8  # a figure stated after 其中 whose own qualifier (基本 of 基本支出) the question does not name
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?"
                             r"(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|占|增长|增幅|增加|上升|下降|降低|减少|降幅"
-                            r"|(?:支出)?(?:年初)?(?:决算|预算)数?)")  # …经费年初预算为27,080元，支出决算为26,085.58元
+                            r"|(?:支出)?(?:年初)?(?:决算|预算)数?"  # …经费年初预算为27,080元，支出决算为26,085.58元
+                            r"|(?:预算)?(?:完成|执行)率)")  # …项目已完成竣工验收,完成率100%: the clause before is what
 _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
@@ -76,7 +75,8 @@ def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
     own = {chunk.department, chunk.department.replace("科学技术", "科技")}
     bodies = [b for b in q.bodies if not any(o.endswith(b) for o in own) and not abbreviates(b, chunk.department)]
     aside = _ASIDE.sub("", text) if other else text  # (含2023年转列…项目5个): an aside's year is not the text's
-    return all(str(y) in aside for y in other) and all(p in text for p in places + bodies)
+    return all(str(y) in aside or re.search(rf"[\[〔［]{y}[\]〕］]", text) for y in other) \
+        and all(p in text for p in places + bodies)  # (衡发[2010]3号: a document of 2010)
 
 
 
@@ -119,7 +119,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     labelled = [norm_text(t) for t in q.terms if len(t) >= 3 and norm_text(t) in matcher.labels or t in found]
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
     part_words = part_named(q, wider) if own_words else []
-    asked = percent_kind(q)
+    asked, rate = percent_kind(q), asked_rate(q)
     amount = asked_amount(q)
     whole = whole_named(q, asked)
     own = q
@@ -130,6 +130,10 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     items, things = named_items(q, matcher.in_corpus), asked_things(q)
     question_forms = [*q.terms, *(f for forms in q.expanded.values() for f in forms)]
     counted_noun = counted_in(q.norm)  # 多少个展区 → 展区: what the question counts, named after its counter
+    subject_forms = question_forms if not q.english else [  # how much money did…spend: no part named by them
+        f for key, forms in q.expanded.items() if key not in lexicon.ENGLISH_MONEY_FRAME for f in forms]
+    # “其他普通教育支出”合计多少钱: a figure is of the quoted item only where its sentence or section names it
+    quoted = [*quoted_names(q.text, titles=False), *(quoted_names(wider.text, titles=False) if wider else [])]
     for hit in hits:
         chunk = hit.chunk
         heading = norm_text(chunk.section.rsplit("›", 1)[-1])
@@ -141,6 +145,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if not year_ok(q, sentence, chunk):
                 continue
             sentence_norm = norm_text(sentence)
+            if any(n not in sentence and n not in chunk.section for n in quoted):
+                continue
             lead_start, lead_end = _lead_span(chunk, fact, s_start, s_end)
             if items and not any(i in norm_text(f"{chunk.section}{chunk.text[s_start - chunk.start:lead_end - chunk.start]}")
                                  for i in items):
@@ -163,19 +169,22 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if rarest and rarest not in norm_text(context) and rarest not in heading:
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in sentence_norm else NAMED_ELSEWHERE
-            if asked and fact.unit == "%" and stated_kind(fact.label) not in ("", asked):
-                score *= WRONG_KIND  # 占三公经费的比例 is not answered with 比上年下降42.13%
+            if asked and fact.unit == "%" and stated_kind(fact.label) not in ("", asked) \
+                    or rate and fact.unit == "%" and rate not in sentence_norm:
+                score *= WRONG_KIND  # 占三公经费的比例 is not answered with 比上年下降42.13%, 满意度 with 完成率100%
             elif fact.unit in _AMOUNTS and (not asked and (relation(fact) if fact.unit == "%" else is_change(fact))
                                             or asked == "change" and fact.unit != "%" and not is_change(fact)):
                 # (a percentage only when relative, 下降85.38% of 支出: 满意度持续上升，超90% states a level)
                 score *= OFF_TOPIC  # 接待费花了多少 is not answered with 减少17,993元, nor 少了多少 with 3,080元
+            if asked == "share" and q.unit is UnitKind.ANY and fact.unit != "%":
+                score *= AMOUNT_FOR_SHARE  # 公务接待费占多少: its share, when the report states one
             if amount and fact.unit != "%" and stated_amount(fact.label) not in ("", amount):
                 score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
             stated = chunk.text[s_start - chunk.start:fact.end - chunk.start]
             if (not counted and one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated)
                     or one_use_of_a_sum(things, lead, chunk.text[fact.end - chunk.start:s_end - chunk.start])):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
-            if part_not_asked(question_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
+            if part_not_asked(subject_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):
                 score *= PART_OF_WHOLE  # 实际花了多少: 支出56916443.49元, not 其中，基本支出为50167398.51元
             said_norm = norm_text(said) if part_words else ""
@@ -328,7 +337,11 @@ def table_lead(lead: str, fact: Fact) -> str:
 
 
 def clean_lead(lead: str) -> str:
+    lead = _LOST_CHARACTERS.sub("", lead)  # 其他配套设施等。 ?????????: characters the source lost in its encoding
     return _LEAD_FILLER.sub("", lead.strip().strip("、，,").rstrip("。；;：:")).strip().lstrip("、，,").strip()
+
+
+_LOST_CHARACTERS = re.compile(r"\s*[?？\ufffd]{3,}")
 
 
 def dedupe(cands: list[Candidate]) -> list[Candidate]:
@@ -337,53 +350,6 @@ def dedupe(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         first.setdefault(norm_text(c.lead), c)
     return list(first.values())
-
-
-def figure_draft(cands: list[Candidate]) -> Draft:
-    draft = Draft()
-    best = cands[0]
-    draft.add(f"{best.lead}{draft.cite(best.span)}。")
-    shown = 0
-    for other in cands[1:6]:
-        if shown == 2 or other.span == best.span:
-            continue
-        # Reports state one quantity in two places, sometimes two ways (增长8.33% / 同比增长8.3%):
-        # show the close runner-up for the same quantity, and the other place a figure is restated.
-        same_quantity = other.label and best.label and (other.label in best.label or best.label in other.label) \
-            and not _of_another(other, best)
-        restated = _same_figure(other, best) and other.score >= RESTATED_SHARE * best.score
-        if restated or (same_quantity and other.score >= 0.9 * best.score):
-            draft.add(f"\n另：{other.lead}{draft.cite(other.span)}。")
-            shown += 1
-    return draft
-
-
-def _of_another(a: Candidate, b: Candidate) -> bool:
-    """完成年初预算的0% of 因公出国(境)费 and 完成年初预算的96.33% of the whole: one label, two subjects."""
-    return bool(a.fact and b.fact and a.fact.of and b.fact.of and a.fact.of != b.fact.of)
-
-
-def _same_figure(a: Candidate, b: Candidate) -> bool:
-    """623.97万元 == 623.97万元; 8.33% restates 8.3% (one rounded to fewer places), when their labels agree."""
-    if a.figure == b.figure:
-        return True
-    if not (a.fact and b.fact) or a.fact.unit != b.fact.unit:
-        return False
-    x, y = decimal_value(a.fact.value), decimal_value(b.fact.value)
-    if x is None or y is None or x == y:
-        return x is not None and x == y
-    short, long_ = (x, y) if -x.as_tuple().exponent < -y.as_tuple().exponent else (y, x)
-    places = -short.as_tuple().exponent
-    rounds = long_.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == short
-    shared = set(bigrams(a.label)) & set(bigrams(b.label))
-    return rounds and places >= 1 and bool(shared or a.label in b.label or b.label in a.label)
-
-
-def decimal_value(value: str) -> Decimal | None:
-    try:
-        return Decimal(value) if value.count(".") <= 1 else None
-    except InvalidOperation:
-        return None
 
 
 def closing(text: str, opened: int, limit: int) -> int | None:

@@ -24,6 +24,18 @@ _OF_A_BUDGET = re.compile(r"(?:percentage|percent|share|proportion) of (?:its |t
                           r"占(?:年初)?预算")
 
 
+def asked_rate(q: Question) -> str:
+    """满意度是百分之多少 → 满意: the stem of a rate the question names that is none of the kinds above (a
+    satisfaction, a pass or a coverage rate); a percentage of some other rate does not answer it."""
+    if q.english or percent_kind(q):
+        return ""
+    m = _RATE_NOUN.search(q.norm)
+    return m.group(1) if m else ""
+
+
+_RATE_NOUN = re.compile(r"([\u4e00-\u9fff]{2})[率度](?:是|为|有|达到|达|能)?(?:百分之|多少|几|怎么样|咋样|如何|高不高)")
+
+
 def asked_kind(kinds: dict, q: Question) -> str:
     """The one kind of a table (lexicon percent_kinds, amount_kinds) whose words the question uses; '' for none or
     several."""

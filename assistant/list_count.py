@@ -4,13 +4,14 @@ them: the count is the last item's own number, cited with it, never a figure the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.draft import Draft, Span
 from assistant.lists import ListItem
 from assistant.question import Question, UnitKind
 from ingest.models import Chunk
 
-MIN_LIST_COUNT_SCORE = 0.2  # the list must speak of what is asked (its title or items), if loosely
+MIN_LIST_COUNT_SCORE = 0.15  # the list must speak of what is asked, if loosely, and its title name some of it
 _ITEM_COUNTERS = ("条", "项", "个", "")
 # how many duties are listed: an English count of a list's items
 _EN_ITEMS = re.compile(r"how many\s+(?:[a-z-]+\s+){0,2}?(?:duties|functions|responsibilities|tasks|items|points|"
@@ -24,9 +25,11 @@ def asks_list_count(q: Question) -> bool:
     return q.unit is UnitKind.COUNT and q.count_unit in _ITEM_COUNTERS and bool(re.search(r"[几多少][条项]", q.norm))
 
 
-def count_draft(found: tuple[float, str, list[ListItem]] | None, corpus: list[Chunk]) -> Draft | None:
-    """共列出14条: when every item of the best list is preceded by its own number 1…N; else None."""
-    if found is None or found[0] < MIN_LIST_COUNT_SCORE or len(found[2]) < 2:
+def count_draft(found: tuple[float, str, list[ListItem]] | None, corpus: list[Chunk],
+                names_it: Callable[[str], bool]) -> Draft | None:
+    """共列出14条: when every item of the best list is preceded by its own number 1…N, and `names_it` holds of the
+    list's title (it names what the question counts); else None."""
+    if found is None or found[0] < MIN_LIST_COUNT_SCORE or len(found[2]) < 2 or not names_it(found[1]):
         return None
     items = found[2]
     numbers = [_number_before(item.span, corpus) for item in items]

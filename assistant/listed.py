@@ -90,6 +90,9 @@ def part_not_asked(forms: Iterable[str], norm: str, before: str, label: str) -> 
     the question's words and their forms) the question does not name."""
     if not _AFTER_QIZHONG.search(before):
         return False
+    if not _CJK.search(norm):  # an English question: the part is asked when its label alone has a form of its words
+        return not any(_CJK.search(f) and norm_text(f) in norm_text(label) and norm_text(f) not in norm_text(before)
+                       for f in forms)
     qualifier = norm_text(label)
     for form in forms:
         qualifier = qualifier.replace(norm_text(form), "")
@@ -97,6 +100,7 @@ def part_not_asked(forms: Iterable[str], norm: str, before: str, label: str) -> 
     return len(qualifier) >= 2 and qualifier not in norm
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TOTAL_ASKED = re.compile(r"总支出|总收入|支出总额|收入总额|部门总|整体支出|全部支出|\btotal (?:spending|expenditure|income|revenue)\b")
 _QUOTED_ITEM = re.compile(r"[“\"]([^”\"]{1,12})[”\"]")
 

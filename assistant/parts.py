@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.draft import Draft, Span
-from assistant.figures import MIN_FIGURE_SCORE, Candidate, clause_start, clean_lead, closing, decimal_value
+from assistant.figure_draft import decimal_value
+from assistant.figures import MIN_FIGURE_SCORE, Candidate, clause_start, clean_lead, closing
 from assistant.kinds import stated_kind
 from assistant.question import Question
 from assistant.slots import states_measure

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Protocol
 
 from assistant import glossary, lexicon
-from assistant.counting import counted_words
+from assistant.counting import asked_words, counted_words
 from assistant.departments import abbreviates, field_stem
 from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
@@ -239,6 +239,11 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
     is asked of a thing (比例, 降幅, 实际; lexicon attributes, and 总金额 of 金额) may be stated in other words, and a
     colloquial word the lexicon maps (养人 → 人员支出) is how it is asked; a short form of what the report names in full
     (公务车 of 公务用车) is no unknown thing."""
+    frame = lexicon.ENGLISH_MONEY_FRAME | lexicon.ENGLISH_DUTY_FRAME | lexicon.RANK_FRAME | lexicon.GENERIC
+    kinds = {w for entry in lexicon.PERCENT_KINDS.values() for w in entry["asks"]}  # what share: how it is asked
+    asked = [w for w in asked_words(q.norm) if w not in frame and w not in kinds] if q.english else []
+    if asked and all(w in q.expanded and not any(map(vocabulary.in_corpus, q.expanded[w])) for w in asked):
+        return asked  # What make and model are the cars: the glossary knows what is asked, the report never says it
     if q.intent is not Intent.FIGURE:
         return []
     if q.english:  # How much did the town spend on education: the glossary's 教育 is not in the report, nor is
@@ -253,7 +258,12 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
             # How many visitors came: none of the words of what is counted is in the report, and a count of
             # anything else would be a wrong number (spliced display screens: screens is)
             return [w for w in counted if w in q.unmapped]
+        source = _SOURCE_OR_USE.search(q.norm)  # came from value-added tax, spent on receptions: the item asked
+        object_terms = [t for t in named if source and t in source.group(1)]
+        if object_terms and all(t in unknown for t in object_terms):
+            return object_terms
         return unknown if len(unknown) == len(named) else []
+
     def asked(word: str) -> bool:
         return word in lexicon.ATTRIBUTES or word in lexicon.GENERIC or word in lexicon.SYNONYMS
 
@@ -262,6 +272,10 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
         len(w) >= 2 and not asked(w) and not vocabulary.in_corpus(w) and not vocabulary.abbreviated_in_corpus(w)
         and not (w[0] == "总" and (w[1:] in lexicon.ATTRIBUTES or vocabulary.in_corpus(w[1:])))
         for w in nouns(t))]
+
+
+_SOURCE_OR_USE = re.compile(r"\b(?:came|come|comes|coming|from|on|spent|spend|used|use)\s+(?:from|on|for)?\s*"
+                            r"(?:the\s+|its\s+|their\s+)?([a-z][a-z -]*?)(?=\s+(?:in|during|at|by|of|this|last)\b|[?.]|$)")
 
 
 def _is_of(named: str, department: str) -> bool:

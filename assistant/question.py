@@ -11,6 +11,7 @@ from functools import cache
 from assistant import dictionary, glossary, lexicon
 from assistant.counting import asks_a_count, count_unit, counted_noun
 from assistant.english_bodies import english_bodies, english_self, names_own_body
+from assistant.ordinals import asked_ordinal, without_ordinal
 from assistant.slots import asked_slot, asks_a_name, slot_words
 from ingest.numerals import cn_int, cn_years
 from vectorstore.tokenize import Tokenizer, normalise
@@ -52,7 +53,8 @@ _RATE = re.compile(r"完成率|执行率|完成了百分之|执行了百分之|(
                    r"(?:completion|execution|implementation) rate")
 # 公务用车费用占三公经费的比例: a share of money is a percentage
 _SHARE = re.compile(r"占.{0,12}(?:比例|比重|百分之|多少)|比例|比重|占比|\bshare\b|\bproportion\b|\bpercentage\b")
-_LIST_CUES = re.compile(r"哪些|哪几|有什么|有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|"
+_LIST_CUES = re.compile(r"哪些|哪几|些啥|些什么|有什么|"
+                        r"有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|"
                         r"都有|什么成绩|什么问题|什么措施|包括|"
                         r"what (?:are|were) the|which|list|name the|what problems|what measures|what achievements")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2}(?:省|市|县))(?![场场民级])")
@@ -105,6 +107,7 @@ class Question:
     proper: list[str] = field(default_factory=list)  # names the tokenizer did not know (某站), joined
     asked: str = ""  # the noun a 什么/哪种 question asks for (按什么模式 → 模式): the answer must speak of it
     members: str = ""  # 入库的31家企业是哪些: the count (31家) whose members are asked for
+    ordinal: int = 0  # 主要职能第一条是什么 → 1: the item of a list asked for by its place
     per_unit: bool = False  # 每家奖励多少 asks for an amount per firm, not a total
     slot: str = ""  # what kind of thing it asks for (assistant/knowledge/slots.toml): reason, date, purpose, place
 
@@ -134,7 +137,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
     subject = _SELF_REFERENCE.sub(" ", norm)  # 这个中心, 该校: the report's own body, no subject
-    subject = _POINTED.sub(" ", subject)  # 那口机井, 这座桥: the classifier after 那 is no subject
+    subject = without_ordinal(_POINTED.sub(" ", subject))  # 那口机井: the classifier after 那 is no subject
     bilingual = (words or dictionary.default()) if english and known else None
     if english:
         for body in english_bodies(text):  # the Kaiyuan Big Data Research Center: whose report, no subject
@@ -157,7 +160,8 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
                 terms.append(word)
                 expanded[word] = (word,)
     translated = _translated(subject, unmapped, bilingual, known) if bilingual and known else {}
-    intent = Intent.SENTENCE if asks_a_name(slot) else _intent(norm)
+    # 用在哪些方面 asks what the money was for: the purpose's sentence, not a list because of its 哪些
+    intent = Intent.SENTENCE if asks_a_name(slot) else _intent(_without(norm, asking if slot == "purpose" else ()))
     return Question(text=text.strip(), norm=norm, english=english, intent=intent,
                     unit=_unit(norm), count_unit=count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
                     terms=terms, expanded=expanded, unmapped=unmapped, translated=translated,
@@ -165,7 +169,8 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm), ranks=_ranks(norm),
                     proper=[t for t in terms if len(t) >= 3 and t not in tokenizer.words(t)],
                     asked="" if any(asked in w for w in asking) else asked, members=_members(norm),
-                    per_unit=bool(_PER_UNIT.search(norm)), slot=slot, measure=asked_measure(norm))
+                    per_unit=bool(_PER_UNIT.search(norm)), slot=slot, measure=asked_measure(norm),
+                    ordinal=asked_ordinal(norm))
 
 
 def _translated(subject: str, unmapped: Sequence[str], bilingual: dictionary.Dictionary,
@@ -316,6 +321,12 @@ def _bodies(norm: str, tokenizer: Tokenizer) -> list[str]:
     return out
 
 
+def _without(norm: str, phrases: Sequence[str]) -> str:
+    for phrase in phrases:
+        norm = norm.replace(phrase, " ")
+    return norm
+
+
 def _is_english(norm: str) -> bool:
     letters = sum(ch.isascii() and ch.isalpha() for ch in norm)
     cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in norm)
@@ -338,6 +349,8 @@ def _unit(norm: str) -> UnitKind:
         return UnitKind.COUNT  # 衔接资金修的路能让多少老百姓出行方便: people, though money is named
     if asks_a_count(norm):
         return UnitKind.COUNT
+    if _SHARE.search(norm) and not _PERCENT_CUES.search(norm) and not re.search(r"比例|比重|占比|百分|占地", norm):
+        return UnitKind.ANY  # 各项占多少, 基本支出占了多少: its share or its amount, whichever the report states
     if (_PERCENT_CUES.search(norm) or _RATE.search(norm)) and not re.search(r"多少钱|金额|how much money", norm):
         return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure|spending", norm) \
             or re.search(_GROWTH, norm) or _SHARE.search(norm) or _RATE.search(norm) else UnitKind.MONEY

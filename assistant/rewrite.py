@@ -42,6 +42,8 @@ _MEASURE_END = _MEASURE + "$"
 # A follow-up that begins with what is said of a subject (完成了…, 占…, 比上年…) says it of the previous one.
 _PREDICATE = re.compile(r"^(?:完成了?|占了?|比上一?年|比去年|较上一?年|较去年|同比|(?:跟|和|与|同)(?:上一?年|去年)(?:相)?比|"
                         r"增长了?|增加了?|下降了?|减少了?|执行了?|用于|用在|花在)")
+_SAID_OF = re.compile(r"(?:比上一?年|比去年|较上一?年|较去年|同比|(?:跟|和|与|同)(?:上一?年|去年)(?:相)?比|实际|增长了?|增加了?|"
+                      r"下降了?|减少了?|完成了?|执行了?|花了|花掉了|用了|支出了|占了?)")
 _PREDICATE_END = re.compile(r"(?:实际|一共|总共|共|全年)?(?:花了|花掉了|花|支出了|用了|拨付了|是|有|为)?$")
 _ENTITY_END = r"(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆)$"
 _ENTITY = r"^(.{1,8}?(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆))(.{2,})$"
@@ -232,7 +234,10 @@ def _substitute(previous: str, subject: str) -> str:
     if asked and len(re.sub(r"[^\u4e00-\u9fff]", "", asked.group(2))) >= 2:
         # 科技局有几个内设机构？那下属事业单位呢？ The thing counted follows the cue: it is what changes.
         return f"{head}{asked.group(1)}{subject}？"
-    return f"{context}{subject}{tail.group(0)}"
+    # 公务用车运行维护费比上年减少了多少？那公务接待费呢？ The new subject takes the old one's place, before what was asked of it.
+    said = _SAID_OF.search(rest)
+    said_of = rest[said.start():] if said and said.start() >= 2 and not _SAID_OF.search(subject) else ""
+    return f"{context}{subject}{said_of}{tail.group(0)}"
 
 
 def context_split(standalone: str, question: str) -> tuple[str, str] | None:

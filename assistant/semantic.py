@@ -232,7 +232,7 @@ class SemanticAnswerer:
                required: Sequence[str] = (), worded: bool = False, slot: str = "",
                counted: Sequence[str] = (), change: bool = False, anchors: Sequence[Term] = (),
                named: Sequence[Sequence[str]] = (), least_named: int = 1,
-               weighs: Callable[[str], float] | None = None) -> Draft | None:
+               weighs: Callable[[str], float] | None = None, given: Sequence[str] = ()) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity.
@@ -244,6 +244,8 @@ class SemanticAnswerer:
         that the report uses which a text holds; a unit close in meaning but holding few words must hold half."""
         ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted,
                                  change)
+        if counted and given:  # how many of the 33 villages…: a count of them other than the 33 the question gives
+            ranked = [r for r in ranked if any(_counts_other(r.unit.quote, f, given) for f in counted)]
         if anchors:
             ranked = [r for r in ranked if lexical_overlap(anchors, r.unit.quote) > 0]
         if least_named > 1:
@@ -304,6 +306,12 @@ def _sentence_of(unit: Unit) -> tuple[str, tuple[int, int]]:
     start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
     stops = [i for i in (text.find("。", end), text.find("\n", end)) if i != -1]
     return text[start:min(stops, default=len(text))], (at - start, end - start)
+
+
+def _counts_other(text: str, form: str, given: Sequence[str]) -> bool:
+    """Whether `text` counts `form` (33个行政村) with a figure other than those `given`."""
+    return any(m.group(1) not in given
+               for m in re.finditer(rf"(\d[\d,.]*)\s*[个家名所条座户人项位间台辆]?{re.escape(form)}", text))
 
 
 def _states_figure(text: str) -> bool:

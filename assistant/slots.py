@@ -51,12 +51,13 @@ def answers_slot(text: str, slot: str, by_rules: bool = False) -> bool:
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:\n]")
-_NAME_ENDS = re.compile(r"^[^，,；;。：:\n]{0,12}?(?:、|等)")
+_NAME_ENDS = re.compile(r"^[^，,；;。：:\n]{0,12}?(?:、|等|合计|共计|\d[\d.,]*\s*(?:万元|亿元|千元|元))")
 
 
 def _in_listed_name(text: str, m: re.Match) -> bool:
     """Whether a slot's word is part of one name in a list (…、教育结余用于项目建设等合计3624.71万元), which
-    states no purpose of what is asked about: listed before it with 、 in its clause, and ended by 、 or 等 after."""
+    states no purpose of what is asked about: listed before it with 、 in its clause, and ended by 、 or 等 after, or
+    by the list's amount (…、教育结余用于项目建设经费4194.23万元)."""
     before = _CLAUSE_BREAK.split(text[:m.start()])[-1]
     return "、" in before and bool(_NAME_ENDS.match(text[m.end():]))
 

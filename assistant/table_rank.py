@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.draft import Draft, Span
-from assistant.figures import decimal_value
+from assistant.figure_draft import decimal_value
 from ingest.models import Chunk, TableRecord
 from ingest.tables import cell_figure, is_table_row, is_total
 
