@@ -17,7 +17,7 @@ from assistant.departments import abbreviates, field_stem
 from assistant.draft import Draft
 from assistant.items import compounds, named_items
 from assistant.kinds import asked_rate
-from assistant.question import Intent, Question, UnitKind, quoted_names
+from assistant.question import YEAR, Intent, Question, UnitKind, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
 from assistant.slots import slot_words
@@ -160,7 +160,7 @@ def _forms(q: Question) -> dict[str, tuple[str, ...]]:
 
 def _given_figures(q: Question) -> list[str]:
     """The figures a question gives (how many of the 33 villages): not its years."""
-    return [n for n in re.findall(r"\d+(?:\.\d+)?", q.norm) if not re.fullmatch(r"(?:19|20)\d{2}", n)]
+    return [n for n in re.findall(r"\d+(?:\.\d+)?", q.norm) if not YEAR.fullmatch(n)]
 
 
 def _anchors(q: Question, terms: Sequence) -> list:

@@ -331,10 +331,11 @@ def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: 
             draft.add(f"{clean_lead(head.quote)}{draft.cite(head)}：")
         draft.add(f"{clean_lead(best.lead)}{draft.cite(best.span)}。")
     shown = [best]
+    quoted = quoted_names(q.text) if q is not None else []
     for other in cands[1:3]:
         if other.score >= 0.9 * best.score and other.span.chunk.id != best.span.chunk.id \
                 and not (matcher is not None and q is not None and _only_the_opening(q, matcher, other)) \
-                and _names_the_quoted(q, other):
+                and all(name in other.lead for name in quoted):  # “三区”人才计划's, not another fund's
             draft.add(f"\n{clean_lead(other.lead)}{draft.cite(other.span)}。")
             shown.append(other)
     if q is not None and matcher is not None:
@@ -344,7 +345,7 @@ def _sentence_draft(cands: list[Candidate], q: Question | None = None, matcher: 
         spans = [x.span for x in shown] + ([best.head] if best.head is not None else [])
         rest = [(matcher.coverage_beyond(q, c.lead, said), c) for c in cands[1:10]
                 if c.score >= COMPLEMENT_SHARE * best.score and not any(_overlaps(c.span, x) for x in spans)
-                and _names_the_quoted(q, c)]
+                and all(name in c.lead for name in quoted)]
         gain, other = max(rest, key=lambda gc: gc[0], default=(0.0, None))
         if other is not None and gain >= COMPLEMENT_GAIN:
             draft.add(f"\n{clean_lead(other.lead)}{draft.cite(other.span)}。")
@@ -377,11 +378,6 @@ def _placed_item(place: int, best: list[Candidate], corpus: list[Chunk]) -> Cand
                 span = Span(chunk, chunk.start + s, chunk.start + e)
                 return Candidate(best[0].score, span, chunk.text[s:e].strip())
     return None
-
-
-def _names_the_quoted(q: Question | None, cand: Candidate) -> bool:
-    """“三区”人才计划那笔钱有没有花完: a further sentence on another fund's money does not answer for this one."""
-    return q is None or all(name in cand.lead for name in quoted_names(q.text))
 
 
 def _overlaps(a: Span, b: Span) -> bool:

@@ -32,7 +32,9 @@ def count_draft(found: tuple[float, str, list[ListItem]] | None, corpus: list[Ch
     if found is None or found[0] < MIN_LIST_COUNT_SCORE or len(found[2]) < 2 or not names_it(found[1]):
         return None
     items = found[2]
-    numbers = [_number_before(item.span, corpus) for item in items]
+    source = items[0].span.chunk.source  # a table's 序号 cells of the list's report, read once
+    cells = [c for c in corpus if c.source == source and c.text.strip().isdigit() and len(c.text.strip()) <= 2]
+    numbers = [_number_before(item.span, cells) for item in items]
     if any(n is None or n[0] != i for i, n in enumerate(numbers, 1)):
         return None
     draft = Draft()
@@ -40,7 +42,7 @@ def count_draft(found: tuple[float, str, list[ListItem]] | None, corpus: list[Ch
     return draft
 
 
-def _number_before(span: Span, corpus: list[Chunk]) -> tuple[int, Span] | None:
+def _number_before(span: Span, cells: list[Chunk]) -> tuple[int, Span] | None:
     """The item's own number written just before it (14. or 14、 in its text, or a table's 序号 cell of its own) and
     the span that states it."""
     chunk = span.chunk
@@ -50,6 +52,5 @@ def _number_before(span: Span, corpus: list[Chunk]) -> tuple[int, Span] | None:
     if m:
         start = span.start - len(head) + m.start(1)
         return int(m.group(1)), Span(chunk, start, start + len(m.group(1)))
-    cell = next((c for c in corpus if c.source == chunk.source and c.end <= span.start <= c.end + 4
-                 and c.text.strip().isdigit() and len(c.text.strip()) <= 2), None)
+    cell = next((c for c in cells if c.source == chunk.source and c.end <= span.start <= c.end + 4), None)
     return (int(cell.text.strip()), Span(cell, cell.start, cell.end)) if cell is not None else None

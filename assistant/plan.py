@@ -239,16 +239,16 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
     is asked of a thing (比例, 降幅, 实际; lexicon attributes, and 总金额 of 金额) may be stated in other words, and a
     colloquial word the lexicon maps (养人 → 人员支出) is how it is asked; a short form of what the report names in full
     (公务车 of 公务用车) is no unknown thing."""
-    frame = lexicon.ENGLISH_MONEY_FRAME | lexicon.ENGLISH_DUTY_FRAME | lexicon.RANK_FRAME | lexicon.GENERIC
+    frame = lexicon.ENGLISH_MONEY_FRAME | lexicon.ENGLISH_DUTY_FRAME | lexicon.RANK_FRAME
     kinds = {w for entry in lexicon.PERCENT_KINDS.values() for w in entry["asks"]}  # what share: how it is asked
-    asked = [w for w in asked_words(q.norm) if w not in frame and w not in kinds] if q.english else []
+    asked = [w for w in asked_words(q.norm) if w not in frame and w not in lexicon.GENERIC and w not in kinds] \
+        if q.english else []
     if asked and all(w in q.expanded and not any(map(vocabulary.in_corpus, q.expanded[w])) for w in asked):
         return asked  # What make and model are the cars: the glossary knows what is asked, the report never says it
     if q.intent is not Intent.FIGURE:
         return []
     if q.english:  # How much did the town spend on education: the glossary's 教育 is not in the report, nor is
         # any other thing the question names (spend only asks for money)
-        frame = lexicon.ENGLISH_MONEY_FRAME | lexicon.ENGLISH_DUTY_FRAME | lexicon.RANK_FRAME
         named = [t for t in q.expanded if t not in frame]
         unknown = [t for t in named if not any(vocabulary.in_corpus(f) for f in q.expanded[t])]
         counted = counted_words(q.norm)

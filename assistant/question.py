@@ -149,8 +149,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     slot = asked_slot(norm)
     # (a short phrase only: what was the money for primary schools used for? frames its subject)
     asking = [w for w in slot_words(norm, slot) if len(w) <= 12] if slot != "reason" else []
-    for phrase in asking:  # 用在了什么地方, 在哪里: how the question asks, not what about
-        subject = subject.replace(phrase, " ")
+    subject = _without(subject, asking)  # 用在了什么地方, 在哪里: how the question asks, not what about
     asked = _asked_noun(norm, tokenizer)
     terms, expanded, unmapped = _terms(subject, tokenizer, english, known)
     if english and known:  # PVC, LED: an acronym the report writes as it is stands for itself

@@ -40,10 +40,11 @@ _MEASURE_END = _MEASURE + "$"
 
 
 # A follow-up that begins with what is said of a subject (完成了…, 占…, 比上年…) says it of the previous one.
-_PREDICATE = re.compile(r"^(?:完成了?|占了?|比上一?年|比去年|较上一?年|较去年|同比|(?:跟|和|与|同)(?:上一?年|去年)(?:相)?比|"
-                        r"增长了?|增加了?|下降了?|减少了?|执行了?|用于|用在|花在)")
-_SAID_OF = re.compile(r"(?:比上一?年|比去年|较上一?年|较去年|同比|(?:跟|和|与|同)(?:上一?年|去年)(?:相)?比|实际|增长了?|增加了?|"
-                      r"下降了?|减少了?|完成了?|执行了?|花了|花掉了|用了|支出了|占了?)")
+_SAID = (r"完成了?|占了?|比上一?年|比去年|较上一?年|较去年|同比|(?:跟|和|与|同)(?:上一?年|去年)(?:相)?比|"
+         r"增长了?|增加了?|下降了?|减少了?|执行了?")
+_PREDICATE = re.compile(rf"^(?:{_SAID}|用于|用在|花在)")
+# …比上年减少了 of the previous question: what it asked of its subject
+_SAID_OF = re.compile(rf"(?:{_SAID}|实际|花了|花掉了|用了|支出了)")
 _PREDICATE_END = re.compile(r"(?:实际|一共|总共|共|全年)?(?:花了|花掉了|花|支出了|用了|拨付了|是|有|为)?$")
 _ENTITY_END = r"(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆)$"
 _ENTITY = r"^(.{1,8}?(?:站|园|公司|中心|院|所|校|基地|银行|厂|馆))(.{2,})$"

@@ -289,6 +289,7 @@ def restatement_findings(figures: list[Figure]) -> list[Finding]:
     """Money and rates that name the same quantity in different sentences: equal, different years, or in conflict."""
     items = [f for f in figures if f.family in ("money", "percent") and f.value is not None]
     keys = {f: _identity(f, figures) for f in items}
+    subjects = {f: _of(f, figures) for f in items}
     strong, weak = set(), set()
     for a, b in combinations(items, 2):
         if a.sentence == b.sentence or a.fact.unit != b.fact.unit or a.source != b.source:
@@ -297,8 +298,7 @@ def restatement_findings(figures: list[Figure]) -> list[Finding]:
         if anchor_a or anchor_b:  # a bare 增长8.33% is the same rate only if its base is the same quantity
             if anchor_a and anchor_b and ka == kb and _linked(anchor_a, anchor_b):
                 strong.add((a, b))
-        elif same_quantity(ka, kb) and (_other_years(a, b) or not distinct_subjects(_of(a, figures),
-                                                                                      _of(b, figures))):
+        elif same_quantity(ka, kb) and (_other_years(a, b) or not distinct_subjects(subjects[a], subjects[b])):
             strong.add((a, b))
         elif a.value == b.value and ka[-2:] == kb[-2:]:
             weak.add((a, b))

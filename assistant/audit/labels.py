@@ -4,6 +4,7 @@ quantity (人员经费 and 人员支出 do; 年初预算总支出 and 总支出 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from assistant.knowledge import load
 
@@ -44,9 +45,14 @@ def qualifiers(label: str) -> set[str]:
 def predicate_only(label: str) -> bool:
     """已于本年度支出, 支出决算: the label says what is measured, and names no subject (measures.toml)."""
     rest = label
-    for word in sorted(load("measures")["predicate"]["words"], key=len, reverse=True):
+    for word in _predicate_words():
         rest = rest.replace(word, "")
     return not rest
+
+
+@cache
+def _predicate_words() -> tuple[str, ...]:
+    return tuple(sorted(load("measures")["predicate"]["words"], key=len, reverse=True))  # longest first
 
 
 def distinct_subjects(a: str, b: str) -> bool:
