@@ -14,9 +14,11 @@ from typing import Protocol
 from assistant import glossary, lexicon
 from assistant.counting import counted_noun
 from assistant.departments import abbreviates, field_stem
-from assistant.draft import Draft
+from assistant.draft import Draft, Span
+from assistant.figures import is_cell_fact
 from assistant.items import compounds, named_items
-from assistant.kinds import asked_rate
+from assistant.kinds import asked_amount, asked_rate, stated_amount
+from assistant.matching import norm_text
 from assistant.question import YEAR, Intent, Question, UnitKind, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
@@ -98,7 +100,25 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
                            named=(named_items(q, scope.matcher.in_corpus), _compounds(q, scope.matcher)),
                            least_named=_least_named(q, terms, translated | naming)
                            if q.english and state.get("words_unknown") else 1,
-                           weighs=_weighs(q, scope.matcher), given=_given_figures(q))
+                           weighs=_weighs(q, scope.matcher), given=_given_figures(q),
+                           rejects=_no_answer_unit(q, asked_amount(q)))
+
+
+def _no_answer_unit(q: Question, asked: str) -> Callable[[Span], bool]:
+    """Units no answer may be, however close in meaning: one whose figures are all of another kind than asked
+    (管理人员编制4名, a post, for 实际在职多少人; 年初预算 for 实际花了多少); one of a form's cells whose figures all
+    label other things (财政拨款 108292.73 … 其他资金 何永华 for 其他资金有多少: the form states no figure beside it)."""
+    words = [norm_text(f) for t in q.terms for f in (t, *q.expanded.get(t, ())) if not f.isascii() and len(f) >= 2]
+
+    def rejects(unit: Span) -> bool:
+        facts = [f for f in unit.chunk.facts if unit.start <= f.start < unit.end]
+        if not facts:
+            return False
+        if asked and all(stated_amount(f.label) not in ("", asked) for f in facts):
+            return True
+        cells = [f for f in facts if is_cell_fact(f)]
+        return len(cells) == len(facts) and bool(words) and not any(w in norm_text(f.label) for f in cells for w in words)
+    return rejects
 
 
 def _weighs(q: Question, matcher: Vocabulary) -> Callable[[str], float]:

@@ -27,7 +27,7 @@ from assistant.question import YEAR, Intent, Question, quoted_names
 from assistant.slots import answers_slot
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, item_head_bounds, sentence_spans
-from ingest.tables import is_table_row
+from ingest.tables import is_cell_run, is_table_row
 from vectorstore.hybrid import ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
         spans = sentence_spans(chunk.text)
         for index, (s, e) in enumerate(spans):
             sentence = chunk.text[s:e]
-            if not year_ok(q, sentence, chunk):
+            if not year_ok(q, sentence, chunk) or is_cell_run(sentence):
                 continue
             # (a Chinese question's: an English one's glossary words are the genre's, in every report's opening)
             own = matcher.score(q, sentence, "" if q.english else chunk.source)

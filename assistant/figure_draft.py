@@ -6,18 +6,19 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from assistant.draft import Draft
 from assistant.figures import Candidate
+from ingest.structure import unmarked
 from vectorstore.tokenize import bigrams
 
+SECTION_NAME_CHARS = 24  # a section named beside its figure is named in full, or not at all
 RESTATED_SHARE = 0.5  # the same figure elsewhere, at half the best score or more, is cited as well
 
 
 def figure_draft(cands: list[Candidate]) -> Draft:
     draft = Draft()
     best = cands[0]
-    draft.add(f"{best.lead}{draft.cite(best.span)}。")
-    shown = 0
+    lines = [(best, "")]
     for other in cands[1:6]:
-        if shown == 2 or other.span == best.span:
+        if len(lines) == 3 or other.span == best.span:
             continue
         # Reports state one quantity in two places, sometimes two ways (增长8.33% / 同比增长8.3%):
         # show the close runner-up for the same quantity, and the other place a figure is restated.
@@ -25,9 +26,21 @@ def figure_draft(cands: list[Candidate]) -> Draft:
             and not _of_another(other, best)
         restated = _same_figure(other, best) and other.score >= RESTATED_SHARE * best.score
         if restated or (same_quantity and other.score >= 0.9 * best.score):
-            draft.add(f"\n另：{other.lead}{draft.cite(other.span)}。")
-            shown += 1
+            lines.append((other, "\n另："))
+    # 收入总计0万元 under 政府性基金, 收入总计1,867.48万元 under 一般公共预算: one label in two sections is said with each
+    # figure's section, so neither reads as the other's
+    sections = {c.span.chunk.section for c, _ in lines} if len({c.figure for c, _ in lines}) > 1 else set()
+    for cand, lead_in in lines:
+        where = _section_named(cand) if len(sections) > 1 else ""
+        draft.add(f"{lead_in}{f'（{where}）' if where else ''}{cand.lead}{draft.cite(cand.span)}。")
     return draft
+
+
+def _section_named(cand: Candidate) -> str:
+    """（二）政府性基金预算收支情况 → 政府性基金预算收支情况: a figure's section by its words; '' when they hold a
+    figure (an answer states only the figures its citations hold) or run long."""
+    words = unmarked(cand.span.chunk.section.rsplit("›", 1)[-1].strip())
+    return words if len(words) <= SECTION_NAME_CHARS and not any(ch.isdigit() for ch in words) else ""
 
 
 def _of_another(a: Candidate, b: Candidate) -> bool:

@@ -23,6 +23,20 @@ def whole_named(q: Question, asked: str) -> re.Match | None:
     return _WITHIN.search(q.norm)
 
 
+# 收入总计是多少, 支出总计有多少: the words just before the question's 多少 name what it asks for.
+_BEFORE_HOW_MUCH = re.compile(r"([\u4e00-\u9fff]{3,16}?)(?:一共|总共|共|合计)?(?:是|有|为|达到|达)?(?:多少|几)")
+
+
+def asked_label(q: Question, labels: frozenset[str]) -> str:
+    """加上各种补助和结转后，收入总计是多少 → 收入总计: the longest end (three characters or more) of the words before
+    the question's 多少 that labels a figure in the reports; '' when none does."""
+    m = _BEFORE_HOW_MUCH.search(q.norm)
+    if not m:
+        return ""
+    words = m.group(1)
+    return next((words[i:] for i in range(len(words) - 2) if words[i:] in labels), "")
+
+
 def part_named(q: Question, wider: Question) -> list[str]:
     """The words a follow-up opening with 其中 names its part by (本级, 收入 in 其中镇本级一般公共预算收入是多少 after
     …一般公共预算财力总共有多少): its terms the question before does not use, in their normal form."""

@@ -10,8 +10,8 @@ from assistant import lexicon
 from assistant.departments import abbreviates
 from assistant.draft import Span
 from assistant.enumeration import other_items
-from assistant.figure_subject import less_the_heading, part_named, whole_named
-from assistant.items import asked_things, compounds, counted_end, counted_in, named_items
+from assistant.figure_subject import asked_label, less_the_heading, part_named, whole_named
+from assistant.items import asked_things, compounds, counted_end, counted_in, named_items, names_counted
 from assistant.kinds import asked_amount, asked_rate, is_change, percent_kind, relation, stated_amount, stated_kind
 from assistant.listed import one_member_of_a_sum, one_use_of_a_sum, part_not_asked, quoted_item_for_a_total
 from assistant.matching import Matcher, norm_text
@@ -19,6 +19,7 @@ from assistant.question import UNIT_GROUPS, Question, UnitKind, quoted_names
 from assistant.slots import states_measure
 from ingest.models import Chunk, Fact
 from ingest.sentences import item_head, sentence_spans
+from ingest.tables import is_cell_run
 from vectorstore.hybrid import ScoredChunk
 
 # Thresholds, calibrated on the labelled questions in evals/ (see docs/EVAL.md).
@@ -28,6 +29,7 @@ NAMED_NEARBY = 0.85  # … whose sentence names it, but not its own clause
 _AMOUNTS = frozenset(UNIT_GROUPS[UnitKind.MONEY] + UNIT_GROUPS[UnitKind.PERCENT])  # not 增加8个项目: a count
 OFF_TOPIC = 0.6  # a part's figure whose sentence shares nothing with the rest of the whole question
 AMOUNT_FOR_SHARE = 0.8  # 占多少 with no 比例 may be answered with the amount, when no share is stated
+LABEL_NOT_ASKED = 0.85  # a figure labelled otherwise than the words the question puts before 多少, which label others
 WRONG_KIND = 0.3  # a percentage stated as another kind than asked (a change for a share): it answers something else
 PART_OF_WHOLE = 0.8  # a figure stated after 其中 whose own qualifier (基本 of 基本支出) the question does not name
 _LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
@@ -37,7 +39,10 @@ _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?"
                             r"|(?:预算)?(?:完成|执行)率)")  # …项目已完成竣工验收,完成率100%: the clause before is what
 _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
+_CELL_FACT = re.compile(r"[^\s|｜]+(?:[ \t|｜]+[^\s|｜]+){1,2}(?<=[\d%％])")  # a label cell, its number cell(s)
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
+_PLACE_NAME = re.compile(r"(?:[镇乡村县区市州旗]|街道)$")  # 某镇, 某村: a place, not an item (村内道路)
+_COUNTED_AFTER = 4  # how far after a count the noun it counts may be written (28个展区)
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
 _ASIDE = re.compile(r"[（(][^（()）]*[)）]")  # a bracketed aside (含2023年转列…项目5个)
 
@@ -111,6 +116,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     is a part of, when it is one part of several)."""
     out: list[Candidate] = []
     heads: list[str] = []  # the enumerated item each candidate sits in (三是小学教育支出), or ''
+    counts_asked: list[bool] = []  # whether a count candidate names the noun the question counts (分为七个方面)
     top = hits[0].score or 1.0
     rarest = matcher.rarest_name(q)
     # What the figure must be of: a term that labels a figure in the reports (人员支出), or a compound of four
@@ -134,6 +140,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
         f for key, forms in q.expanded.items() if key not in lexicon.ENGLISH_MONEY_FRAME for f in forms]
     # “其他普通教育支出”合计多少钱: a figure is of the quoted item only where its sentence or section names it
     quoted = [*quoted_names(q.text, titles=False), *(quoted_names(wider.text, titles=False) if wider else [])]
+    asks_total = any(w in q.norm for w in lexicon.TOTAL_ASKS)
     for hit in hits:
         chunk = hit.chunk
         heading = norm_text(chunk.section.rsplit("›", 1)[-1])
@@ -144,17 +151,24 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             sentence = chunk.text[s_start - chunk.start:s_end - chunk.start]
             if not year_ok(q, sentence, chunk):
                 continue
-            sentence_norm = norm_text(sentence)
             if any(n not in sentence and n not in chunk.section for n in quoted):
                 continue
+            cell = is_cell_fact(fact)
+            if not cell and is_cell_run(sentence):
+                continue  # 万元 2021 年 2022 年 88.3%: in a form's run of cells, only a label cell names a number
+            run, sentence = sentence, fact.clause if cell else sentence  # a form's cell is scored by its own row
+            sentence_norm = norm_text(sentence)
             lead_start, lead_end = _lead_span(chunk, fact, s_start, s_end)
-            if items and not any(i in norm_text(f"{chunk.section}{chunk.text[s_start - chunk.start:lead_end - chunk.start]}")
+            named_to = lead_end + (_COUNTED_AFTER if q.unit is UnitKind.COUNT else 0)  # 等28个展区: counted after
+            if items and not any(i in norm_text(f"{chunk.section}{chunk.text[s_start - chunk.start:named_to - chunk.start]}")
                                  for i in items):
                 continue  # 燃料费花了多少: 运行维护支出23,005.58元，主要用于…燃料费、维修费 is not its amount
             lead = chunk.text[lead_start - chunk.start:lead_end - chunk.start]
             shown_end = _named_after_colon(chunk, fact, lead_end, s_end)
             context = _bracket_context(chunk, s_start, lead_start, lead_end)
             said = f"{fact.of}{lead}" if fact.of and fact.of not in lead else lead  # 比上年降低30.2% of 支出
+            if cell and asks_total and norm_text(fact.label) in lexicon.TOTAL_LABELS:
+                said = run  # 资金总共是多少: a form's bare 合计 row is the total of what its cells are about
             after = chunk.text[fact.end - chunk.start:fact.end - chunk.start + 8]
             counted = max((f for f in question_forms if len(f) >= 2 and after.startswith(f) and f in counted_noun),
                           key=len, default="") if counted_noun else ""
@@ -163,10 +177,12 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 said += counted  # …and it is what the count is of, though written after the figure
             own_here, q_here = less_the_heading(own, heading, sentence_norm), less_the_heading(q, heading, sentence_norm)
             score = (0.4 * matcher.score(own_here, said) + 0.15 * matcher.score(own_here, context)
-                     + 0.25 * matcher.score(q_here, sentence)
+                     + 0.25 * matcher.score(q_here, run)
                      + 0.1 * matcher.score(q, chunk.section) + 0.1 * hit.score / top
                      + 0.05 * matcher.nearest_to_end(q, lead) + 0.15 * matcher.names_in(q, context))
-            if rarest and rarest not in norm_text(context) and rarest not in heading:
+            if rarest and rarest not in norm_text(context) and rarest not in heading \
+                    and not (_PLACE_NAME.search(rarest) and rarest in matcher.opening(chunk.source)):
+                # (the place the whole report is about: its opening names it, 某村某产业项目)
                 # 乙公司拿到的贷款是多少: a figure of some other firm does not answer for 乙公司.
                 score *= NAMED_NEARBY if rarest in sentence_norm else NAMED_ELSEWHERE
             if asked and fact.unit == "%" and stated_kind(fact.label) not in ("", asked) \
@@ -181,7 +197,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if amount and fact.unit != "%" and stated_amount(fact.label) not in ("", amount):
                 score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
             stated = chunk.text[s_start - chunk.start:fact.end - chunk.start]
-            if (not counted and one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated)
+            if (not counted and not (q.unit is UnitKind.COUNT and fact.unit in _COUNTERS)
+                    and one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated)
                     or one_use_of_a_sum(things, lead, chunk.text[fact.end - chunk.start:s_end - chunk.start])):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
             if part_not_asked(subject_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
@@ -206,12 +223,25 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
                                  fact.value + fact.unit, fact, lead_start, shown_end))
             heads.append(item_head(chunk.text, s_start - chunk.start, lead_start - chunk.start))
+            counts_asked.append(bool(counted_noun) and fact.unit in _COUNTERS
+                                and names_counted(counted_noun, fact.label, after))
     out = _of_the_item_asked(out, heads, lambda text: matcher.terms_in(own, text))
+    label = asked_label(q, matcher.labels)
+    if label and any(c.label.endswith(label) for c in out):  # 收入总计是多少: 收入总计1,867.48万元, not 加上…0万元
+        out = [c if c.label.endswith(label) else replace(c, score=c.score * LABEL_NOT_ASKED) for c in out]
+    if any(counts_asked):  # 分成了几个方面: 分为七个方面, not 自评项目35个, a count of something else
+        out = [c if asked or c.fact.unit not in _COUNTERS else replace(c, score=c.score * WRONG_KIND)
+               for c, asked in zip(out, counts_asked)]
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
     if q.measure:  # 多少吨 is answered by a figure in 吨, not by another of its sentence (a cell: its row's unit)
         out = [c for c in out if states_measure(c.figure if c.fact.unit else c.span.quote, q.measure)]
     return dedupe(out)
+
+
+def is_cell_fact(fact: Fact) -> bool:
+    """项目支出 29441.59 24.01%: a figure read from a form's cells (a label cell, then its number cells)."""
+    return bool(_CELL_FACT.fullmatch(fact.clause)) and fact.clause.startswith(fact.label)
 
 
 def _by_label_within_sentence(cands: list[Candidate], label_score) -> list[Candidate]:
@@ -239,6 +269,8 @@ def _lead_span(chunk: Chunk, fact: Fact, s_start: int, s_end: int) -> tuple[int,
     """The fact's own words: its label and figure, or its whole clause when the label is elsewhere."""
     text, base = chunk.text, chunk.start
     seg, stop = fact.start - base, fact.end - base
+    if is_cell_fact(fact):
+        return fact.start, fact.end  # 项目支出 29441.59 24.01%: a form's cells, not the run of cells around them
     number = text.rfind(fact.value, seg, stop)
     label = norm_text(fact.label)
     start = seg
@@ -329,8 +361,8 @@ def clause_start(text: str, floor: int, pos: int) -> int:
 def table_lead(lead: str, fact: Fact) -> str:
     """2023年总支出\t888.88 → 2023年总支出：888.88（单位：万元）: a table's cells read as a sentence, with the unit
     its header or sheet declares said apart (the cited row holds the number, not the unit)."""
-    if "\t" not in lead:
-        return lead
+    if "\t" not in lead:  # a cell run apart by spaces (项目支出 29441.59): the unit its sheet declares, said apart
+        return lead if not fact.unit or fact.unit in lead or not re.search(r"\d\s*$", lead) else f"{lead}（单位：{fact.unit}）"
     cells = [cell.strip() for cell in lead.split("\t") if cell.strip()]
     said = "：".join(cells)
     return said if not fact.unit or fact.unit in said else f"{said}（单位：{fact.unit}）"

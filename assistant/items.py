@@ -53,6 +53,12 @@ def counted_in(norm: str) -> str:
     return m.group(1) if m else ""
 
 
+def names_counted(counted: str, label: str, after: str) -> bool:
+    """分为七个方面 (or 行政村33个) names 方面, what 分成了几个方面 counts: the counted words' first two characters
+    (行政村受益 → 行政) label the figure or follow it directly."""
+    return counted[:2] in normalise(label) or normalise(after).startswith(counted[:2])
+
+
 def counted_end(after: str, counted: str, forms: Sequence[str]) -> int:
     """How far the noun counted after a figure runs (174台拼接屏: 拼接, then 屏, both asked)."""
     end = len(counted)

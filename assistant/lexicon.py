@@ -10,6 +10,8 @@ _NAMES = {
     "SYNONYMS": ("synonyms", None, dict),  # words a resident uses → words a performance report uses
     "ENGLISH": ("english", None, dict),  # core English words → report-side forms
     "QUANTIFIERS": ("words", "quantifiers", frozenset),  # ask for a total when nothing else is named
+    "TOTAL_LABELS": ("words", "total_labels", frozenset),  # 合计: a row that is the total of its table
+    "TOTAL_ASKS": ("words", "total_asks", tuple),  # 一共, 加起来, in total: asks for a total
     "GENERIC": ("words", "generic", frozenset),  # carry no subject of their own
     "OUT_OF_SCOPE_SUFFIXES": ("words", "out_of_scope_suffixes", tuple),  # office-holders, contact details
     "ENTITY_SUFFIXES": ("words", "entity_suffixes", tuple),  # ends of a body's or an item's name
@@ -31,6 +33,8 @@ _NAMES = {
     "ENGLISH_MONEY_FRAME": ("words", "english_money_frame", frozenset),  # spend, cost: how, not what about
     "ENGLISH_DUTY_FRAME": ("words", "english_duty_frame", frozenset),  # in charge of: asks about a duty
     "RANK_FRAME": ("words", "rank_frame", frozenset),  # which item was the largest: English frame, no subject
+    "PERSONA_OPENERS": ("words", "persona_openers", tuple),  # 我是小学生，…: who asks, not what about
+    "LEAD_INS": ("words", "lead_ins", tuple),  # 想问问, 作业要查一下: how a resident starts asking
 }
 
 

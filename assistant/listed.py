@@ -60,7 +60,19 @@ def only_sums_of_one_member(forms: Iterable[str], text: str, measure: str = "") 
     stage would answer with."""
     forms = list(forms)
     ends = [m.end() for m in _FIGURE_END.finditer(text) if not measure or m.group(0).endswith(measure)]
-    return bool(ends) and all(one_member_of_a_sum(forms, text[:end]) for end in ends)
+    sums = [end for end in ends if one_member_of_a_sum(forms, text[:end])]
+    # …等1,756.37万元,收入总计1,867.48万元: a figure after the sum whose clause names nothing asked is no answer
+    # either (the total the sum is part of)
+    return bool(sums) and all(end in sums or not _names_any(forms, _clause_before(text, end)) for end in ends)
+
+
+def _clause_before(text: str, end: int) -> str:
+    return re.split(r"[，；;。：:]|,(?!\d{3}(?!\d))", text[:end])[-1]  # (not the comma of 1,867.48)
+
+
+def _names_any(forms: list[str], clause: str) -> bool:
+    clause = norm_text(clause)
+    return any(len(f) >= 2 and norm_text(f) in clause for f in forms)
 
 
 def only_uses_of_one_member(terms: Iterable[Iterable[str]], text: str, within: tuple[int, int] | None = None,

@@ -10,7 +10,7 @@ from assistant.draft import Draft
 from assistant.slots import asked_slot
 from assistant.verify import numbers_in
 
-_CUE = r"(?:多少|几[家个名人项条笔次所届期]?|how many|how much)"
+_CUE = r"(?:多少|几[家个名人项条笔次所届期]?|多大(?=比例|比重|份额)|几成|how many|how much)"
 _CUE_RE = re.compile(_CUE, re.IGNORECASE)
 _SPLIT_AT_CUE = re.compile(r",?\s+and\s+(?=(?:for\s+|in\s+|at\s+)?(?:how|what))|[，,、;；？?。]|"
                            r"(?<=[\u4e00-\u9fff])(?:以及|还有|和)(?=[\u4e00-\u9fff]*" + _CUE + ")")
@@ -29,6 +29,9 @@ _FRAME = re.compile(_CUE + r"|[家个名人项条笔次所届期]|总?金额|数
                     # a rate of change or a share (增长了百分之几, 占比多少) is of the thing the part before names
                     r"(?:同比|比上年|比去年|较上年)?(?:增长|增加|下降|减少|降低|提高)了?(?:百分之几|百分比|幅度|"
                     r"(?:几|多少)个?百分点)|增幅|降幅|占比|比例|比重|百分之几|百分比")
+# 占总支出的比例是多少, 在总支出中占多大比例: the whole a share is of; the part it is the share of is what the part before names.
+_SHARE_OF_WHOLE = re.compile(r"(?:在[\u4e00-\u9fff]{1,12}?(?:中|里|当中))?占[\u4e00-\u9fff]{0,12}?的?"
+                             r"(?=比例|比重|百分|多少|几成|多大)")
 _COMPARED = re.compile(r"(?:哪个|哪一个|哪项|哪一项|哪种|哪类|哪家|哪一家|哪一块|哪块|哪部分|哪一部分|哪方面|哪一方面|谁)")
 
 
@@ -49,7 +52,9 @@ def split_question(question: str) -> list[Part]:
         # 基本支出是多少？其中人员支出和公用经费各多少？ Each question is split on its own.
         parts = [p for a in asks for p in _split_one(a)]
         if len(parts) > len(asks):
-            return parts
+            # 项目支出是多少？占几成？ The share asked with no subject of its own is of the thing before it.
+            return [p if i == 0 or has_subject(p.ask) else Part(w := f"{_without_cue(parts[i - 1].ask)}，{p.ask}", w)
+                    for i, p in enumerate(parts)]
     return _split_one(question)
 
 
@@ -139,7 +144,7 @@ def has_subject(part: str) -> bool:
     """Whether a part names what it asks about (有几家被认定) rather than only how (金额多少)."""
     if not re.search(r"[\u4e00-\u9fff]", part):
         return len(_EN_FRAME.sub("", part.lower())) >= 3
-    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", _FRAME.sub("", part))) >= 2
+    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", _FRAME.sub("", _SHARE_OF_WHOLE.sub("", part)))) >= 2
 
 
 def _without_cue(part: str) -> str:

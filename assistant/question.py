@@ -12,6 +12,7 @@ from assistant import dictionary, glossary, lexicon
 from assistant.counting import asks_a_count, count_unit, counted_noun
 from assistant.english_bodies import english_bodies, english_self, names_own_body
 from assistant.ordinals import asked_ordinal, without_ordinal
+from assistant.persona import without_persona
 from assistant.slots import asked_slot, asks_a_name, slot_words
 from ingest.numerals import cn_int, cn_years
 from vectorstore.tokenize import Tokenizer, normalise
@@ -34,7 +35,8 @@ UNIT_GROUPS = {
     UnitKind.MONEY: ("万元", "亿元", "千元", "元", "万", "亿"),
     UnitKind.PERCENT: ("%",),
 }
-_FIGURE_CUES = re.compile(r"多少|几[家个名人项条笔次所届期份台座辆套间张口棵块户位批]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
+_FIGURE_CUES = re.compile(r"多少|几成|占.{0,12}(?:比例|比重)呢|占比呢|"
+                          r"几[家个名人项条笔次所届期份台座辆套间张口棵块户位批]|几多|金额|数额|多大|百分之|增长了?多少|增幅|"
                           r"how much|how many|what (?:was|is|were|are)\b.*\b(?:amount|number|total|figure|rate|share|"
                           r"percentage|expenditure|spending|budget|income|revenue|investment|growth|cost)\b|"
                           r"what percentage|as a percentage|in percent|what share|what rate|what amount|what figure|"
@@ -45,14 +47,14 @@ _MONEY_CUES = re.compile(r"钱|开销|开支|花|工资|拨|金额|资金|经费
                          r"how much|expenditure|spend|spent|"
                          r"budget|fund|cost|money|amount|loan|subsid|award|revenue|income|allowance|invest")
 _GROWTH = r"增长|增幅|降幅|幅度|下降|降低|变化|变动|涨|百分|growth|\bgr[eo]w|percent|\brate\b|increase|\bris[ei]|\brose\b"
-_PERCENT_CUES = re.compile(r"增长|增幅|降幅|幅度|变化|变动|涨|百分|比例|比重|占比|满意度|率|"
+_PERCENT_CUES = re.compile(r"增长|几成|增幅|降幅|幅度|变化|变动|涨|百分|比例|比重|占比|满意度|率|"
                            r"percent|percentage|proportion|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
 # 预算完成率, budget execution rate: a rate of money is a percentage
 _RATE = re.compile(r"完成率|执行率|完成了百分之|执行了百分之|(?:完成|执行)了?(?:年初)?预算的(?:多少|百分之|几)|"
                    r"(?:completion|execution|implementation) rate")
 # 公务用车费用占三公经费的比例: a share of money is a percentage
-_SHARE = re.compile(r"占.{0,12}(?:比例|比重|百分之|多少)|比例|比重|占比|\bshare\b|\bproportion\b|\bpercentage\b")
+_SHARE = re.compile(r"占.{0,12}(?:比例|比重|百分之|多少|几成)|比例|比重|占比|\bshare\b|\bproportion\b|\bpercentage\b")
 _LIST_CUES = re.compile(r"哪些|哪几|些啥|些什么|有什么|"
                         r"有何|列举|列出|列一下|罗列|都包括|包括什么|包含哪些|主要做了|做了什么|几个方面|分别是|"
                         r"都有|什么成绩|什么问题|什么措施|包括|"
@@ -136,7 +138,8 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     norm = _CN_COUNT.sub(lambda m: f"{cn_int(m.group(1))}{m.group(2)}", cn_years(normalise(text.strip())))
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
-    subject = _SELF_REFERENCE.sub(" ", norm)  # 这个中心, 该校: the report's own body, no subject
+    # 这个中心, 该校: the report's own body, no subject; 我是小学生，作业要查一下: who asks, no subject either
+    subject = _SELF_REFERENCE.sub(" ", without_persona(norm))
     subject = without_ordinal(_POINTED.sub(" ", subject))  # 那口机井: the classifier after 那 is no subject
     bilingual = (words or dictionary.default()) if english and known else None
     if english:

@@ -18,6 +18,11 @@ _OWN_PLACE = re.compile(r"^(.{2,4}?[省市县区])")
 BODY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:委员会|局|厅|委|中心)")
 
 
+# A town's government is named by its town (某镇人民政府 → 某镇), an autonomous region by its root (某某自治区 → 某某).
+_TOWN = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:镇|乡|街道))(?:人民政府|政府|办事处)$")
+_REGION = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:壮族|回族|维吾尔)?自治区")
+
+
 def department_aliases(department: str) -> set[str]:
     """某市科学技术局 → itself, 某市科技局, 科学技术局, 科技局; 发展和改革局 → 发改局 (assistant.departments)."""
     return aliases(department) | {department.replace("科学技术", "科技")}
@@ -62,6 +67,9 @@ class StoredReports:
                 if place:
                     names.add(place.group(1))
                 names.update(place_levels(strip_place(department)[0]))  # 某市某区…: the district too
+                alone = _TOWN.match(strip_place(department)[1]) or _REGION.match(department)
+                if alone:
+                    names.add(alone.group(1))
             return tuple(sorted(names, key=len, reverse=True))
         return self._cached("own_names", build)
 

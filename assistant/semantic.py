@@ -232,7 +232,8 @@ class SemanticAnswerer:
                required: Sequence[str] = (), worded: bool = False, slot: str = "",
                counted: Sequence[str] = (), change: bool = False, anchors: Sequence[Term] = (),
                named: Sequence[Sequence[str]] = (), least_named: int = 1,
-               weighs: Callable[[str], float] | None = None, given: Sequence[str] = ()) -> Draft | None:
+               weighs: Callable[[str], float] | None = None, given: Sequence[str] = (),
+               rejects: Callable[[Unit], bool] | None = None) -> Draft | None:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity.
@@ -241,11 +242,14 @@ class SemanticAnswerer:
         of names (the cost items a money question names, 燃料费; its compounds, 普通教育): the unit names one of each.
         `least_named`: how many of the question's terms the unit must name (two, when only the general dictionary
         gave the words forms: one shared word, 系统, is chance). `weighs`: the weighted share of the question's words
-        that the report uses which a text holds; a unit close in meaning but holding few words must hold half."""
+        that the report uses which a text holds; a unit close in meaning but holding few words must hold half.
+        `rejects`: a unit no answer may be (one stating only another kind of figure than asked: 编制 for 在职)."""
         ranked = self.candidates(query, terms, chunks, english, figure, unit_kind, measure, required, slot, counted,
                                  change)
         if counted and given:  # how many of the 33 villages…: a count of them other than the 33 the question gives
             ranked = [r for r in ranked if any(_counts_other(r.unit.quote, f, given) for f in counted)]
+        if rejects is not None:
+            ranked = [r for r in ranked if not rejects(r.unit)]
         if anchors:
             ranked = [r for r in ranked if lexical_overlap(anchors, r.unit.quote) > 0]
         if least_named > 1:

@@ -16,6 +16,7 @@ from ingest.tables import table_records
 
 SECTION_SEP = " › "
 MAX_CHUNK_CHARS = 300
+TITLE_MAX_CHARS = 80  # a title line is short: 《…部门整体支出绩效自评报告》 with its body and year
 _MIN_REPEAT = 8  # shorter texts (a bare number, 合计) repeat by chance
 _MAX_REPEAT_SCAN = 64  # chunks starting with one text looked at, at most
 
@@ -29,7 +30,7 @@ def chunk_document(doc: SourceDocument, max_chars: int = MAX_CHUNK_CHARS) -> lis
         match = match_heading(doc.text, line_start, line_end)
         if match is None:
             outline.mark_content()
-            kind = "body" if outline.path() else "title"
+            kind = "body" if outline.path() or _is_prose(doc.text[line_start:line_end]) else "title"
             pieces.append((line_start, line_end, outline.path(), kind))
             continue
         heading = Heading(match.style, match.number, match.title, line_start, line_end,
@@ -48,6 +49,12 @@ def chunk_document(doc: SourceDocument, max_chars: int = MAX_CHUNK_CHARS) -> lis
               for start, end, path, kind in pieces
               for s, e in _split_long(doc.text, start, end, max_chars)]
     return _mark_repeats(_with_records(chunks, table_records(doc.text, units)))
+
+
+def _is_prose(line: str) -> bool:
+    """A line before the first heading is the report's title, unless it reads as prose: a preamble paragraph, or a
+    form flattened into one long line (…负责全市社会力量办学的申报、审批、管理工作。), which answers questions."""
+    return len(line.strip()) > TITLE_MAX_CHARS or "。" in line
 
 
 def _with_records(chunks: list[Chunk], records: list[TableRecord]) -> list[Chunk]:

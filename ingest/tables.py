@@ -79,6 +79,16 @@ def is_table_row(chunk_text: str, has_record: bool) -> bool:
     return "\t" in chunk_text and _Header.of(_cells(chunk_text, 0, len(chunk_text))) is not None
 
 
+_NUMBER_CELL = re.compile(r"(?<!\S)\d[\d.,]*[%％]?(?!\S)")
+CELL_RUN_NUMBERS = 4  # prose with PDF spacing (截止2022 年 12 月 8 日) holds a few bare numbers; a form's cells, many
+
+
+def is_cell_run(text: str) -> bool:
+    """财政拨款 108292.73 其他资金 … 88.3% 90147 98577.39: a form flattened into a line of cells, never a sentence to
+    quote as an answer (its figures answer through their cells)."""
+    return len(_NUMBER_CELL.findall(text)) >= CELL_RUN_NUMBERS
+
+
 def table_records(text: str, units: SheetUnits | None = None) -> list[TableRecord]:
     """Every row under a header row, until a line that is not a row. Parent indicators left empty (merged
     cells) are carried down from the row above."""
