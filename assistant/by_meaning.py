@@ -107,7 +107,7 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
 def _no_answer_unit(q: Question, asked: str) -> Callable[[Span], bool]:
     """Units no answer may be, however close in meaning: one whose figures are all of another kind than asked
     (管理人员编制4名, a post, for 实际在职多少人; 年初预算 for 实际花了多少); one of a form's cells whose figures all
-    label other things (财政拨款 108292.73 … 其他资金 何永华 for 其他资金有多少: the form states no figure beside it)."""
+    label other things (财政拨款 108292.73 … 其他资金 [a name cell] for 其他资金有多少: no figure beside it)."""
     words = [norm_text(f) for t in q.terms for f in (t, *q.expanded.get(t, ())) if not f.isascii() and len(f) >= 2]
 
     def rejects(unit: Span) -> bool:

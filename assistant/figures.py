@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from assistant import lexicon
+from assistant.counting import counted_words
 from assistant.departments import abbreviates
 from assistant.draft import Span
 from assistant.enumeration import other_items
@@ -42,6 +43,10 @@ _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
 _CELL_FACT = re.compile(r"[^\s|｜]+(?:[ \t|｜]+[^\s|｜]+){1,2}(?<=[\d%％])")  # a label cell, its number cell(s)
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
 _PLACE_NAME = re.compile(r"(?:[镇乡村县区市州旗]|街道)$")  # 某镇, 某村: a place, not an item (村内道路)
+_PERSONS = frozenset("人名位户")  # how many staff: a headcount, whatever word names the people
+_COUNTER = re.compile(r"[个台座套辆间张口块所家名项处条栋幢]")
+_COUNTED_THING = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?=[、，,。；;（(\s]|以及|和|及|\d)")  # not cut at the window's end
+_ITEM_CLOSED = re.compile(r"(?:、|以及|和|及)$")  # …拼接屏、 30台: the words before are the item before
 _COUNTED_AFTER = 4  # how far after a count the noun it counts may be written (28个展区)
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
 _ASIDE = re.compile(r"[（(][^（()）]*[)）]")  # a bracketed aside (含2023年转列…项目5个)
@@ -136,6 +141,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     items, things = named_items(q, matcher.in_corpus), asked_things(q)
     question_forms = [*q.terms, *(f for forms in q.expanded.values() for f in forms)]
     counted_noun = counted_in(q.norm)  # 多少个展区 → 展区: what the question counts, named after its counter
+    counted_forms = [norm_text(f) for w in counted_words(q.norm) for f in q.expanded.get(w, ())] \
+        if q.english and q.unit is UnitKind.COUNT and q.count_unit not in _PERSONS else []  # how many screens → 屏
     subject_forms = question_forms if not q.english else [  # how much money did…spend: no part named by them
         f for key, forms in q.expanded.items() if key not in lexicon.ENGLISH_MONEY_FRAME for f in forms]
     # “其他普通教育支出”合计多少钱: a figure is of the quoted item only where its sentence or section names it
@@ -170,6 +177,16 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if cell and asks_total and norm_text(fact.label) in lexicon.TOTAL_LABELS:
                 said = run  # 资金总共是多少: a form's bare 合计 row is the total of what its cells are about
             after = chunk.text[fact.end - chunk.start:fact.end - chunk.start + 8]
+            thing = _COUNTED_THING.match(chunk.text[fact.end - chunk.start:s_end - chunk.start]) \
+                if _COUNTER.fullmatch(fact.unit) else None
+            if thing:  # 以及174台拼接屏、30台主机工作站: what a count counts is written after its counter; the words
+                # before it that close a list item (拼接屏、) name the count before
+                number_at = chunk.text.rfind(fact.value, fact.start - chunk.start, fact.end - chunk.start)
+                closed = bool(_ITEM_CLOSED.search(chunk.text[fact.start - chunk.start:number_at].rstrip()))
+                said = thing.group(1) if closed else f"{said}{thing.group(1)}"
+                shown_end = fact.end + thing.end()  # said up to what it counts: 等28个展区, 174台拼接屏
+                if closed:  # …from its number: not the item before
+                    lead_start = chunk.start + number_at
             counted = max((f for f in question_forms if len(f) >= 2 and after.startswith(f) and f in counted_noun),
                           key=len, default="") if counted_noun else ""
             if counted and q.unit is UnitKind.COUNT:  # …等28个展区: the answer says what is counted
@@ -223,20 +240,25 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             out.append(Candidate(score, Span(chunk, s_start, s_end), lead, norm_text(fact.label),
                                  fact.value + fact.unit, fact, lead_start, shown_end))
             heads.append(item_head(chunk.text, s_start - chunk.start, lead_start - chunk.start))
-            counts_asked.append(bool(counted_noun) and fact.unit in _COUNTERS
-                                and names_counted(counted_noun, fact.label, after))
+            counts_asked.append(names_counted(counted_noun, fact.label, after) if counted_noun else bool(
+                counted_forms and _is_count(fact) and any(f in norm_text(fact.label + (thing.group(1) if thing else ""))
+                                                          for f in counted_forms)))
     out = _of_the_item_asked(out, heads, lambda text: matcher.terms_in(own, text))
     label = asked_label(q, matcher.labels)
     if label and any(c.label.endswith(label) for c in out):  # 收入总计是多少: 收入总计1,867.48万元, not 加上…0万元
         out = [c if c.label.endswith(label) else replace(c, score=c.score * LABEL_NOT_ASKED) for c in out]
     if any(counts_asked):  # 分成了几个方面: 分为七个方面, not 自评项目35个, a count of something else
-        out = [c if asked or c.fact.unit not in _COUNTERS else replace(c, score=c.score * WRONG_KIND)
+        out = [c if asked or not _is_count(c.fact) else replace(c, score=c.score * WRONG_KIND)
                for c, asked in zip(out, counts_asked)]
     out = _by_label_within_sentence(out, lambda label: matcher.score(wider or q, label))
     out.sort(key=lambda c: -c.score)
     if q.measure:  # 多少吨 is answered by a figure in 吨, not by another of its sentence (a cell: its row's unit)
         out = [c for c in out if states_measure(c.figure if c.fact.unit else c.span.quote, q.measure)]
     return dedupe(out)
+
+
+def _is_count(fact: Fact) -> bool:
+    return fact.unit in _COUNTERS or bool(_COUNTER.fullmatch(fact.unit))
 
 
 def is_cell_fact(fact: Fact) -> bool:

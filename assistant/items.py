@@ -54,9 +54,11 @@ def counted_in(norm: str) -> str:
 
 
 def names_counted(counted: str, label: str, after: str) -> bool:
-    """分为七个方面 (or 行政村33个) names 方面, what 分成了几个方面 counts: the counted words' first two characters
-    (行政村受益 → 行政) label the figure or follow it directly."""
-    return counted[:2] in normalise(label) or normalise(after).startswith(counted[:2])
+    """分为七个方面 (or 行政村33个) names 方面, what 分成了几个方面 counts: two characters in a row of the counted
+    words (省级自然基金项目: 自然, 项目…) label the figure, or the figure's next words start with them."""
+    label, after = normalise(label), normalise(after)
+    pairs = {counted[i:i + 2] for i in range(len(counted) - 1)}
+    return any(p in label for p in pairs) or any(after.startswith(p) for p in pairs)
 
 
 def counted_end(after: str, counted: str, forms: Sequence[str]) -> int:

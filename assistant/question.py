@@ -51,6 +51,7 @@ _PERCENT_CUES = re.compile(r"增长|几成|增幅|降幅|幅度|变化|变动|�
                            r"percent|percentage|proportion|growth|\bgr[eo]w|rate|satisf|share|"
                            r"by how much .*\b(?:increase|rise|rose)")
 # 预算完成率, budget execution rate: a rate of money is a percentage
+_CHANGE_BY = re.compile(r"(?:比|较|同).{0,8}(?:少了|多了|减少了?|增加了?|下降了?|降低了?|上升了?|增长了?|涨了|降了)多少")
 _RATE = re.compile(r"完成率|执行率|完成了百分之|执行了百分之|(?:完成|执行)了?(?:年初)?预算的(?:多少|百分之|几)|"
                    r"(?:completion|execution|implementation) rate")
 # 公务用车费用占三公经费的比例: a share of money is a percentage
@@ -72,7 +73,7 @@ _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条�
 # Question words and the frame of a question (哪几个方面, 由哪两部分组成): they name no subject.
 _QUESTION_WORD = re.compile(r"^(?:哪|几|多少)|^(?:方面|部分|组成|构成|包括|包含|分为|内容|由|"
                             r"[更最较]?[多少大小高低]|[更最较]?(?:多|少|大|小|高|低)(?:些|一些|一点)?)$")
-_BREAKDOWN = re.compile(r"组成|构成|由哪|哪[几两三四]?(?:个)?部分|哪些部分|分为|分成|包[括含]哪|具体包[括含]|明细|各[是为有贷拿获得花用]|"
+_BREAKDOWN = re.compile(r"组成|构成|由哪|哪[几两三四]?(?:个)?部分|哪些部分|分为|分成|包[括含]哪|具体包[括含]|明细|各[是为有贷拿获得花用占]|"
                         r"分别[是为有贷拿获得花用给]|"
                         r"(?:每|各)(?:家|个|项|笔)|break\s*down|consist|made up|composed|split|each")
 _COMPARE_MAX = re.compile(r"(?:多|大|高)的(?:是)?(?:哪|谁)|(?:哪|谁)[^？?，,]{0,10}?(?:更|最)?(?:多|大|高)|(?:更|最|较)(?:多|大|高)|"
@@ -353,6 +354,8 @@ def _unit(norm: str) -> UnitKind:
         return UnitKind.COUNT
     if _SHARE.search(norm) and not _PERCENT_CUES.search(norm) and not re.search(r"比例|比重|占比|百分|占地", norm):
         return UnitKind.ANY  # 各项占多少, 基本支出占了多少: its share or its amount, whichever the report states
+    if _CHANGE_BY.search(norm) and not re.search(r"钱|金额|元|百分|几个点|percent|how much money", norm):
+        return UnitKind.ANY  # 支出比上一年少了多少: by an amount or a percentage, whichever the report states
     if (_PERCENT_CUES.search(norm) or _RATE.search(norm)) and not re.search(r"多少钱|金额|how much money", norm):
         return UnitKind.PERCENT if not re.search(r"投入|经费|资金|支出|budget|expenditure|spending", norm) \
             or re.search(_GROWTH, norm) or _SHARE.search(norm) or _RATE.search(norm) else UnitKind.MONEY

@@ -158,7 +158,7 @@ def _label(sentence: str, seg_start: int, m: re.Match) -> str:
     if (len(before) >= 2 or _relative(before, m.group(2))) and not re.fullmatch(r"[\d.年月日]+", before):
         return before
     after = _CLAUSE_END.split(sentence[m.end():], maxsplit=1)[0]
-    after = _clean(after)[:24]
+    after = _clean(re.split(r"\d", after, maxsplit=1)[0])[:24]  # 33个行政村26113户: up to the next figure
     if len(after) >= 2:
         return after
     head = sentence[:seg_start].rstrip(_DELIMS)

@@ -100,3 +100,31 @@ def test_what_is_asked_of_the_thing_before(ask_in, rid, question, history, expec
 def test_one_member_of_a_sum_is_not_answered_by_the_total_after_it(ask_in):
     # 专项转移支付补助 is one of five parts of 1,756.37万元; 收入总计1,867.48万元 after it names no transfer either.
     assert ask_in("r05", "2022年小林镇收到的上级转移支付一共是多少?").abstained
+
+
+@pytest.mark.parametrize(("rid", "question", "expected", "not_expected"), [
+    # 以及174台拼接屏、30台主机工作站: what a count counts is written after its counter; 拼接屏、 before 30台 is the item
+    # before it, not what 30台 counts.
+    ("r09", "数说红河展厅里拼接屏有多少台?", "174台拼接屏", "30台"),
+    ("r09", "数说红河展厅里主机工作站有几台?", "30台主机工作站", "174台"),
+    ("r09", "How many spliced display screens and host workstations are installed in the hall?", "174台拼接屏",
+     "28个展区"),
+    # 比上一年少了多少 is answered by the change the report states, a percentage, not by this year's level.
+    ("r05", "小林镇2022年一般公共预算支出比上一年少了多少?", "降低30.2%", "支出1,867.48万元"),
+    ("r12", "By how much, in percent, did the Xundian culture and tourism bureau cut its 'three public expenses' "
+            "compared with the year before?", "下降42.13%", "占0%"),
+    # 按哪个文件设立的 asks for the documents: the clause that cites them, not only 设立市公安局.
+    ("r02", "衡阳市公安局当初是按哪个文件设立的?", "衡委[2010]4号", None),
+])
+def test_what_is_counted_changed_or_cited_is_the_answer(ask_in, rid, question, expected, not_expected):
+    answer = ask_in(rid, question)
+    assert expected in answer.text, answer.text
+    assert not_expected is None or not_expected not in answer.text, answer.text
+
+
+def test_a_count_named_only_after_it_is_labelled_up_to_the_next_figure():
+    from ingest.facts import extract_facts
+
+    text = "能有效解决某县15个乡镇(街道办事处)33个行政村26113户97401人出行难问题"
+    labels = {f.value: f.label for f in extract_facts(text, 0, len(text))}
+    assert labels["33"] == "行政村"  # not 行政村26113户97401人…, which a label's digits would void
