@@ -15,7 +15,6 @@ from assistant import glossary, lexicon
 from assistant.counting import counted_noun
 from assistant.departments import abbreviates, field_stem
 from assistant.draft import Draft, Span
-from assistant.figures import is_cell_fact
 from assistant.items import compounds, named_items
 from assistant.kinds import asked_amount, asked_rate, stated_amount
 from assistant.matching import norm_text
@@ -23,6 +22,7 @@ from assistant.question import YEAR, Intent, Question, UnitKind, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
 from assistant.slots import slot_words
+from ingest.tables import is_cell_fact
 
 # The frame of a question: words that ask, not words that name what is asked about.
 FRAME = ("多少", "哪些", "什么", "是否", "怎么", "怎样", "如何", "哪个", "哪一", "哪里", "一共", "主要", "请问", "这个",

@@ -69,3 +69,25 @@ def asked_words(norm: str) -> list[str]:
 _ASKED_PHRASE = re.compile(r"\b(?:what|which)\s+((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|would|can|"
                            r"could|in|of|at|for|on|to|from|by|with|the|a|an|its|their|this|that|there)\b)[a-z-]+\s+){1,3})"
                            r"(?:are|were|is|was|do|does|did|have|has|had)\b")
+
+
+PERSON_COUNTERS = frozenset("人名位户")  # how many staff: a headcount, whatever word names the people
+_COUNTER = re.compile(r"[个台座套辆间张口块所家名项处条栋幢]")
+_COUNTED_THING = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?=[、，,。；;（(\s]|以及|和|及|\d)")
+_ITEM_CLOSED = re.compile(r"(?:、|以及|和|及)$")
+
+
+def is_counter(unit: str) -> bool:
+    """台, 个, 座: a word a count of things is written in."""
+    return bool(_COUNTER.fullmatch(unit))
+
+
+def counted_thing(after: str, unit: str) -> re.Match | None:
+    """174台拼接屏、…: what a count in `unit` counts, when the words right after it (`after`, up to its sentence's end)
+    name it before a break (group 1), else None."""
+    return _COUNTED_THING.match(after) if is_counter(unit) else None
+
+
+def closes_an_item(before: str) -> bool:
+    """拼接屏、 before 30台: the words before a count close the list item before it, so they are not its own."""
+    return bool(_ITEM_CLOSED.search(before.rstrip()))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from assistant import lexicon
-from assistant.counting import counted_words
+from assistant.counting import PERSON_COUNTERS, closes_an_item, counted_thing, counted_words, is_counter
 from assistant.departments import abbreviates
 from assistant.draft import Span
 from assistant.enumeration import other_items
@@ -20,7 +20,7 @@ from assistant.question import UNIT_GROUPS, Question, UnitKind, quoted_names
 from assistant.slots import states_measure
 from ingest.models import Chunk, Fact
 from ingest.sentences import item_head, sentence_spans
-from ingest.tables import is_cell_run
+from ingest.tables import is_cell_fact, is_cell_run
 from vectorstore.hybrid import ScoredChunk
 
 # Thresholds, calibrated on the labelled questions in evals/ (see docs/EVAL.md).
@@ -40,13 +40,8 @@ _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?"
                             r"|(?:预算)?(?:完成|执行)率)")  # …项目已完成竣工验收,完成率100%: the clause before is what
 _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
-_CELL_FACT = re.compile(r"[^\s|｜]+(?:[ \t|｜]+[^\s|｜]+){1,2}(?<=[\d%％])")  # a label cell, its number cell(s)
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
 _PLACE_NAME = re.compile(r"(?:[镇乡村县区市州旗]|街道)$")  # 某镇, 某村: a place, not an item (村内道路)
-_PERSONS = frozenset("人名位户")  # how many staff: a headcount, whatever word names the people
-_COUNTER = re.compile(r"[个台座套辆间张口块所家名项处条栋幢]")
-_COUNTED_THING = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?=[、，,。；;（(\s]|以及|和|及|\d)")  # not cut at the window's end
-_ITEM_CLOSED = re.compile(r"(?:、|以及|和|及)$")  # …拼接屏、 30台: the words before are the item before
 _COUNTED_AFTER = 4  # how far after a count the noun it counts may be written (28个展区)
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
 _ASIDE = re.compile(r"[（(][^（()）]*[)）]")  # a bracketed aside (含2023年转列…项目5个)
@@ -142,7 +137,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     question_forms = [*q.terms, *(f for forms in q.expanded.values() for f in forms)]
     counted_noun = counted_in(q.norm)  # 多少个展区 → 展区: what the question counts, named after its counter
     counted_forms = [norm_text(f) for w in counted_words(q.norm) for f in q.expanded.get(w, ())] \
-        if q.english and q.unit is UnitKind.COUNT and q.count_unit not in _PERSONS else []  # how many screens → 屏
+        if q.english and q.unit is UnitKind.COUNT and q.count_unit not in PERSON_COUNTERS else []  # how many screens → 屏
     subject_forms = question_forms if not q.english else [  # how much money did…spend: no part named by them
         f for key, forms in q.expanded.items() if key not in lexicon.ENGLISH_MONEY_FRAME for f in forms]
     # “其他普通教育支出”合计多少钱: a figure is of the quoted item only where its sentence or section names it
@@ -177,12 +172,11 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             if cell and asks_total and norm_text(fact.label) in lexicon.TOTAL_LABELS:
                 said = run  # 资金总共是多少: a form's bare 合计 row is the total of what its cells are about
             after = chunk.text[fact.end - chunk.start:fact.end - chunk.start + 8]
-            thing = _COUNTED_THING.match(chunk.text[fact.end - chunk.start:s_end - chunk.start]) \
-                if _COUNTER.fullmatch(fact.unit) else None
+            thing = counted_thing(chunk.text[fact.end - chunk.start:s_end - chunk.start], fact.unit)
             if thing:  # 以及174台拼接屏、30台主机工作站: what a count counts is written after its counter; the words
                 # before it that close a list item (拼接屏、) name the count before
                 number_at = chunk.text.rfind(fact.value, fact.start - chunk.start, fact.end - chunk.start)
-                closed = bool(_ITEM_CLOSED.search(chunk.text[fact.start - chunk.start:number_at].rstrip()))
+                closed = closes_an_item(chunk.text[fact.start - chunk.start:number_at])
                 said = thing.group(1) if closed else f"{said}{thing.group(1)}"
                 shown_end = fact.end + thing.end()  # said up to what it counts: 等28个展区, 174台拼接屏
                 if closed:  # …from its number: not the item before
@@ -258,12 +252,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
 
 
 def _is_count(fact: Fact) -> bool:
-    return fact.unit in _COUNTERS or bool(_COUNTER.fullmatch(fact.unit))
-
-
-def is_cell_fact(fact: Fact) -> bool:
-    """项目支出 29441.59 24.01%: a figure read from a form's cells (a label cell, then its number cells)."""
-    return bool(_CELL_FACT.fullmatch(fact.clause)) and fact.clause.startswith(fact.label)
+    return fact.unit in _COUNTERS or is_counter(fact.unit)
 
 
 def _by_label_within_sentence(cands: list[Candidate], label_score) -> list[Candidate]:

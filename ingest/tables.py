@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 
 from ingest.facts import NUMBER, SheetUnits
-from ingest.models import Cell, TableRecord
+from ingest.models import Cell, Fact, TableRecord
 
 HIERARCHY = ("level1", "level2", "level3")
 _VALUE_FIELDS = frozenset({"target", "actual", "weight", "score", "reason", "budget_initial", "budget", "executed",
@@ -87,6 +87,14 @@ def is_cell_run(text: str) -> bool:
     """财政拨款 108292.73 其他资金 … 88.3% 90147 98577.39: a form flattened into a line of cells, never a sentence to
     quote as an answer (its figures answer through their cells)."""
     return len(_NUMBER_CELL.findall(text)) >= CELL_RUN_NUMBERS
+
+
+_CELL_FACT = re.compile(r"[^\s|｜]+(?:[ \t|｜]+[^\s|｜]+){1,2}(?<=[\d%％])")  # a label cell, its number cell(s)
+
+
+def is_cell_fact(fact: Fact) -> bool:
+    """项目支出 29441.59 24.01%: a figure read from a form's cells (a label cell, then its number cells)."""
+    return bool(_CELL_FACT.fullmatch(fact.clause)) and fact.clause.startswith(fact.label)
 
 
 def table_records(text: str, units: SheetUnits | None = None) -> list[TableRecord]:
