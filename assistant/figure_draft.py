@@ -29,9 +29,9 @@ def figure_draft(cands: list[Candidate]) -> Draft:
             lines.append((other, "\n另："))
     # 收入总计0万元 under 政府性基金, 收入总计1,867.48万元 under 一般公共预算: one label in two sections is said with each
     # figure's section, so neither reads as the other's
-    sections = {c.span.chunk.section for c, _ in lines} if len({c.figure for c, _ in lines}) > 1 else set()
+    named = len({c.figure for c, _ in lines}) > 1 and len({c.span.chunk.section for c, _ in lines}) > 1
     for cand, lead_in in lines:
-        where = _section_named(cand) if len(sections) > 1 else ""
+        where = _section_named(cand) if named else ""
         draft.add(f"{lead_in}{f'（{where}）' if where else ''}{cand.lead}{draft.cite(cand.span)}。")
     return draft
 
