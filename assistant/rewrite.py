@@ -131,6 +131,9 @@ def rewrite(question: str, history: Sequence[dict]) -> str:
         # 那完成了年初预算的百分之几？ after 三公经费实际花了多少？ says more of the same subject
         core, _ = _previous_subject(previous)
         return f"{_PREDICATE_END.sub('', core)}{said}"
+    body = _of_the_body(said, previous)
+    if body:  # 那他们的前身是哪个单位？ after 某中心的编制有几名？: 他们 is the body, not what was asked of it
+        return body
     own = _asks_in_full(q)
     if own and not _is_english(previous):  # 那水泵一共装了几台？ names its own subject and asks: only context carries
         return "".join(dict.fromkeys(re.findall(_CONTEXT, previous))) + own
@@ -177,6 +180,26 @@ _ASKS = re.compile(r"几[^\s，,。？?呢]|多[少大高长深远久重宽]|怎
 # 它, 他们 in a follow-up that names its own subject (那集会游行它管不管？) stand for the body asked about before.
 _BODY_PRONOUN = re.compile(r"(?<=.)(?:它们|它|他们)(?!的)")  # (它的完成率, 它包括哪几块: the previous subject)
 _NOT_A_SUBJECT = re.compile(r"有|是|的|都|一共|总共|共|了|还|又|到底|大概|一下")  # (the leading 那 is already gone)
+
+
+# The body a question names first (2022年某市某局…): what 他们 of a follow-up stands for.
+_BODY = re.compile(r"^(?:(?:19|20)\d{2}年度?)?[\u4e00-\u9fff]{1,14}?(?:委员会|办公室|中心|局|厅|委|院|站|学校|中学|小学|政府)")
+_PEOPLE = re.compile(r"他们|她们")
+_PICKS_OUT = re.compile(r"分别|各自|各|都|其中|哪[个位家]?(?:人|位)")
+
+
+def _of_the_body(own: str, previous: str) -> str:
+    """The follow-up asked of the body the previous question named, when 他们 stands for that body and the
+    follow-up names its own subject (他们在计算机方面管什么); '' otherwise (那他们分别多少人: the things listed)."""
+    people = _PEOPLE.search(own)
+    body = _BODY.search(previous) if not _is_english(previous) else None
+    if people is None or body is None or _PICKS_OUT.search(own) or _ASKS.search(own) is None:
+        return ""
+    rest = _PEOPLE.sub("", own, count=1)
+    if _PRONOUN.search(rest):
+        return ""
+    subject = re.sub(r"[^\u4e00-\u9fff]", "", _NOT_A_SUBJECT.sub("", rest[:_ASKS.search(rest).start()]))
+    return _PEOPLE.sub(body.group(0), own, count=1) if len(subject) >= 2 else ""
 
 
 def _asks_in_full(question: str) -> str:
