@@ -42,11 +42,12 @@ def lookup(word: str, table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def phrases_in(norm: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Multi-word glossary phrases in an English question, longest first, not overlapping."""
+    """Multi-word glossary phrases in an English question, longest first, not overlapping; a phrase's last word
+    may be plural or past (self-evaluations, signed off)."""
     found, taken = [], []
     phrases = __getattr__("PHRASES")
     for phrase in sorted(phrases, key=len, reverse=True):
-        for m in re.finditer(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", norm):
+        for m in re.finditer(r"(?<![a-z])" + re.escape(phrase) + r"(?:e?s|e?d)?(?![a-z])", norm):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))

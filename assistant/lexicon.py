@@ -35,6 +35,9 @@ _NAMES = {
     "RANK_FRAME": ("words", "rank_frame", frozenset),  # which item was the largest: English frame, no subject
     "PERSONA_OPENERS": ("words", "persona_openers", tuple),  # 我是小学生，…: who asks, not what about
     "LEAD_INS": ("words", "lead_ins", tuple),  # 想问问, 作业要查一下: how a resident starts asking
+    "BESIDES_CUES": ("words", "besides_cues", tuple),  # 除了, besides: what follows up to the comma is set aside
+    "SOURCE_FRAMES": ("words", "source_frames", tuple),  # according to…'s report,: where to look, not what about
+    "SOURCE_WORDS": ("words", "source_words", tuple),  # report, 报告: what a source frame ends in
 }
 
 

@@ -15,6 +15,7 @@ from assistant.departments import abbreviates, field_stem
 from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
+from assistant.persona import without_persona
 from assistant.question import Intent, Question, UnitKind, analyse, quoted_names
 from assistant.rewrite import context_split
 from vectorstore.tokenize import Tokenizer, normalise
@@ -117,7 +118,7 @@ class Planner:
         q = self.analyse(standalone, desk)
         scope = desk or self.reports.named_scope(q)
         plan = self._plan(q, question, standalone, scope, desk)
-        field = asked_field(q.norm)
+        field = asked_field(without_persona(q.norm))  # (In the centre's report, by what year…: no report's year)
         if field is None or plan.kind is AnswerKind.SEVERAL or plan.reason.startswith("names of people"):
             return plan
         # 这份自评是什么时候做的: the label's value where the report writes one, else read as any question
