@@ -18,6 +18,7 @@ from assistant.draft import Draft, Span
 from assistant.items import compounds, named_items
 from assistant.kinds import asked_amount, asked_rate, stated_amount
 from assistant.matching import norm_text
+from assistant.persona import without_besides
 from assistant.question import YEAR, Intent, Question, UnitKind, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
@@ -80,6 +81,7 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     previous = last_user_question(state.get("history") or [])
     if previous and query == state["question"] and _FOLLOW_UP_EN.match(query):
         query = f"{previous} {query}"  # What about the national-level ones…? means within the question before
+    query = without_besides(query)  # Besides afforestation, what…: afforestation is not what is asked
     # `worded`: an English question with two words or more that have report-side forms, and at most two
     # lower-case content words without (a capitalised word unknown to the glossary is a name).
     translated = {w for key in q.translated for w in key.split()}  # water pumps → 水泵: water and pumps have forms
