@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 MIN_SENTENCE_SCORE = 0.3
 MIN_LIST_SCORE = 0.4
 ASKED_MISSING = 0.7  # a sentence without the noun a 什么 question asks for
-SLOT_MISSING = 0.7  # a sentence that states no place for 在什么地方, no purpose for 用来干什么 (slots.toml)
 LISTS_THINGS = 1.2  # a 有哪些 question's sentence that names three things or more (机井1座,…水塔1座,…潜水泵2台)
 SLOT_IN_WINDOW = 0.2  # a long sentence is answered with the clauses that state what the slot asks for
 FIGURE_QUOTED = 0.1  # a sentence that states the very figure the question quotes (那1756.37万元是什么钱)
@@ -199,7 +198,9 @@ def _sentence_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher,
                     continue  # 为什么只有2家被认定: a sentence that only states the fact gives no reason
                 score *= REASON_BY_SECTION  # under 问题及原因分析, the sentences are the reasons, loosely
             elif not q.why and not answers_slot(sentence, q.slot):
-                score *= SLOT_MISSING  # 展厅在什么地方: the sentence on what the hall is for states no place
+                # 展厅在什么地方, 那笔钱是什么来源: an answer that states no place, no source, is refused
+                # (answerers._single), so a sentence without one is no candidate, however many words it shares
+                continue
             names_things = q.intent is Intent.LIST and _names_things(sentence)
             if names_things:
                 score *= LISTS_THINGS

@@ -13,7 +13,7 @@ from assistant.counting import asks_a_count, count_unit, counted_noun
 from assistant.english_bodies import english_bodies, english_self, names_own_body
 from assistant.ordinals import asked_ordinal, without_ordinal
 from assistant.persona import without_persona
-from assistant.slots import asked_slot, asks_a_name, slot_words
+from assistant.slots import asked_slot, asks_a_name, asks_no_figure, slot_words
 from ingest.numerals import cn_int, cn_years
 from vectorstore.tokenize import Tokenizer, normalise
 
@@ -166,7 +166,8 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     # 用在哪些方面 asks what the money was for: the purpose's sentence, not a list because of its 哪些
     intent = Intent.SENTENCE if asks_a_name(slot) else _intent(_without(norm, asking if slot == "purpose" else ()))
     return Question(text=text.strip(), norm=norm, english=english, intent=intent,
-                    unit=_unit(norm), count_unit=count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
+                    unit=UnitKind.ANY if asks_no_figure(slot) else _unit(norm),  # (那笔钱是什么来源: no amount)
+                    count_unit=count_unit(norm), years=[int(y) for y in YEAR.findall(norm)],
                     terms=terms, expanded=expanded, unmapped=unmapped, translated=translated,
                     places=_places(norm), bodies=_bodies(norm, tokenizer),
                     breakdown=bool(_BREAKDOWN.search(norm)), compare=_compare(norm), ranks=_ranks(norm),
@@ -367,6 +368,9 @@ def _unit(norm: str) -> UnitKind:
 _HOW_MUCH = re.compile(r"(多大|多长|多高|多宽|多深|多重|多远|多久)(?=[\u4e00-\u9fff])")
 
 
+_YEAR_WORD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?(?![初底末中内])")
+
+
 def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str], bool] | None = None
            ) -> tuple[list[str], dict, list[str]]:
     terms, expanded, unmapped = [], {}, []
@@ -380,6 +384,7 @@ def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str]
             expanded[phrase] = forms
             norm = norm.replace(phrase, " ")
     norm = _HOW_MUCH.sub(r"\1 ", norm)  # 多大面积: 多大 asks, 面积 is the subject (not 大面积)
+    norm = _YEAR_WORD.sub(r"\1 ", norm)  # 2023年收入: the year's 年, then 收入 (not 年收入, annual income)
     words = _join_single_characters(tokenizer.words(norm), known) if known else tokenizer.words(norm)
     for word in words:
         if word in lexicon.GENERIC or word in lexicon.RANK_FRAME or YEAR.fullmatch(word) \

@@ -30,6 +30,11 @@ def asks_a_name(slot: str) -> bool:
     return bool(slot) and slot in _named()
 
 
+def asks_no_figure(slot: str) -> bool:
+    """Whether the slot asks for no figure (文号是多少, 那笔钱是什么来源): the money or number it names is no unit."""
+    return asks_a_name(slot) or (bool(slot) and not load("slots")[slot].get("figure", True))
+
+
 @cache
 def _named() -> frozenset[str]:
     return frozenset(name for name, entry in load("slots").items() if entry.get("named", False))
