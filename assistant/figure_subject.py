@@ -29,12 +29,22 @@ _BEFORE_HOW_MUCH = re.compile(r"([\u4e00-\u9fff]{3,16}?)(?:一共|总共|共|合
 
 def asked_label(q: Question, labels: frozenset[str]) -> str:
     """加上各种补助和结转后，收入总计是多少 → 收入总计: the longest end (three characters or more) of the words before
-    the question's 多少 that labels a figure in the reports; '' when none does."""
+    the question's 多少 that labels a figure in the reports (or would, with 数 or 额 after it); '' when none does."""
     m = _BEFORE_HOW_MUCH.search(q.norm)
     if not m:
         return ""
     words = m.group(1)
-    return next((words[i:] for i in range(len(words) - 2) if words[i:] in labels), "")
+    return next((words[i:] for i in range(len(words) - 2) if any(words[i:] + tail in labels for tail in _LABEL_TAILS)),
+                "")
+
+
+# 核定编制多少 asks for 核定编制数: a label may end in the word for a number or an amount the question leaves out.
+_LABEL_TAILS = ("", "数", "额", "金额", "总额")
+
+
+def labels_as(label: str, asked: str) -> bool:
+    """Whether a figure's label is the asked one (核定编制数 for 核定编制)."""
+    return any(label.endswith(asked + tail) for tail in _LABEL_TAILS)
 
 
 def part_named(q: Question, wider: Question) -> list[str]:

@@ -11,7 +11,7 @@ from assistant.counting import PERSON_COUNTERS, closes_an_item, counted_thing, c
 from assistant.departments import abbreviates
 from assistant.draft import Span
 from assistant.enumeration import other_items
-from assistant.figure_subject import asked_label, less_the_heading, part_named, whole_named
+from assistant.figure_subject import asked_label, labels_as, less_the_heading, part_named, whole_named
 from assistant.items import asked_things, compounds, counted_end, counted_in, named_items, names_counted
 from assistant.kinds import asked_amount, asked_rate, is_change, percent_kind, relation, stated_amount, stated_kind
 from assistant.listed import one_member_of_a_sum, one_use_of_a_sum, part_not_asked, quoted_item_for_a_total
@@ -239,8 +239,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                                                           for f in counted_forms)))
     out = _of_the_item_asked(out, heads, lambda text: matcher.terms_in(own, text))
     label = asked_label(q, matcher.labels)
-    if label and any(c.label.endswith(label) for c in out):  # 收入总计是多少: 收入总计1,867.48万元, not 加上…0万元
-        out = [c if c.label.endswith(label) else replace(c, score=c.score * LABEL_NOT_ASKED) for c in out]
+    if label and any(labels_as(c.label, label) for c in out):  # 收入总计是多少: 收入总计1,867.48万元, not 加上…0万元
+        out = [c if labels_as(c.label, label) else replace(c, score=c.score * LABEL_NOT_ASKED) for c in out]
     if any(counts_asked):  # 分成了几个方面: 分为七个方面, not 自评项目35个, a count of something else
         out = [c if asked or not _is_count(c.fact) else replace(c, score=c.score * WRONG_KIND)
                for c, asked in zip(out, counts_asked)]
