@@ -1,0 +1,73 @@
+"""Who 他们 is in a follow-up, where money came from, a label asked without its 数, a year written before its word,
+a clause that only says where to look, and what a question sets aside, on real openings (evals/real/reports). Each
+expected string was checked against the report's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.persona import without_besides, without_persona
+from assistant.rewrite import rewrite
+
+
+def _after(previous: str) -> list[dict]:
+    return [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}]
+
+
+@pytest.mark.parametrize(("previous", "question", "standalone"), [
+    # 他们 is the body the question before named, not what it asked of that body
+    ("衡阳市公安局要管哪些危险物品？", "那他们在计算机方面管什么？", "衡阳市公安局在计算机方面管什么？"),
+    ("开远市大数据研究中心的管理人员编制有几名？", "那他们的前身是哪个单位？", "开远市大数据研究中心的前身是哪个单位？"),
+    # 他们 picks out the things listed before (分别): not the body
+    ("科技局有哪些下属单位？", "那他们分别有多少人？", "科技局分别有多少人？"),
+])
+def test_they_in_a_follow_up_is_the_body_asked_about(previous, question, standalone):
+    assert rewrite(question, _after(previous)) == standalone
+
+
+@pytest.mark.parametrize(("rid", "question", "history", "expected", "not_expected"), [
+    ("r02", "那他们在计算机方面管什么？", "衡阳市公安局要管哪些危险物品？", "计算机信息系统的安全保护", "枪支弹药"),
+    ("r11", "那他们的前身是哪个单位？", "开远市大数据研究中心的管理人员编制有几名？", "网络管理中心", "管理人员编制4名"),
+    # 核定编制多少 asks for 核定编制数, not for the count of units the clause starts with
+    ("r06", "那这些事业单位核定编制多少，在职多少人？", "内蒙古人社厅下面有多少个事业单位？", "核定编制数320人", "事业单位15个"),
+])
+def test_a_follow_up_answers_what_it_asks(ask_in, rid, question, history, expected, not_expected):
+    answer = ask_in(rid, question, history=_after(history))
+    assert expected in answer.text and not_expected not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(("rid", "question", "expected", "not_expected"), [
+    # a source is asked: the sentence that says what the balance is, not the one with the most words in common
+    ("r08", "昆明呈贡中学年底结余的那笔钱是什么来源？", "城乡义务教育补助经费", "759897.87"),
+    ("r08", "呈贡中学年底剩下的那笔钱是什么来源的?", "城乡义务教育补助经费", "759897.87"),
+    # 2023年收入: the year's 年, then 收入 (not 年收入, a word the report never uses)
+    ("r07", "广水教育局2023年收入一共报了多少？", "122641.5", "填报"),
+    ("r12", "寻甸文旅局2022年有没有新买公车？", "购置车辆0辆", "厉行节约"),  # 买 is 购置
+    ("r11", "开远市大数据研究中心的前身是哪个单位？", "网络管理中心", "编制"),  # 在原…的基础上组建
+    # year on year: 比上年, as these reports write it
+    ("r05", "By what percentage did Xiaolin Town's own general public budget revenue grow year on year in 2022?",
+     "比上年增长9.0%", "报告中未找到"),
+    # the report's own year is not asked: the clause before the comma only says where to look
+    ("r09", "According to the Honghe Data Development Center's report, by what year must local governments complete "
+            "their digital foundation?", "2025年完成数字底座建设", "自评报告"),
+    ("r10", "Into how many areas did the Huoqiu County Education Bureau group its project expenditure "
+            "self-evaluations for 2022?", "分为七个方面", "报告中未找到"),
+    # what the question sets aside is not the answer
+    ("r03", "Besides afforestation, what type of land degradation control does the Dazu District Forestry Bureau "
+            "organize and supervise?", "石漠化治理", "造林绿化"),
+    ("r02", "Besides maintaining public order, what must the Hengyang Public Security Bureau do about behaviour that "
+            "endangers it?", "制止危害社会治安秩序的行为", "报告中未找到"),
+])
+def test_what_is_asked_is_answered(ask_in, rid, question, expected, not_expected):
+    answer = ask_in(rid, question)
+    assert expected in answer.text and not_expected not in answer.text, answer.text
+
+
+def test_where_to_look_and_what_is_set_aside_are_no_subject():
+    assert without_persona("according to the centre's report, by what year is it done?") == "by what year is it done?"
+    assert without_persona("根据报告，科技局2022年总支出是多少？") == "科技局2022年总支出是多少？"
+    assert without_persona("根据绩效目标，完成了多少？") == "根据绩效目标，完成了多少？"  # a subject, not a source
+    assert without_besides("besides afforestation, what else?").strip(" ,") == "what else?"
+    assert without_besides("项目除了打井,还建了什么?") == "项目 ,还建了什么?"
+    assert without_besides("how much money besides funding does it expect?") == \
+        "how much money besides funding does it expect?"  # no comma closes it: kept
