@@ -12,14 +12,16 @@ from functools import cache
 from typing import Protocol
 
 from assistant import glossary, lexicon
+from assistant.asks import Intent, UnitKind
 from assistant.counting import counted_noun
 from assistant.departments import abbreviates, field_stem
 from assistant.draft import Draft, Span
+from assistant.figure_subject import joined_labels
 from assistant.items import compounds, named_items
 from assistant.kinds import asked_amount, asked_rate, stated_amount
 from assistant.matching import norm_text
 from assistant.persona import without_besides
-from assistant.question import YEAR, Intent, Question, UnitKind, quoted_names
+from assistant.question import YEAR, Question, quoted_names
 from assistant.rewrite import last_user_question
 from assistant.semantic import SemanticAnswerer, question_terms
 from assistant.slots import slot_words
@@ -38,6 +40,8 @@ def frame_words() -> tuple[str, ...]:
 
 
 class Vocabulary(Protocol):
+    labels: frozenset[str]  # what the reports' figures are labelled (人员支出, 非税收入), in normal form
+
     def in_corpus(self, term: str) -> bool: ...
 
     def coverage(self, q: Question, text: str) -> float: ...
@@ -91,31 +95,36 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
     counted = _counted_forms(q) if q.english else ()
     # How deep (米), as a percentage: a figure is asked for, whatever the question's form.
     figure = q.intent is Intent.FIGURE or bool(q.measure) or q.unit is UnitKind.PERCENT
+    change = any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"])
     return semantic.answer(query, terms, chunks, q.english, figure=figure, counted=counted,
                            unit_kind=q.unit.value, measure=q.measure,
                            # a quoted name asked about must be in the answer, and a rate asked for (满意度)
                            required=(*dict.fromkeys([*quoted_names(q.text), *quoted_names(state["standalone"])]),
                                      *filter(None, [asked_rate(q)])),  # (the whole's quote, for one of its parts)
                            worded=len(_forms(q)) >= 2 and len(plain_unmapped) <= 2, slot=q.slot,
-                           change=any(w in q.norm for w in lexicon.PERCENT_KINDS["change"]["asks"]),
+                           change=change,
                            anchors=_anchors(q, terms),
                            named=(named_items(q, scope.matcher.in_corpus), _compounds(q, scope.matcher)),
                            least_named=_least_named(q, terms, translated | naming)
                            if q.english and state.get("words_unknown") else 1,
                            weighs=_weighs(q, scope.matcher), given=_given_figures(q),
-                           rejects=_no_answer_unit(q, asked_amount(q)))
+                           rejects=_no_answer_unit(q, asked_amount(q),
+                                                   joined_labels(q, scope.matcher.labels) if change else []))
 
 
-def _no_answer_unit(q: Question, asked: str) -> Callable[[Span], bool]:
+def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = ()) -> Callable[[Span], bool]:
     """Units no answer may be, however close in meaning: one whose figures are all of another kind than asked
     (管理人员编制4名, a post, for 实际在职多少人; 年初预算 for 实际花了多少); one of a form's cells whose figures all
-    label other things (财政拨款 108292.73 … 其他资金 [a name cell] for 其他资金有多少: no figure beside it)."""
+    label other things (财政拨款 108292.73 … 其他资金 [a name cell] for 其他资金有多少: no figure beside it); one that
+    never names a label the question asks a figure of (`labels`: 非税收入 for 非税收入比上年增长了多少)."""
     words = [norm_text(f) for t in q.terms for f in (t, *q.expanded.get(t, ())) if not f.isascii() and len(f) >= 2]
 
     def rejects(unit: Span) -> bool:
         facts = [f for f in unit.chunk.facts if unit.start <= f.start < unit.end]
         if not facts:
             return False
+        if any(label not in norm_text(unit.quote) for label in labels):
+            return True
         if asked and all(stated_amount(f.label) not in ("", asked) for f in facts):
             return True
         cells = [f for f in facts if is_cell_fact(f)]

@@ -34,6 +34,13 @@ def english_self() -> re.Pattern:
     return re.compile(r"\b(?:the|this|its)\s+(?:" + "|".join(lexicon.ENGLISH_BODY_KINDS) + r")(?:'s|’s)(?=\s)")
 
 
+@cache
+def english_self_named() -> re.Pattern:
+    """The report's own body by its kind alone, not owning anything (how much did the school actually spend): own
+    only when a stored report's body is of that kind (names_own_body), else a thing asked about."""
+    return re.compile(r"\b(?:the|this)\s+(?:" + "|".join(lexicon.ENGLISH_BODY_KINDS) + r")\b(?!'s|’s)")
+
+
 def names_own_body(body: str, own: Sequence[str]) -> bool:
     """Whether a body an English question names is a stored report's own (the Xundian culture and tourism bureau of
     …文化和旅游局's report) rather than one the report speaks of (the Dazu District natural forest protection

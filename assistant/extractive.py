@@ -6,7 +6,9 @@ import logging
 import re
 
 from assistant import lexicon
+from assistant.asks import Intent
 from assistant.draft import Draft, Span
+from assistant.evidence_scope import with_source_chunks, year_ok
 from assistant.figure_draft import figure_draft
 from assistant.figures import (
     MIN_FIGURE_SCORE,
@@ -14,8 +16,6 @@ from assistant.figures import (
     clean_lead,
     dedupe,
     figure_candidates,
-    with_source_chunks,
-    year_ok,
 )
 from assistant.kinds import percent_kind
 from assistant.list_count import asks_list_count, count_draft
@@ -23,7 +23,7 @@ from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.ordinals import marks_item
 from assistant.parts import members_draft, parts_draft, shares_draft
-from assistant.question import YEAR, Intent, Question, quoted_names
+from assistant.question import YEAR, Question, quoted_names
 from assistant.slots import answers_slot
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, item_head_bounds, sentence_spans

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant import lexicon
 from assistant.matching import norm_text
 from assistant.question import Question
 
-_SHARE_OF = re.compile(r"占(.{1,16}?)的?(?:比例|比重|多少|百分)")
+_SHARE_OF = re.compile(r"占(?!多少|几|多大|百分)(.{1,16}?)的?(?:比例|比重|多少|百分)")  # (占多少比例: no whole named)
 _WITHIN = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:当中|之中|中|里面|里)[,，、]")  # 本级收入中，来自税收的有多少
 _SHARE_WITHIN = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:当中|之中|中|里面|里)(?=[\u4e00-\u9fff]{2,12}?占)")  # 三公经费中接待费占多少
 _PART_OF_BEFORE = re.compile(r"^(?:那|那么|这)?(?:其中|这其中|当中|里面)的?")
@@ -66,3 +67,19 @@ def less_the_heading(q: Question, heading: str, said: str) -> Question:
         return q
     kept = [t for t in q.terms if len(t) < 2 or (w := norm_text(t)) not in heading or w in said]
     return replace(q, terms=kept) if kept and len(kept) < len(q.terms) else q
+
+
+def joined_labels(q: Question, labels: frozenset[str]) -> list[str]:
+    """非税收入 of 非税收入比上年增长了多少, which the tokenizer splits (非税, 收入): two terms next to each other in the
+    question that together label a figure in the reports."""
+    norm = norm_text(q.norm)
+    terms = [norm_text(t) for t in q.terms]
+    asks = {w for kind in lexicon.PERCENT_KINDS.values() for w in (*kind["asks"], *kind["labels"])}
+    return [a + b for a, b in zip(terms, terms[1:]) if a + b in labels and a + b in norm and len(a + b) >= 4
+            and a not in asks and b not in asks]  # (同比增长 labels a change; it is how one is asked, not of what)
+
+
+def label_of_another(label: str, said: str, others: list[str]) -> bool:
+    """Whether a label the question asks about (非税收入) belongs to another figure of the sentence than the one
+    said (比上年增长9.0% of 一般公共预算收入, beside 非税收入1.2万元): that figure's change is not the asked one's."""
+    return label not in said and any(label in other for other in others)

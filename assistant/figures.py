@@ -7,16 +7,25 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from assistant import lexicon
+from assistant.asks import UNIT_GROUPS, UnitKind
 from assistant.counting import PERSON_COUNTERS, closes_an_item, counted_thing, counted_words, is_counter
-from assistant.departments import abbreviates
 from assistant.draft import Span
 from assistant.enumeration import other_items
-from assistant.figure_subject import asked_label, labels_as, less_the_heading, part_named, whole_named
+from assistant.evidence_scope import year_ok
+from assistant.figure_subject import (
+    asked_label,
+    joined_labels,
+    label_of_another,
+    labels_as,
+    less_the_heading,
+    part_named,
+    whole_named,
+)
 from assistant.items import asked_things, compounds, counted_end, counted_in, named_items, names_counted
 from assistant.kinds import asked_amount, asked_rate, is_change, percent_kind, relation, stated_amount, stated_kind
 from assistant.listed import one_member_of_a_sum, one_use_of_a_sum, part_not_asked, quoted_item_for_a_total
 from assistant.matching import Matcher, norm_text
-from assistant.question import UNIT_GROUPS, Question, UnitKind, quoted_names
+from assistant.question import Question, quoted_names
 from assistant.slots import states_measure
 from ingest.models import Chunk, Fact
 from ingest.sentences import item_head, sentence_spans
@@ -44,7 +53,6 @@ _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates t
 _PLACE_NAME = re.compile(r"(?:[镇乡村县区市州旗]|街道)$")  # 某镇, 某村: a place, not an item (村内道路)
 _COUNTED_AFTER = 4  # how far after a count the noun it counts may be written (28个展区)
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
-_ASIDE = re.compile(r"[（(][^（()）]*[)）]")  # a bracketed aside (含2023年转列…项目5个)
 
 
 @dataclass(frozen=True)
@@ -58,31 +66,6 @@ class Candidate:
     lead_start: int = -1  # source offsets of the lead, for figure candidates
     lead_end: int = -1
     head: Span | None = None  # the inline item (三是小学教育支出) a sentence of its item belongs to
-
-
-def with_source_chunks(hits: list[ScoredChunk], corpus: list[Chunk], sources: int = 3) -> list[ScoredChunk]:
-    """The hits, then every other chunk of the reports the top hits come from (unranked).
-
-    Facts are few and cheap to score, and a paraphrased question (局里发工资的开销) can miss the
-    right paragraph in retrieval while its label still matches. Only the top reports are read, so
-    this stays small when thousands of reports are stored.
-    """
-    top_sources = list(dict.fromkeys(h.chunk.source for h in hits))[:sources]
-    seen = {h.chunk.id for h in hits}
-    extra = [ScoredChunk(c, 0.0) for c in corpus if c.source in top_sources and c.id not in seen and c.facts]
-    return list(hits) + extra
-
-
-def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
-    """A question about another year or place than the report's needs that year or place in the evidence."""
-    other = [y for y in q.years if y != chunk.year]
-    places = [p for p in q.places if p not in chunk.department and p not in chunk.title]
-    own = {chunk.department, chunk.department.replace("科学技术", "科技")}
-    bodies = [b for b in q.bodies if not any(o.endswith(b) for o in own) and not abbreviates(b, chunk.department)]
-    aside = _ASIDE.sub("", text) if other else text  # (含2023年转列…项目5个): an aside's year is not the text's
-    return all(str(y) in aside or re.search(rf"[\[〔［]{y}[\]〕］]", text) for y in other) \
-        and all(p in text for p in places + bodies)  # (衡发[2010]3号: a document of 2010)
-
 
 
 def _unit_ok(q: Question, fact: Fact) -> bool:
@@ -126,12 +109,17 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     own_words = q.norm if wider is not None and wider.norm != q.norm else ""
     part_words = part_named(q, wider) if own_words else []
     asked, rate = percent_kind(q), asked_rate(q)
+    # 非税收入比上年增长了多少: what changed is labelled by the words the tokenizer split (非税, 收入)
+    changed = joined_labels(q, matcher.labels) if asked == "change" else []
+    labelled += [j for j in changed if j not in labelled]
     amount = asked_amount(q)
     whole = whole_named(q, asked)
     own = q
+    if asked == "share":  # 接待费占多少比例: 比例 is how a share is asked; 占11.81% states one without the word
+        own = replace(q, terms=[t for t in q.terms if t not in lexicon.PERCENT_KINDS["share"]["labels"]])
     if whole:  # 占三公经费的比例, 本级收入中，来自税收的: the whole is named before the part, not in the part's own words
         labelled = [t for t in labelled if t not in whole.group(1)]
-        own = replace(q, terms=[t for t in q.terms if t not in whole.group(1)])
+        own = replace(own, terms=[t for t in own.terms if t not in whole.group(1)])
         rarest = "" if rarest and rarest in whole.group(1) else rarest
     items, things = named_items(q, matcher.in_corpus), asked_things(q)
     question_forms = [*q.terms, *(f for forms in q.expanded.values() for f in forms)]
@@ -218,14 +206,18 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             said_norm = norm_text(said) if part_words else ""
             if part_words and not any(w in said_norm for w in part_words):
                 score *= PART_OF_WHOLE * PART_OF_WHOLE  # 其中镇本级收入是多少 after 财力总共有多少: not 财力1,867.48万元
+            # (a figure before it in its sentence is what it changed from: 研发投入7800万元，增长8.33%)
+            others = [norm_text(f.label) for f in chunk.facts if f is not fact and not s_start <= f.start < fact.start]
+            if not cell and any(label_of_another(t, norm_text(said + context), others) for t in changed):
+                continue  # 非税收入比上年增长了多少: not 比上年增长9.0% of the revenue beside 非税收入1.2万元
             if any(t not in sentence_norm for t in labelled):
                 # 临聘人员的工资花了多少: 人员支出 is all staff's pay, not the 临聘人员's the question names.
                 score *= NAMED_ELSEWHERE
             if wider is not None:
                 score += 0.1 * matcher.score(wider, sentence)
-                if own_words and matcher.coverage_beyond(wider, sentence, own_words) == 0:
+                if own_words and matcher.coverage_beyond(wider, chunk.section + sentence, own_words) == 0:
                     # 培训班…办了几期，多少人参加: a headcount from elsewhere in the report does not say
-                    # how many took part in what the question is about.
+                    # how many took part in what the question is about (its section may say it: 三公经费里…各占多少).
                     score *= OFF_TOPIC
             lead = clean_lead(chunk.text[lead_start - chunk.start:shown_end - chunk.start])
             if fact.value.count(".") > 1:  # 449.34.34万元: say so rather than repeat it as if it were sound

@@ -8,7 +8,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant import lexicon
-from assistant.question import Intent, Question, UnitKind
+from assistant.asks import Intent, UnitKind
+from assistant.question import Question
 from vectorstore.tokenize import normalise
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.asks import UnitKind
 from assistant.draft import Draft, Span
 from assistant.lists import ListItem
-from assistant.question import Question, UnitKind
+from assistant.question import Question
 from ingest.models import Chunk
 
 MIN_LIST_COUNT_SCORE = 0.15  # the list must speak of what is asked, if loosely, and its title name some of it

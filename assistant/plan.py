@@ -10,13 +10,14 @@ from enum import Enum
 from typing import Protocol
 
 from assistant import glossary, lexicon
+from assistant.asks import Intent, UnitKind
 from assistant.counting import asked_words, counted_words
 from assistant.departments import abbreviates, field_stem
 from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
 from assistant.persona import without_persona
-from assistant.question import Intent, Question, UnitKind, analyse, quoted_names
+from assistant.question import Question, analyse, quoted_names
 from assistant.rewrite import context_split
 from vectorstore.tokenize import Tokenizer, normalise
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant import lexicon
 from assistant.slots import asked_slot, slot_words
 from ingest.numerals import cn_int
 
@@ -202,9 +203,15 @@ def _of_the_body(own: str, previous: str) -> str:
     return _PEOPLE.sub(body.group(0), own, count=1) if len(subject) >= 2 else ""
 
 
+_ITS = re.compile(r"^(?:它们|它)的")
+
+
 def _asks_in_full(question: str) -> str:
     """The follow-up without its 那, when it names a subject of its own and asks about it; else ''."""
     own = re.sub(r"^(?:那么|那|还有|另外|再问一下|再问|以及)\s*", "", question.strip())
+    its = _ITS.match(own)
+    if its and not any(a in own for a in lexicon.ATTRIBUTES):  # 它的潜水泵配了几台: the pump is the subject
+        own = own[its.end():]  # (它的完成率: the previous subject's, kept)
     ask = _ASKS.search(own)
     if ask is None or _PRONOUN.search(_BODY_PRONOUN.sub("", own)):
         return ""

@@ -70,8 +70,20 @@ class StoredReports:
                 alone = _TOWN.match(strip_place(department)[1]) or _REGION.match(department)
                 if alone:
                     names.add(alone.group(1))
+            names |= self._parent_places(names)
             return tuple(sorted(names, key=len, reverse=True))
         return self._cached("own_names", build)
+
+    def _parent_places(self, names: set[str]) -> set[str]:
+        """The places the reports write just before an own place (甲市 of 按照甲市乙区机构改革方案, for a body of 乙区):
+        the province or city the body's own place is in, learned from the reports' text."""
+        places = sorted((n for n in names if _PLACE.fullmatch(n)), key=len, reverse=True)
+        if not places:
+            return set()
+        # (two characters and 省 or 市, as most are: where a name starts in running text is not written)
+        before = re.compile(rf"([\u4e00-\u9fff]{{2}}[省市])(?:{'|'.join(map(re.escape, places))})")
+        found = {m.group(1) for c in self._chunks() for m in before.finditer(c.text)}
+        return {p for p in found if p not in names and _PLACE.fullmatch(p)}
 
     def context_names(self, text: str) -> tuple[str, ...]:
         """The names in `text` that say whose report is meant: the stored bodies' own names, and a stored body

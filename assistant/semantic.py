@@ -237,7 +237,8 @@ class SemanticAnswerer:
         """`measure` is the word a figure is counted in (米 for 多少米): the unit must state a figure in it.
         `required` are names the unit must contain (a quoted name the question asks about). `worded`: every
         content word of an English question has report-side forms, so their overlap may stand in for similarity.
-        `change`: the question asks how much a figure rose or fell; else a unit stating only changes is no answer.
+        `change`: the question asks how much a figure rose or fell, which a unit stating no change does not answer;
+        else a unit stating only changes is no answer.
         `anchors`: what the question is about; when given, the unit must hold a form of one of them. `named`: groups
         of names (the cost items a money question names, 燃料费; its compounds, 普通教育): the unit names one of each.
         `least_named`: how many of the question's terms the unit must name (two, when only the general dictionary
@@ -277,7 +278,7 @@ class SemanticAnswerer:
             forms = [f for g in groups for f in g]
             ranked = [r for r in ranked if _fits_unit(r.unit, unit_kind, measure) and _states_figure(r.unit.quote)
                       and (not measure or states_measure(r.unit.quote, measure))
-                      and (change or not states_only_changes(r.unit.quote))
+                      and (states_a_change(r.unit.quote) if change else not states_only_changes(r.unit.quote))
                       and not only_sums_of_one_member(forms, r.unit.quote, measure)  # 连通道路: not 村内道路、连通道路32.63公里
                       and not only_uses_of_one_member(groups, *_sentence_of(r.unit), measure)]  # training: not 基本支出
         if counted:  # how many patents: the unit names what is counted
@@ -336,6 +337,14 @@ def states_only_changes(text: str) -> bool:
     amounts = list(_AMOUNT.finditer(text))
     return bool(amounts) and all(text[:m.start()].rstrip().endswith(labels) or _AGAINST.search(text[:m.start()])
                                  for m in amounts)
+
+
+def states_a_change(text: str) -> bool:
+    """Whether a unit states an amount as a change (比上年增长9.0%, 减少17,993元): 非税收入1.2万元 does not say how much
+    it grew."""
+    labels = tuple(lexicon.PERCENT_KINDS["change"]["labels"])
+    return any(text[:m.start()].rstrip().endswith(labels) or _AGAINST.search(text[:m.start()])
+               for m in _AMOUNT.finditer(text))
 
 
 def _fits_unit(unit: Unit, kind: str, measure: str = "") -> bool:

@@ -10,7 +10,11 @@ from assistant import lexicon
 from assistant.knowledge import load
 
 DATE = re.compile(r"(?:19|20)\d{2}\s*年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|"
-                  r"[〔\[［(（](?:19|20)\d{2}[〕\]］)）]")  # and a document number's year: 某委〔2010〕4号
+                  r"[〔\[［(（](?:19|20)\d{2}[〕\]］)）]|"  # and a document number's year: 某委〔2010〕4号
+                  r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]")  # and a day of the year the report is of: 3月10日前
+
+
+_ACCOUNTS_YEAR = re.compile(r"(?:19|20)\d{2}\s*年度(?!\s*\d{1,2}\s*月)")
 
 
 @cache
@@ -52,7 +56,9 @@ def answers_slot(text: str, slot: str, by_rules: bool = False) -> bool:
     _, words, rules = _slots()[slot]
     if by_rules and not rules:
         return True
-    return states_date(text) if words is None else any(not _in_listed_name(text, m) for m in words.finditer(text))
+    if words is None:  # 哪年买的: 2022年度 is the year the accounts are of, no date anything was done
+        return states_date(_ACCOUNTS_YEAR.sub("", text))
+    return any(not _in_listed_name(text, m) for m in words.finditer(text))
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:\n]")

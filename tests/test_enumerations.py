@@ -67,7 +67,7 @@ def test_a_growth_stated_after_a_figure_is_a_growth_of_that_figures_subject():
 
 
 def test_the_measure_a_figure_is_asked_in_comes_from_the_genres_measure_words():
-    from assistant.question import asked_measure
+    from assistant.asks import asked_measure
     from assistant.slots import states_measure
 
     assert asked_measure("一共拿到多少衔接资金") == ""  # 衔 is no measure word
