@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.question import asked_measure
+from assistant.asks import asked_measure
 from assistant.semantic import Calibration, SemanticAnswerer, UnitRanker, UnitVectors, question_terms, units_of
 from ingest.models import Chunk
 
