@@ -20,6 +20,9 @@ def _after(previous: str) -> list[dict]:
     ("开远市大数据研究中心的管理人员编制有几名？", "那他们的前身是哪个单位？", "开远市大数据研究中心的前身是哪个单位？"),
     # 他们 picks out the things listed before (分别): not the body
     ("科技局有哪些下属单位？", "那他们分别有多少人？", "科技局分别有多少人？"),
+    # 它的 and a thing of its own: the thing is the subject; 它的完成率 is the previous subject's
+    ("某区水务局2022年建的那个灌溉项目，水塔是什么规格的？", "那它的潜水泵配了几台？", "某区水务局2022年潜水泵配了几台？"),
+    ("科技局2022年的项目支出是多少？", "那它的完成率是多少？", "科技局2022年的项目支出的完成率是多少？"),
 ])
 def test_they_in_a_follow_up_is_the_body_asked_about(previous, question, standalone):
     assert rewrite(question, _after(previous)) == standalone
@@ -57,7 +60,18 @@ def test_a_follow_up_answers_what_it_asks(ask_in, rid, question, history, expect
             "organize and supervise?", "石漠化治理", "造林绿化"),
     ("r02", "Besides maintaining public order, what must the Hengyang Public Security Bureau do about behaviour that "
             "endangers it?", "制止危害社会治安秩序的行为", "报告中未找到"),
+    # 算不算市政府: a yes-no frame, and 不算市 no place; 市政府 is 市人民政府
+    ("r02", "衡阳市公安局算不算市政府的工作部门?", "为市人民政府工作部门", "报告中未找到"),
+    # 重庆市 is the place the body's own district is in: the report writes 重庆市大足区
+    ("r03", "重庆市大足区林业局区种苗站有多少在职人员?", "区种苗站在职11人", "报告中未找到"),
+    # the school, in a school's report, is whose report: 支出 is what is asked, not 学校共收到
+    ("r08", "How much did the school actually spend in 2023?", "56916443.49元", "57511795.36"),
+    # each part's share, under the section of the whole the question names
+    ("r12", "寻甸县文旅局三公经费里,公车费用和接待费各占多少比例?", "88.19%", "报告中未找到"),
+    ("r12", "寻甸县文旅局三公经费里,公车费用和接待费各占多少比例?", "11.81%", "报告中未找到"),
 ])
+
+
 def test_what_is_asked_is_answered(ask_in, rid, question, expected, not_expected):
     answer = ask_in(rid, question)
     assert expected in answer.text and not_expected not in answer.text, answer.text
@@ -71,3 +85,19 @@ def test_where_to_look_and_what_is_set_aside_are_no_subject():
     assert without_besides("项目除了打井,还建了什么?") == "项目 ,还建了什么?"
     assert without_besides("how much money besides funding does it expect?") == \
         "how much money besides funding does it expect?"  # no comma closes it: kept
+
+
+@pytest.mark.parametrize(("rid", "question"), [
+    # the report states 非税收入1.2万元 and a growth only of the revenue and of its taxes: no change of 非税收入
+    ("r05", "小林镇的非税收入比上年增长了多少？"),
+    # 2022年度 is the year the accounts are of: no year the cars were bought
+    ("r12", "文旅局那两辆公车是哪年买的？"),
+])
+def test_what_the_report_does_not_say_is_not_answered(ask_in, rid, question):
+    answer = ask_in(rid, question)
+    assert answer.abstained, answer.text
+
+
+def test_a_change_of_the_label_asked_is_still_answered(ask_in):
+    assert "增长14.5%" in ask_in("r05", "小林镇税收收入比上年增长了多少？").text
+    assert "增长9.0%" in ask_in("r05", "小林镇一般公共预算收入比上年增长了多少？").text
