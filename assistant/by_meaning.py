@@ -12,7 +12,7 @@ from functools import cache
 from typing import Protocol
 
 from assistant import glossary, lexicon
-from assistant.asks import Intent, UnitKind
+from assistant.asks import UNIT_GROUPS, Intent, UnitKind
 from assistant.counting import counted_noun
 from assistant.departments import abbreviates, field_stem
 from assistant.draft import Draft, Span
@@ -116,8 +116,13 @@ def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = ()) -> Call
     """Units no answer may be, however close in meaning: one whose figures are all of another kind than asked
     (管理人员编制4名, a post, for 实际在职多少人; 年初预算 for 实际花了多少); one of a form's cells whose figures all
     label other things (财政拨款 108292.73 … 其他资金 [a name cell] for 其他资金有多少: no figure beside it); one that
-    never names a label the question asks a figure of (`labels`: 非税收入 for 非税收入比上年增长了多少)."""
+    never names a label the question asks a figure of (`labels`: 非税收入 for 非税收入比上年增长了多少); for a total of
+    money, one whose amounts all belong to an enumerated item (…分为七个方面,一是…合计75万元)."""
     words = [norm_text(f) for t in q.terms for f in (t, *q.expanded.get(t, ())) if not f.isascii() and len(f) >= 2]
+    frame = {*lexicon.ENGLISH_MONEY_FRAME, *lexicon.TOTAL_ASKS}
+    named = [norm_text(f) for t in q.terms if t not in frame for f in (t, *q.expanded.get(t, ()))
+             if not f.isascii() and len(f) >= 2]
+    total = any(re.search(rf"\b{re.escape(w)}\b", q.norm) if w.isascii() else w in q.norm for w in lexicon.TOTAL_ASKS)
 
     def rejects(unit: Span) -> bool:
         facts = [f for f in unit.chunk.facts if unit.start <= f.start < unit.end]
@@ -127,9 +132,24 @@ def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = ()) -> Call
             return True
         if asked and all(stated_amount(f.label) not in ("", asked) for f in facts):
             return True
+        if total and q.unit is UnitKind.MONEY:
+            text, base = unit.chunk.text, unit.chunk.start
+            money = [f for f in facts if f.unit in UNIT_GROUPS[UnitKind.MONEY]]
+            items = [_item_before(text[unit.start - base:f.start - base]) for f in money]
+            if money and all(item and not any(w in norm_text(item) for w in named) for item in items):
+                return True  # the total of all 35 projects: not 一是…合计75万元, the amount of an item it does not name
         cells = [f for f in facts if is_cell_fact(f)]
         return len(cells) == len(facts) and bool(words) and not any(w in norm_text(f.label) for f in cells for w in words)
     return rejects
+
+
+_ITEM_MARK = re.compile(r"[一二三四五六七八九十]是")  # 分为七个方面,一是…: what follows is one item's
+
+
+def _item_before(text: str) -> str:
+    """The enumerated item a figure at the end of `text` belongs to (一是用于…合计), or '' when none opens before it."""
+    marks = list(_ITEM_MARK.finditer(text))
+    return text[marks[-1].start():] if marks else ""
 
 
 def _weighs(q: Question, matcher: Vocabulary) -> Callable[[str], float]:

@@ -19,7 +19,7 @@ from assistant.figures import (
 )
 from assistant.kinds import percent_kind
 from assistant.list_count import asks_list_count, count_draft
-from assistant.lists import MAX_ITEMS, ListItem, best_list, focused_item
+from assistant.lists import MAX_ITEMS, ListItem, best_list, cut_short, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.ordinals import marks_item
 from assistant.parts import members_draft, parts_draft, shares_draft
@@ -92,13 +92,18 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     wants_list = q.intent is Intent.LIST or any(c in q.norm for c in _LIST_CONCEPTS) or q.ordinal
     if wants_list:
         found = best_list(q, hits, corpus, matcher)
-        if q.ordinal and found and found[0] >= MIN_LIST_SCORE and len(found[2]) >= q.ordinal:
-            item, draft = found[2][q.ordinal - 1], Draft()  # 主要职能第一条: the item at that place
+        if q.ordinal and found and found[0] >= MIN_LIST_SCORE and len(found[2]) >= abs(q.ordinal):
+            # 主要职能第一条: the item at that place; 最后一条: the last
+            item, draft = found[2][q.ordinal - 1 if q.ordinal > 0 else q.ordinal], Draft()
+            if q.ordinal < 0 and cut_short(item, corpus):
+                return Draft.not_found()  # the last item of a list the opening cuts off is not its last
             draft.add(f"{clean_lead(item.text)}{draft.cite(item.span)}。")
             return draft
-        if q.ordinal:  # a list the opening cuts short (以下职能:1.…): the sentence its place's mark opens, if any
+        if q.ordinal > 0:  # a list the opening cuts short (以下职能:1.…): the sentence its place's mark opens, if any
             placed = _placed_item(q.ordinal, [c for c in sentences if c.score >= MIN_SENTENCE_SCORE][:1], corpus)
             return _sentence_draft([placed]) if placed else Draft.not_found()
+        if q.ordinal:  # the last of a list not found: no other item answers
+            return Draft.not_found()
         top_sentence = sentences[0].score if sentences else 0.0
         if found and found[0] >= MIN_LIST_SCORE and (q.intent is Intent.LIST or found[0] >= top_sentence):
             item = focused_item(q, found[1], found[2], matcher)

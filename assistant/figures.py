@@ -197,7 +197,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 score *= OFF_TOPIC  # 实际花了多少 is not answered with 年初预算为27,080元
             stated = chunk.text[s_start - chunk.start:fact.end - chunk.start]
             if (not counted and not (q.unit is UnitKind.COUNT and fact.unit in _COUNTERS)
-                    and one_member_of_a_sum(question_forms, stated) or quoted_item_for_a_total(q.norm, stated)
+                    and one_member_of_a_sum(question_forms, stated, q.terms) or quoted_item_for_a_total(q.norm, stated)
                     or one_use_of_a_sum(things, lead, chunk.text[fact.end - chunk.start:s_end - chunk.start])):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
             if part_not_asked(subject_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],

@@ -16,9 +16,10 @@ _LISTED_TOTAL = re.compile(r"(?:^|(?<=[，,。；;:：（(\s]))((?:[^、，,。�
                            r"(等?(?:分别|共计|合计|总计|共|计|为|达|约)*)\d[\d,]*(?:\.\d+)?\s*\S{0,2}$")
 
 
-def one_member_of_a_sum(forms: Iterable[str], stated: str) -> bool:
+def one_member_of_a_sum(forms: Iterable[str], stated: str, own: Iterable[str] = ()) -> bool:
     """Whether the figure that ends `stated` (its sentence up to the figure) is the sum of a list of which the
-    question's words (`forms`, each a report-side form) name one member only."""
+    question's words (`forms`, each a report-side form) name one member only. The question's `own` words, when they
+    name members, say which (动用预算稳定调节基金 names one, though 支出, a form of 动用, names two more)."""
     stated = _LEVELS.sub("及", stated)  # 省、市科技计划项目资金: one item of two levels, not a list
     m = _LISTED_TOTAL.search(stated)
     if not m or "分别" in m.group(2):
@@ -29,8 +30,13 @@ def one_member_of_a_sum(forms: Iterable[str], stated: str) -> bool:
     before, members[0] = norm_text(stated[:m.start(1)]), members[0][cut:]
     forms = [f for f in (norm_text(f) for f in forms) if len(f) >= 2]
     forms = [f for f in forms if not all(f in member for member in members)]  # 道路 of 村内道路、连通道路 is shared
-    if any(f in before for f in forms):
+    if any(f in before and not any(f in member for member in members) for f in forms):
         return False  # 学前教育支出，即支持学前教育发展资金、…等合计3624.71万元: the item the list makes up is named
+        # (预算 of 一般公共预算收入… before …、动用预算稳定调节基金等: a word of a member names no whole)
+    own = [f for f in (norm_text(f) for f in own) if len(f) >= 2 and not all(f in member for member in members)]
+    named_by_own = [member for member in members if any(f in member for f in own)]
+    if named_by_own:
+        return len(named_by_own) == 1
     return len([member for member in members if any(f in member for f in forms)]) == 1
 
 

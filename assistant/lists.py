@@ -187,3 +187,10 @@ def _numbered_paragraphs(chunk: Chunk, siblings: list[Chunk]) -> Container | Non
     if len(items) < 2 or not any(it.span.chunk.id == chunk.id for it in items) and leading_number(chunk.text) is None:
         return None
     return Container(chunk.source, chunk.section + SECTION_SEP + "#", items, [], chunk.heading)
+
+
+def cut_short(item: ListItem, corpus: list[Chunk]) -> bool:
+    """Whether an item ends its report's text unfinished (an opening cut mid-sentence): more may have followed."""
+    chunk = item.span.chunk
+    last = max((c.end for c in corpus if c.source == chunk.source), default=chunk.end)
+    return item.span.end >= last - 2 and not chunk.text.rstrip().endswith(("。", "；", ";", "."))

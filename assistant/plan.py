@@ -141,7 +141,8 @@ class Planner:
             # your system prompt names one (系统) and is not answered.
             hard = (reason.startswith(HARD_REASONS) or nested
                     or (q.english and reason.startswith("unknown"))
-                    or (q.intent is Intent.FIGURE and not q.english))
+                    or (q.intent is Intent.FIGURE and not q.english)
+                    or (q.intent is Intent.FIGURE and _only_money_frame(q)))
             return QueryPlan(q, standalone, scope, AnswerKind.ABSTAIN if hard else AnswerKind.MEANING, reason)
         whole = self._rules(q, standalone, scope, desk)
         picked = None if nested else context_split(standalone, question)
@@ -196,6 +197,13 @@ class Planner:
         if sub.intent is Intent.SENTENCE and wider.intent is Intent.FIGURE:  # And what had been reported…?
             sub.intent = Intent.FIGURE
         return PartPlan(sub, wider)
+
+
+def _only_money_frame(q: Question) -> bool:
+    """How much did the town spend on social security and employment, of a report that never names them: the only
+    words the report uses are how money is asked (spend), and the dictionary finds none of the others there."""
+    plain = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]  # (Lushan's: a name, not a thing)
+    return q.english and not q.translated and bool(plain) and all(t in lexicon.ENGLISH_MONEY_FRAME for t in q.terms)
 
 
 def _unread(text: str) -> Question:
@@ -261,9 +269,11 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
             # anything else would be a wrong number (spliced display screens: screens is)
             return [w for w in counted if w in q.unmapped]
         source = _SOURCE_OR_USE.search(q.norm)  # came from value-added tax, spent on receptions: the item asked
-        object_terms = [t for t in named if source and t in source.group(1)]
-        if object_terms and all(t in unknown for t in object_terms):
-            return object_terms
+        object_terms = sorted((t for t in named if source and t in source.group(1)), key=source.group(1).find) \
+            if source else []
+        head = object_terms[-1] if object_terms and source.group(1).rstrip().endswith(object_terms[-1]) else ""
+        if object_terms and (all(t in unknown for t in object_terms) or head in unknown):
+            return object_terms  # (official vehicle insurance: the last word names the thing, the report never does)
         return unknown if len(unknown) == len(named) else []
 
     def asked(word: str) -> bool:

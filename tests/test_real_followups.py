@@ -101,3 +101,42 @@ def test_what_the_report_does_not_say_is_not_answered(ask_in, rid, question):
 def test_a_change_of_the_label_asked_is_still_answered(ask_in):
     assert "增长14.5%" in ask_in("r05", "小林镇税收收入比上年增长了多少？").text
     assert "增长9.0%" in ask_in("r05", "小林镇一般公共预算收入比上年增长了多少？").text
+
+
+@pytest.mark.parametrize(("rid", "question"), [
+    # spend is how money is asked; social security and employment the report never names
+    ("r05", "How much did Xiaolin Town spend on social security and employment in 2022?"),
+    # official vehicle insurance: the thing asked is its last word, and the report never names insurance
+    ("r12", "How much did the Xundian Culture and Tourism Bureau spend on official vehicle insurance in 2022?"),
+])
+def test_a_thing_the_report_never_names_is_not_answered_in_english(ask_in, rid, question):
+    answer = ask_in(rid, question)
+    assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize(("rid", "question", "expected"), [
+    ("r03", "How much did the forestry bureau spend on basic day-to-day running costs in 2020?", "894.38万元"),
+    ("r12", "How much did the Xundian Culture and Tourism Bureau spend on official vehicle purchase in 2022?",
+     "公务用车购置支出0元"),
+    ("r04", "Are the Xiping County Transport Bureau's rural revitalization linkage funds kept strictly for their "
+            "designated purposes?", "资金专款专用"),
+    # the last item of a list the report gives in full
+    ("r02", "衡阳市公安局职能表里最后一条职责写的是什么？", "法律、法规规定的其他职责"),
+])
+def test_what_is_named_is_answered_in_english_and_by_place(ask_in, rid, question, expected):
+    answer = ask_in(rid, question)
+    assert expected in answer.text, answer.text
+
+
+def test_the_last_item_of_a_list_an_opening_cuts_off_is_not_its_last():
+    from assistant.draft import Span
+    from assistant.lists import ListItem, cut_short
+    from ingest.models import Chunk
+
+    def last_item(text: str) -> tuple[ListItem, list[Chunk]]:
+        chunk = Chunk(id="c", text=text, source="s.txt", start=0, end=len(text), section="一、职能")
+        at = text.rindex("(三)")
+        return ListItem(text[at:], Span(chunk, at, len(text))), [chunk]
+
+    assert cut_short(*last_item("(一)负责甲。(二)负责乙。(三)主管全市教师工作。组织实施各级各类学校教"))
+    assert not cut_short(*last_item("(一)负责甲。(二)负责乙。(三)法律、法规规定的其他职责。"))
