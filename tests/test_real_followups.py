@@ -92,6 +92,12 @@ def test_where_to_look_and_what_is_set_aside_are_no_subject():
     ("r05", "小林镇的非税收入比上年增长了多少？"),
     # 2022年度 is the year the accounts are of: no year the cars were bought
     ("r12", "文旅局那两辆公车是哪年买的？"),
+    # spend is how money is asked; social security and employment the report never names
+    ("r05", "How much did Xiaolin Town spend on social security and employment in 2022?"),
+    # official vehicle insurance: the thing asked is its last word, and the report never names insurance
+    ("r12", "How much did the Xundian Culture and Tourism Bureau spend on official vehicle insurance in 2022?"),
+    # the total of all the projects: not the amount of the first of the seven areas they are grouped in
+    ("r10", "What was the total amount spent across all 35 self-evaluated projects?"),
 ])
 def test_what_the_report_does_not_say_is_not_answered(ask_in, rid, question):
     answer = ask_in(rid, question)
@@ -101,17 +107,6 @@ def test_what_the_report_does_not_say_is_not_answered(ask_in, rid, question):
 def test_a_change_of_the_label_asked_is_still_answered(ask_in):
     assert "增长14.5%" in ask_in("r05", "小林镇税收收入比上年增长了多少？").text
     assert "增长9.0%" in ask_in("r05", "小林镇一般公共预算收入比上年增长了多少？").text
-
-
-@pytest.mark.parametrize(("rid", "question"), [
-    # spend is how money is asked; social security and employment the report never names
-    ("r05", "How much did Xiaolin Town spend on social security and employment in 2022?"),
-    # official vehicle insurance: the thing asked is its last word, and the report never names insurance
-    ("r12", "How much did the Xundian Culture and Tourism Bureau spend on official vehicle insurance in 2022?"),
-])
-def test_a_thing_the_report_never_names_is_not_answered_in_english(ask_in, rid, question):
-    answer = ask_in(rid, question)
-    assert answer.abstained, answer.text
 
 
 @pytest.mark.parametrize(("rid", "question", "expected"), [
