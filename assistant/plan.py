@@ -202,7 +202,7 @@ class Planner:
 def _only_money_frame(q: Question) -> bool:
     """How much did the town spend on social security and employment, of a report that never names them: the only
     words the report uses are how money is asked (spend), and the dictionary finds none of the others there."""
-    plain = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]  # (Lushan's: a name, not a thing)
+    plain = [w for w in q.unmapped if re.search(rf"\b{re.escape(w)}\b", q.text)]  # (a capitalised name is no thing)
     return q.english and not q.translated and bool(plain) and all(t in lexicon.ENGLISH_MONEY_FRAME for t in q.terms)
 
 
