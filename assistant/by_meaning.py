@@ -19,6 +19,7 @@ from assistant.draft import Draft, Span
 from assistant.figure_subject import joined_labels
 from assistant.items import compounds, named_items
 from assistant.kinds import asked_amount, asked_rate, stated_amount
+from assistant.listed import item_before
 from assistant.matching import norm_text
 from assistant.persona import without_besides
 from assistant.question import YEAR, Question, quoted_names
@@ -135,21 +136,13 @@ def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = ()) -> Call
         if total and q.unit is UnitKind.MONEY:
             text, base = unit.chunk.text, unit.chunk.start
             money = [f for f in facts if f.unit in UNIT_GROUPS[UnitKind.MONEY]]
-            items = [_item_before(text[unit.start - base:f.start - base]) for f in money]
+            items = [item_before(text[unit.start - base:f.start - base]) for f in money]
             if money and all(item and not any(w in norm_text(item) for w in named) for item in items):
                 return True  # the total of all 35 projects: not 一是…合计75万元, the amount of an item it does not name
         cells = [f for f in facts if is_cell_fact(f)]
         return len(cells) == len(facts) and bool(words) and not any(w in norm_text(f.label) for f in cells for w in words)
     return rejects
 
-
-_ITEM_MARK = re.compile(r"[一二三四五六七八九十]是")  # 分为七个方面,一是…: what follows is one item's
-
-
-def _item_before(text: str) -> str:
-    """The enumerated item a figure at the end of `text` belongs to (一是用于…合计), or '' when none opens before it."""
-    marks = list(_ITEM_MARK.finditer(text))
-    return text[marks[-1].start():] if marks else ""
 
 
 def _weighs(q: Question, matcher: Vocabulary) -> Callable[[str], float]:

@@ -23,7 +23,13 @@ from assistant.figure_subject import (
 )
 from assistant.items import asked_things, compounds, counted_end, counted_in, named_items, names_counted
 from assistant.kinds import asked_amount, asked_rate, is_change, percent_kind, relation, stated_amount, stated_kind
-from assistant.listed import one_member_of_a_sum, one_use_of_a_sum, part_not_asked, quoted_item_for_a_total
+from assistant.listed import (
+    one_member_of_a_sum,
+    one_use_of_a_sum,
+    part_not_asked,
+    quoted_item_for_a_total,
+    unnamed_item,
+)
 from assistant.matching import Matcher, norm_text
 from assistant.question import Question, quoted_names
 from assistant.slots import states_measure
@@ -198,7 +204,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
             stated = chunk.text[s_start - chunk.start:fact.end - chunk.start]
             if (not counted and not (q.unit is UnitKind.COUNT and fact.unit in _COUNTERS)
                     and one_member_of_a_sum(question_forms, stated, q.terms) or quoted_item_for_a_total(q.norm, stated)
-                    or one_use_of_a_sum(things, lead, chunk.text[fact.end - chunk.start:s_end - chunk.start])):
+                    or one_use_of_a_sum(things, lead, chunk.text[fact.end - chunk.start:s_end - chunk.start])
+                    or asks_total and q.unit is UnitKind.MONEY and unnamed_item(things, stated)):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
             if part_not_asked(subject_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):

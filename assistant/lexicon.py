@@ -36,6 +36,7 @@ _NAMES = {
     "PERSONA_OPENERS": ("words", "persona_openers", tuple),  # 我是小学生，…: who asks, not what about
     "LEAD_INS": ("words", "lead_ins", tuple),  # 想问问, 作业要查一下: how a resident starts asking
     "BESIDES_CUES": ("words", "besides_cues", tuple),  # 除了, besides: what follows up to the comma is set aside
+    "MONEY_ASKS": ("words", "money_asks", frozenset),  # 花, 钱: how money is asked for, no thing of its own
     "SOURCE_FRAMES": ("words", "source_frames", tuple),  # according to…'s report,: where to look, not what about
     "SOURCE_WORDS": ("words", "source_words", tuple),  # report, 报告: what a source frame ends in
 }

@@ -128,3 +128,26 @@ def quoted_item_for_a_total(norm: str, stated: str) -> bool:
     question does not name (“三公”经费支出决算为26,085.58元): a part, not the total."""
     quoted = _QUOTED_ITEM.findall(stated)
     return bool(quoted and _TOTAL_ASKED.search(norm)) and not any(x in norm for x in quoted)
+
+
+_ITEM_MARK = re.compile(r"[一二三四五六七八九十]是")  # 分为七个方面,一是…: what follows is one item's
+
+
+def item_before(text: str) -> str:
+    """The enumerated item a figure at the end of `text` belongs to (一是用于…合计), or '' when none opens before it."""
+    marks = list(_ITEM_MARK.finditer(text))
+    return text[marks[-1].start():] if marks else ""
+
+
+def unnamed_item(things: Iterable[Iterable[str]], stated: str) -> bool:
+    """Whether the figure that ends `stated` is an enumerated item's amount (一是…合计75万元) whose item does not name
+    every thing a total is asked of (35个自评项目一共花了多少钱): the amount of one item is no total. `things`: each thing's
+    report-side forms, its own word first; the words that ask for money (花, 钱: lexicon money_asks) name no thing."""
+    item = norm_text(item_before(stated))
+    if not item:
+        return False
+    asking = {*_asking(), *lexicon.MONEY_ASKS, *lexicon.ENGLISH_MONEY_FRAME, *lexicon.TOTAL_ASKS}
+    named = [[norm_text(f) for f in group if len(norm_text(f)) >= 2 and not norm_text(f).isdigit()]
+             for group in map(tuple, things) if group and group[0] not in asking]
+    named = [forms for forms in named if forms]
+    return bool(named) and not all(any(f in item for f in forms) for forms in named)

@@ -98,6 +98,7 @@ def test_where_to_look_and_what_is_set_aside_are_no_subject():
     ("r12", "How much did the Xundian Culture and Tourism Bureau spend on official vehicle insurance in 2022?"),
     # the total of all the projects: not the amount of the first of the seven areas they are grouped in
     ("r10", "What was the total amount spent across all 35 self-evaluated projects?"),
+    ("r10", "霍邱县教育局2022年35个自评项目一共花了多少钱？"),
 ])
 def test_what_the_report_does_not_say_is_not_answered(ask_in, rid, question):
     answer = ask_in(rid, question)
@@ -115,6 +116,8 @@ def test_a_change_of_the_label_asked_is_still_answered(ask_in):
      "公务用车购置支出0元"),
     ("r04", "Are the Xiping County Transport Bureau's rural revitalization linkage funds kept strictly for their "
             "designated purposes?", "资金专款专用"),
+    # the total of an item the question names: that item's amount
+    ("r10", "霍邱县教育局学前教育支出一共多少？", "3624.71万元"),
     # the last item of a list the report gives in full
     ("r02", "衡阳市公安局职能表里最后一条职责写的是什么？", "法律、法规规定的其他职责"),
 ])
