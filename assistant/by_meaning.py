@@ -17,9 +17,9 @@ from assistant.counting import counted_noun
 from assistant.departments import abbreviates, field_stem
 from assistant.draft import Draft, Span
 from assistant.figure_subject import joined_labels
-from assistant.items import compounds, named_items
+from assistant.items import asked_things, compounds, named_items
 from assistant.kinds import asked_amount, asked_rate, stated_amount
-from assistant.listed import item_before
+from assistant.listed import asks_a_total, unnamed_item
 from assistant.matching import norm_text
 from assistant.persona import without_besides
 from assistant.question import YEAR, Question, quoted_names
@@ -120,10 +120,7 @@ def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = ()) -> Call
     never names a label the question asks a figure of (`labels`: 非税收入 for 非税收入比上年增长了多少); for a total of
     money, one whose amounts all belong to an enumerated item (…分为七个方面,一是…合计75万元)."""
     words = [norm_text(f) for t in q.terms for f in (t, *q.expanded.get(t, ())) if not f.isascii() and len(f) >= 2]
-    frame = {*lexicon.ENGLISH_MONEY_FRAME, *lexicon.TOTAL_ASKS}
-    named = [norm_text(f) for t in q.terms if t not in frame for f in (t, *q.expanded.get(t, ()))
-             if not f.isascii() and len(f) >= 2]
-    total = any(re.search(rf"\b{re.escape(w)}\b", q.norm) if w.isascii() else w in q.norm for w in lexicon.TOTAL_ASKS)
+    total, things = asks_a_total(q.norm) and q.unit is UnitKind.MONEY, asked_things(q)
 
     def rejects(unit: Span) -> bool:
         facts = [f for f in unit.chunk.facts if unit.start <= f.start < unit.end]
@@ -133,16 +130,14 @@ def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = ()) -> Call
             return True
         if asked and all(stated_amount(f.label) not in ("", asked) for f in facts):
             return True
-        if total and q.unit is UnitKind.MONEY:
+        if total:
             text, base = unit.chunk.text, unit.chunk.start
             money = [f for f in facts if f.unit in UNIT_GROUPS[UnitKind.MONEY]]
-            items = [item_before(text[unit.start - base:f.start - base]) for f in money]
-            if money and all(item and not any(w in norm_text(item) for w in named) for item in items):
+            if money and all(unnamed_item(things, text[unit.start - base:f.start - base]) for f in money):
                 return True  # the total of all 35 projects: not 一是…合计75万元, the amount of an item it does not name
         cells = [f for f in facts if is_cell_fact(f)]
         return len(cells) == len(facts) and bool(words) and not any(w in norm_text(f.label) for f in cells for w in words)
     return rejects
-
 
 
 def _weighs(q: Question, matcher: Vocabulary) -> Callable[[str], float]:

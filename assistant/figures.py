@@ -24,6 +24,7 @@ from assistant.figure_subject import (
 from assistant.items import asked_things, compounds, counted_end, counted_in, named_items, names_counted
 from assistant.kinds import asked_amount, asked_rate, is_change, percent_kind, relation, stated_amount, stated_kind
 from assistant.listed import (
+    asks_a_total,
     one_member_of_a_sum,
     one_use_of_a_sum,
     part_not_asked,
@@ -136,7 +137,7 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
         f for key, forms in q.expanded.items() if key not in lexicon.ENGLISH_MONEY_FRAME for f in forms]
     # “其他普通教育支出”合计多少钱: a figure is of the quoted item only where its sentence or section names it
     quoted = [*quoted_names(q.text, titles=False), *(quoted_names(wider.text, titles=False) if wider else [])]
-    asks_total = any(w in q.norm for w in lexicon.TOTAL_ASKS)
+    asks_total = asks_a_total(q.norm)
     for hit in hits:
         chunk = hit.chunk
         heading = norm_text(chunk.section.rsplit("›", 1)[-1])

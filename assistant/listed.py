@@ -130,6 +130,11 @@ def quoted_item_for_a_total(norm: str, stated: str) -> bool:
     return bool(quoted and _TOTAL_ASKED.search(norm)) and not any(x in norm for x in quoted)
 
 
+def asks_a_total(norm: str) -> bool:
+    """一共, 加起来, in total (lexicon total_asks): the question asks for a total; an English word only as a word."""
+    return any(re.search(rf"\b{re.escape(w)}\b", norm) if w.isascii() else w in norm for w in lexicon.TOTAL_ASKS)
+
+
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]是")  # 分为七个方面,一是…: what follows is one item's
 
 

@@ -333,18 +333,21 @@ _AGAINST = re.compile(r"(?:比上年|较上年|同比|比去年)[^，,。；;]{0
 
 def states_only_changes(text: str) -> bool:
     """Whether every amount a unit states is a change (减少994.42元, 下降4.14%): how much was spent is not that."""
-    labels = tuple(lexicon.PERCENT_KINDS["change"]["labels"])
-    amounts = list(_AMOUNT.finditer(text))
-    return bool(amounts) and all(text[:m.start()].rstrip().endswith(labels) or _AGAINST.search(text[:m.start()])
-                                 for m in amounts)
+    changes = _changes(text)
+    return bool(changes) and all(changes)
 
 
 def states_a_change(text: str) -> bool:
     """Whether a unit states an amount as a change (比上年增长9.0%, 减少17,993元): 非税收入1.2万元 does not say how much
     it grew."""
+    return any(_changes(text))
+
+
+def _changes(text: str) -> list[bool]:
+    """For each amount the text states, whether it is stated as a change (after 增长, 减少…, or against 比上年)."""
     labels = tuple(lexicon.PERCENT_KINDS["change"]["labels"])
-    return any(text[:m.start()].rstrip().endswith(labels) or _AGAINST.search(text[:m.start()])
-               for m in _AMOUNT.finditer(text))
+    return [text[:m.start()].rstrip().endswith(labels) or bool(_AGAINST.search(text[:m.start()]))
+            for m in _AMOUNT.finditer(text)]
 
 
 def _fits_unit(unit: Unit, kind: str, measure: str = "") -> bool:
