@@ -16,10 +16,10 @@ from assistant.asks import UNIT_GROUPS, Intent, UnitKind
 from assistant.counting import counted_noun
 from assistant.departments import abbreviates, field_stem
 from assistant.draft import Draft, Span
-from assistant.figure_subject import joined_labels
+from assistant.figure_subject import another_figure_named, joined_labels
 from assistant.items import asked_things, compounds, named_items
 from assistant.kinds import asked_amount, asked_rate, stated_amount
-from assistant.listed import asks_a_total, unnamed_item
+from assistant.listed import asks_a_total, one_member_of_a_sum, unnamed_item
 from assistant.matching import norm_text
 from assistant.persona import without_besides
 from assistant.question import YEAR, Question, quoted_names
@@ -110,16 +110,19 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
                            if q.english and state.get("words_unknown") else 1,
                            weighs=_weighs(q, scope.matcher), given=_given_figures(q),
                            rejects=_no_answer_unit(q, asked_amount(q),
-                                                   joined_labels(q, scope.matcher.labels) if change else []))
+                                                   joined_labels(q, scope.matcher.labels) if change else [],
+                                                   lambda text: scope.matcher.coverage(q, text)))
 
 
-def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = ()) -> Callable[[Span], bool]:
+def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = (),
+                    coverage: Callable[[str], float] = lambda text: 0.0) -> Callable[[Span], bool]:
     """Units no answer may be, however close in meaning: one whose figures are all of another kind than asked
     (管理人员编制4名, a post, for 实际在职多少人; 年初预算 for 实际花了多少); one of a form's cells whose figures all
     label other things (财政拨款 108292.73 … 其他资金 [a name cell] for 其他资金有多少: no figure beside it); one that
     never names a label the question asks a figure of (`labels`: 非税收入 for 非税收入比上年增长了多少); for a total of
     money, one whose amounts all belong to an enumerated item (…分为七个方面,一是…合计75万元)."""
     words = [norm_text(f) for t in q.terms for f in (t, *q.expanded.get(t, ())) if not f.isascii() and len(f) >= 2]
+    forms = [*q.terms, *(f for fs in q.expanded.values() for f in fs)]
     total, things = asks_a_total(q.norm) and q.unit is UnitKind.MONEY, asked_things(q)
 
     def rejects(unit: Span) -> bool:
@@ -130,8 +133,13 @@ def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = ()) -> Call
             return True
         if asked and all(stated_amount(f.label) not in ("", asked) for f in facts):
             return True
+        text, base = unit.chunk.text, unit.chunk.start
+        money = [f for f in facts if f.unit in UNIT_GROUPS[UnitKind.MONEY]]
+        if q.intent is Intent.FIGURE and q.unit is UnitKind.MONEY and money and all(
+                one_member_of_a_sum(forms, text[unit.start - base:f.end - base], q.terms)
+                or another_figure_named(coverage, f.clause, [g.clause for g in money if g is not f]) for f in money):
+            return True  # 动用预算稳定调节基金动用了多少: its sentence states a sum it is one of, and 一般公共预算收入
         if total:
-            text, base = unit.chunk.text, unit.chunk.start
             money = [f for f in facts if f.unit in UNIT_GROUPS[UnitKind.MONEY]]
             if money and all(unnamed_item(things, text[unit.start - base:f.start - base]) for f in money):
                 return True  # the total of all 35 projects: not 一是…合计75万元, the amount of an item it does not name

@@ -53,6 +53,13 @@ def counted_words(norm: str) -> list[str]:
     return re.findall(r"[a-z]+", m.group(1))[:4] if m else []  # municipal-level: municipal, level
 
 
+def measured_words(norm: str) -> list[str]:
+    """How much government debt did the town owe → [government, debt]: the words of what an English question asks
+    an amount of, up to its auxiliary (at most four), or [] (how much did the bureau spend names none)."""
+    m = _MEASURED_PHRASE.search(norm)
+    return re.findall(r"[a-z]+", m.group(1))[:4] if m else []
+
+
 _COUNTED_PHRASE = re.compile(r"how many\s+(?:of\s+(?:the\s+|its\s+|these\s+)?(?:\d+\s+)?)?"
                              r"((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|"
                              r"would|can|could|in|of|at|for|on|to|from|by|with|there|that|which|who|and|or)\b)"
@@ -91,3 +98,6 @@ def counted_thing(after: str, unit: str) -> re.Match | None:
 def closes_an_item(before: str) -> bool:
     """拼接屏、 before 30台: the words before a count close the list item before it, so they are not its own."""
     return bool(_ITEM_CLOSED.search(before.rstrip()))
+# (only a phrase its auxiliary closes: how much funding actually arrived names no thing by its last word)
+_MEASURED_PHRASE = re.compile(r"how much\s+((?:[a-z-]+\s+){1,4}?)(?:did|does|do|was|were|is|are|has|have|had|will|would|"
+                              r"can|could)\b")

@@ -7,7 +7,8 @@ import re
 
 from assistant.departments import abbreviates
 from assistant.question import Question
-from ingest.models import Chunk
+from ingest.facts import CURRENT_COLUMN
+from ingest.models import Chunk, Fact
 from vectorstore.hybrid import ScoredChunk
 
 _ASIDE = re.compile(r"[（(][^（()）]*[)）]")  # a bracketed aside (含2023年转列…项目5个)
@@ -35,3 +36,11 @@ def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
     aside = _ASIDE.sub("", text) if other else text  # (含2023年转列…项目5个): an aside's year is not the text's
     return all(str(y) in aside or re.search(rf"[\[〔［]{y}[\]〕］]", text) for y in other) \
         and all(p in text for p in places + bodies)  # (衡发[2010]3号: a document of 2010)
+
+
+def column_ok(q: Question, fact: Fact, chunk: Chunk) -> bool:
+    """A figure in a form's year column (基本支出 … 81781 under 2021 年) answers only a question of that year; the
+    form's own column (当年) only one of no other year than the report's."""
+    if fact.column == CURRENT_COLUMN:
+        return all(y == chunk.year for y in q.years)
+    return any(f"{y}年" == fact.column for y in q.years)

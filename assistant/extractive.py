@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from assistant import lexicon
 from assistant.asks import Intent
@@ -13,18 +14,19 @@ from assistant.figure_draft import figure_draft
 from assistant.figures import (
     MIN_FIGURE_SCORE,
     Candidate,
-    clean_lead,
     dedupe,
     figure_candidates,
 )
+from assistant.holder import asks_who_is_in_charge, duty_owner, holder_draft
 from assistant.kinds import percent_kind
+from assistant.leads import clean_lead
 from assistant.list_count import asks_list_count, count_draft
 from assistant.lists import MAX_ITEMS, ListItem, best_list, cut_short, focused_item
 from assistant.matching import Matcher, norm_text
 from assistant.ordinals import marks_item
 from assistant.parts import members_draft, parts_draft, shares_draft
 from assistant.question import YEAR, Question, quoted_names
-from assistant.slots import answers_slot
+from assistant.slots import HOLDER, answers_slot, slot_words
 from ingest.models import Chunk
 from ingest.sentences import clause_spans, item_head_bounds, sentence_spans
 from ingest.tables import is_cell_run, is_table_row
@@ -59,6 +61,11 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     """
     if not hits:
         return Draft.not_found()
+    if q.slot == HOLDER:  # 算在哪一块: the head of the item whose list names it
+        sources = set(list(dict.fromkeys(h.chunk.source for h in hits))[:3])
+        asking = slot_words(q.norm, q.slot)  # (under which spending area: how it is asked, not what about)
+        named = replace(q, terms=[t for t in q.terms if not any(t in w for w in asking)])
+        return holder_draft([c for c in corpus if c.source in sources], lambda text: matcher.coverage(named, text))
     figures: list[Candidate] | None = None
     if q.members or q.breakdown or q.compare or q.intent is Intent.FIGURE:
         # Scored once: the whole reports the hits come from are read, which costs at thousands of reports.
@@ -120,34 +127,13 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     if sentences and sentences[0].score >= MIN_SENTENCE_SCORE:
         if q.intent is Intent.LIST:
             return _sentence_draft([_whole_paragraph(sentences[0])])
-        owner = _duty_owner(sentences[0], corpus) if _WHO_IN_CHARGE.search(q.norm) else None
+        owner = duty_owner(sentences[0].span, sentences[0].lead, corpus) if asks_who_is_in_charge(q.norm) else None
         if owner is not None:  # 科研诚信这块归谁管: the body whose duties these are, then the duty
             draft = Draft()
             draft.add(f"{owner.quote}{draft.cite(owner)}，{clean_lead(sentences[0].lead)}{draft.cite(sentences[0].span)}。")
             return draft
         return _sentence_draft(sentences, q, matcher)
     return Draft.not_found()
-
-
-_WHO_IN_CHARGE = re.compile(r"归谁|谁管|谁负责|由谁|哪个(?:部门|单位|机构)|哪(?:一)?家(?:部门|单位)|\bwho\b.*\bresponsible\b|"
-                            r"\bwhich\s+(?:department|body|office|unit)\b")
-# 市科技局是主管科技工作的政府组成部门: the sentence that says whose duties a duties paragraph lists.
-_OWNER = re.compile(r"[^。，；\n]{0,12}?(?:局|委员会|委|办公室|中心)是[^。，；\n]{2,24}?(?:部门|机构|单位)")
-
-
-def _duty_owner(best: Candidate, corpus: list[Chunk]) -> Span | None:
-    """The body a duty belongs to, from the opening of its duties section (…局是主管…的部门), or None when the
-    sentence already names a body or its section is no list of duties."""
-    chunk = best.span.chunk
-    if "职责" not in chunk.section or _OWNER.search(best.lead):
-        return None
-    for other in (c for c in corpus if c.source == chunk.source and c.section == chunk.section):
-        m = _OWNER.search(other.text)
-        if m:
-            owner = Span(other, other.start + m.start(), other.start + m.end())
-            inside = other is chunk and best.span.start <= owner.start < best.span.end
-            return None if inside else owner  # the answer's own sentence already names it
-    return None
 
 
 def _item_detail(q: Question, item: ListItem, sentences: list[Candidate]) -> Candidate | None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from assistant.departments import strip_place
 from assistant.draft import Draft, Span
 from assistant.knowledge import load
 from ingest.models import Chunk
@@ -24,8 +25,9 @@ _CLAUSE = re.compile(r"[^，,。；;\n]+")
 class FieldSpec:
     name: str
     asks: re.Pattern  # over the normalised question
-    found: re.Pattern | None  # label, separator, value (group "value"); None for the title's year
+    found: re.Pattern | None  # label, separator, value (group "value"); None for the title's year and the name
     value: re.Pattern
+    kind: str = "labelled"  # or "title" (the year of the title line), "name" (the body's name, written in full)
 
 
 @cache
@@ -35,11 +37,11 @@ def field_specs() -> tuple[FieldSpec, ...]:
     specs = []
     for name, entry in data["fields"].items():
         value = values[entry["value"]]
-        found = None
-        if not entry.get("title"):
+        found, kind = None, "title" if entry.get("title") else "name" if entry.get("name") else "labelled"
+        if kind == "labelled":
             labels = "|".join(re.escape(label) for label in sorted(entry["labels"], key=len, reverse=True))
             found = re.compile(f"(?:{labels}){_SEPARATOR}(?P<value>{value.pattern})")
-        specs.append(FieldSpec(name, re.compile("|".join(f"(?:{a})" for a in entry["asks"])), found, value))
+        specs.append(FieldSpec(name, re.compile("|".join(f"(?:{a})" for a in entry["asks"])), found, value, kind))
     return tuple(specs)
 
 
@@ -52,9 +54,10 @@ def answer_field(spec: FieldSpec, chunks: Sequence[Chunk]) -> Draft | None:
     """The field as each report in `chunks` writes it, quoted label and value; None when no report writes it."""
     draft = Draft()
     for own in _by_report(chunks)[:_MAX_REPORTS]:
-        span = _title_year(own) if spec.found is None else _labelled(spec.found, own)
-        if span is not None:
-            draft.add(f"{span.quote}{draft.cite(span)}。\n")
+        found = _READERS[spec.kind](spec, own)
+        if found is not None:
+            said, span = found
+            draft.add(f"{said}{draft.cite(span)}。\n")
     return draft if draft.spans else None
 
 
@@ -75,6 +78,25 @@ def _labelled(found: re.Pattern, chunks: Sequence[Chunk]) -> Span | None:
     return None
 
 
+def _full_name(chunks: Sequence[Chunk]) -> tuple[str, Span] | None:
+    """The report's own body as it writes its name at the longest (甲乙回族彝族自治县文化和旅游局 where the title says
+    甲乙县文化和旅游局): its kind of body after the words of its place, which start as the place it is known by."""
+    department = chunks[0].department if chunks else ""
+    place, stem = strip_place(department)
+    best: Span | None = None
+    name = ""
+    for chunk in chunks if len(stem) >= 2 else ():
+        for m in re.finditer(re.escape(stem), chunk.text):
+            words = _PLACE_WORDS.search(chunk.text, max(0, m.start() - _NAME_CHARS), m.start()).group()
+            at = words.rfind(place[:2]) if place else len(words)
+            if at >= 0 and (best is None or len(words) - at + len(stem) > len(name)):
+                name = words[at:] + stem  # cited with its sentence: where the report writes it
+                stop = _SENTENCE_END.search(chunk.text, m.end())
+                best = Span(chunk, chunk.start + m.start() - len(words) + at,
+                            chunk.start + (stop.end() if stop else len(chunk.text)))
+    return (name, best) if best is not None else None
+
+
 def _title_year(chunks: Sequence[Chunk]) -> Span | None:
     """The report's title line with its year (2020年度部门整体支出绩效自评报告), from the report's first chunks: the
     year the report is of, as the report itself states it. A clause, never a cut one: a figure is never split."""
@@ -92,3 +114,17 @@ def _title_year(chunks: Sequence[Chunk]) -> Span | None:
 def _in_title(line: str) -> bool:
     """A line that names the report: 报告, 自评, 决算, 预算 or 申报表 with its year."""
     return bool(re.search(r"报告|自评|评价|决算|预算|申报|说明|总结|绩效|支出", line))
+
+
+_NAME_CHARS = 24  # the words of a place before a body's kind (某某回族彝族自治县): at most this many
+_PLACE_WORDS = re.compile(r"[\u4e00-\u9fff]*$")
+_SENTENCE_END = re.compile(r"[。；;]|\n")
+def _quoted(span: Span | None) -> tuple[str, Span] | None:
+    return (span.quote, span) if span is not None else None
+
+
+_READERS = {  # (what is said, the passage cited)
+    "labelled": lambda spec, chunks: _quoted(_labelled(spec.found, chunks)),
+    "title": lambda spec, chunks: _quoted(_title_year(chunks)),
+    "name": lambda spec, chunks: _full_name(chunks),
+}

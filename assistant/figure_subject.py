@@ -83,3 +83,15 @@ def label_of_another(label: str, said: str, others: list[str]) -> bool:
     """Whether a label the question asks about (非税收入) belongs to another figure of the sentence than the one
     said (比上年增长9.0% of 一般公共预算收入, beside 非税收入1.2万元): that figure's change is not the asked one's."""
     return label not in said and any(label in other for other in others)
+
+
+RIVAL_MARGIN = 0.3  # how much more of the question another figure's clause must name to be what is asked
+
+
+def another_figure_named(coverage, fact_clause: str, rival_clauses: list[str]) -> bool:
+    """由一般公共预算收入111.11万元,加上级补助收入、上年结余、动用预算稳定调节基金等1,756.37万元 for 动用预算稳定调节
+    基金动用了多少: another figure's clause in the sentence, a list, names far more of what is asked than this
+    figure's own does, so this figure is of something else (and that one is a sum: the report states no amount).
+    `coverage` scores a clause against the question (0..1)."""
+    own = coverage(fact_clause)
+    return any("、" in rival and coverage(rival) >= own + RIVAL_MARGIN for rival in rival_clauses)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 
 from assistant import lexicon
 from assistant.asks import UNIT_GROUPS, UnitKind
 from assistant.counting import PERSON_COUNTERS, closes_an_item, counted_thing, counted_words, is_counter
 from assistant.draft import Span
 from assistant.enumeration import other_items
-from assistant.evidence_scope import year_ok
+from assistant.evidence_scope import column_ok, year_ok
 from assistant.figure_subject import (
+    another_figure_named,
     asked_label,
     joined_labels,
     label_of_another,
@@ -23,6 +24,7 @@ from assistant.figure_subject import (
 )
 from assistant.items import asked_things, compounds, counted_end, counted_in, named_items, names_counted
 from assistant.kinds import asked_amount, asked_rate, is_change, percent_kind, relation, stated_amount, stated_kind
+from assistant.leads import clause_start, clean_lead, closing, table_lead
 from assistant.listed import (
     asks_a_total,
     one_member_of_a_sum,
@@ -49,14 +51,12 @@ AMOUNT_FOR_SHARE = 0.8  # 占多少 with no 比例 may be answered with the amou
 LABEL_NOT_ASKED = 0.85  # a figure labelled otherwise than the words the question puts before 多少, which label others
 WRONG_KIND = 0.3  # a percentage stated as another kind than asked (a change for a share): it answers something else
 PART_OF_WHOLE = 0.8  # a figure stated after 其中 whose own qualifier (基本 of 基本支出) the question does not name
-_LEAD_FILLER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|其中[：:]?|包含|包括|[一二三四五六七八九十]是|同时|目前|并且|另外)+")
 _MEASURE_WORDS = re.compile(r"(?:同比|比上年|较上年)?"
                             r"(?:金额|总额|总计|合计|共计|资金|数量|人数|比例|占比|占|增长|增幅|增加|上升|下降|降低|减少|降幅"
                             r"|(?:支出)?(?:年初)?(?:决算|预算)数?"  # …经费年初预算为27,080元，支出决算为26,085.58元
                             r"|(?:预算)?(?:完成|执行)率)")  # …项目已完成竣工验收,完成率100%: the clause before is what
 _COUNTERS = frozenset("个家名人项条所")
 _LEAD_STOP = frozenset("，,。；;（(）)：:！？!?")
-_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # the comma of 23,005.58 separates thousands, not clauses
 _PLACE_NAME = re.compile(r"(?:[镇乡村县区市州旗]|街道)$")  # 某镇, 某村: a place, not an item (村内道路)
 _COUNTED_AFTER = 4  # how far after a count the noun it counts may be written (28个展区)
 _QUALIFIER_CHARS = 12  # a bracket this short right after a figure qualifies it: 副主任3名(副科级)
@@ -146,8 +146,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 continue
             s_start, s_end = _sentence_of(chunk, fact.start)
             sentence = chunk.text[s_start - chunk.start:s_end - chunk.start]
-            if not year_ok(q, sentence, chunk):
-                continue
+            if not (column_ok(q, fact, chunk) if fact.column else year_ok(q, sentence, chunk)):
+                continue  # (基本支出 93199.91 75.99% 81781 under 当年 … 2021 年: 81781 is the 2021 figure)
             if any(n not in sentence and n not in chunk.section for n in quoted):
                 continue
             cell = is_cell_fact(fact)
@@ -208,6 +208,12 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                     or one_use_of_a_sum(things, lead, chunk.text[fact.end - chunk.start:s_end - chunk.start])
                     or asks_total and q.unit is UnitKind.MONEY and unnamed_item(things, stated)):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
+            rivals = [f.clause for f in chunk.facts if f is not fact and s_start <= f.start < s_end and not cell
+                      and f.unit == fact.unit and f.value not in q.terms  # (这35个自评项目: given, not asked)
+                      and f.unit in _AMOUNTS]  # (174台拼接屏、30台…: what a count counts is written after it)
+            if rivals and not (q.compare or q.breakdown) \
+                    and another_figure_named(partial(matcher.coverage, own_here), fact.clause, rivals):
+                score *= OFF_TOPIC
             if part_not_asked(subject_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):
                 score *= PART_OF_WHOLE  # 实际花了多少: 支出56916443.49元, not 其中，基本支出为50167398.51元
@@ -360,33 +366,6 @@ def _of_the_item_asked(cands: list[Candidate], heads: list[str], found) -> list[
     return [replace(c, score=c.score * OFF_TOPIC) if o else c for c, o in zip(cands, other)]
 
 
-def clause_start(text: str, floor: int, pos: int) -> int:
-    """Where the clause holding `pos` starts: after the last delimiter before it, never inside 23,005.58."""
-    cut = max([floor] + [text.rfind(d, floor, pos) + 1 for d in "，；;：:。"])
-    comma = text.rfind(",", cut, pos)
-    while comma >= 0 and _THOUSANDS.match(text, comma - 1):
-        comma = text.rfind(",", cut, comma)
-    return max(cut, comma + 1)
-
-
-def table_lead(lead: str, fact: Fact) -> str:
-    """2023年总支出\t888.88 → 2023年总支出：888.88（单位：万元）: a table's cells read as a sentence, with the unit
-    its header or sheet declares said apart (the cited row holds the number, not the unit)."""
-    if "\t" not in lead:  # a cell run apart by spaces (项目支出 29441.59): the unit its sheet declares, said apart
-        return lead if not fact.unit or fact.unit in lead or not re.search(r"\d\s*$", lead) else f"{lead}（单位：{fact.unit}）"
-    cells = [cell.strip() for cell in lead.split("\t") if cell.strip()]
-    said = "：".join(cells)
-    return said if not fact.unit or fact.unit in said else f"{said}（单位：{fact.unit}）"
-
-
-def clean_lead(lead: str) -> str:
-    lead = _LOST_CHARACTERS.sub("", lead)  # 其他配套设施等。 ?????????: characters the source lost in its encoding
-    return _LEAD_FILLER.sub("", lead.strip().strip("、，,").rstrip("。；;：:")).strip().lstrip("、，,").strip()
-
-
-_LOST_CHARACTERS = re.compile(r"\s*[?？\ufffd]{3,}")
-
-
 def dedupe(cands: list[Candidate]) -> list[Candidate]:
     """The first candidate of each lead (two figures of one lead say the same)."""
     first: dict[str, Candidate] = {}
@@ -394,15 +373,3 @@ def dedupe(cands: list[Candidate]) -> list[Candidate]:
         first.setdefault(norm_text(c.lead), c)
     return list(first.values())
 
-
-def closing(text: str, opened: int, limit: int) -> int | None:
-    """The offset just past the bracket that opens at `opened`, or None when it does not close in the sentence."""
-    depth = 0
-    for i in range(opened, limit):
-        if text[i] in "（(":
-            depth += 1
-        elif text[i] in "）)":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return None

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from assistant import lexicon
+from assistant.asks import UnitKind
 from assistant.question import YEAR, Question
 from ingest.models import Chunk
 from vectorstore.tokenize import bigrams, normalise
@@ -78,7 +79,11 @@ class Matcher:
             # A subject the reports never name weighs as much as the rarest word: it must not be ignored.
             idf = max((self._idf(f) for f in present), default=math.log(1 + self._n))
             weight = idf * math.sqrt(max(len(forms[0]), 1))
-            out.append((forms, weight * QUANTIFIER_WEIGHT if term in lexicon.QUANTIFIERS else weight))
+            if term in lexicon.QUANTIFIERS:  # (一共几个方面: a count is of all it counts; 分为七个方面 says no 共)
+                if q.unit is UnitKind.COUNT:
+                    continue
+                weight *= QUANTIFIER_WEIGHT
+            out.append((forms, weight))
         return out
 
     def coverage(self, q: Question, text: str, source: str = "") -> float:

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from assistant.draft import Draft, Span
 from assistant.figure_draft import decimal_value
-from assistant.figures import MIN_FIGURE_SCORE, Candidate, clause_start, clean_lead, closing
+from assistant.figures import MIN_FIGURE_SCORE, Candidate
 from assistant.kinds import stated_kind
+from assistant.leads import clause_start, clean_lead, closing
 from assistant.question import Question
 from assistant.slots import states_measure
 from assistant.verify import unsupported_numbers

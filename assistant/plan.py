@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
 from assistant import glossary, lexicon
 from assistant.asks import Intent, UnitKind
-from assistant.counting import asked_words, counted_words
+from assistant.counting import asked_words, counted_words, measured_words
 from assistant.departments import abbreviates, field_stem
 from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
@@ -19,6 +19,7 @@ from assistant.multipart import compared_subjects, separate_asks, split_question
 from assistant.persona import without_persona
 from assistant.question import Question, analyse, quoted_names
 from assistant.rewrite import context_split
+from assistant.slots import HOLDER
 from vectorstore.tokenize import Tokenizer, normalise
 
 # A question for the names of people (not of a unit: 下属事业单位叫什么 is answerable).
@@ -253,7 +254,8 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
     kinds = {w for entry in lexicon.PERCENT_KINDS.values() for w in entry["asks"]}  # what share: how it is asked
     asked = [w for w in asked_words(q.norm) if w not in frame and w not in lexicon.GENERIC and w not in kinds] \
         if q.english else []
-    if asked and all(w in q.expanded and not any(map(vocabulary.in_corpus, q.expanded[w])) for w in asked):
+    if asked and q.slot != HOLDER \
+            and all(w in q.expanded and not any(map(vocabulary.in_corpus, q.expanded[w])) for w in asked):
         return asked  # What make and model are the cars: the glossary knows what is asked, the report never says it
     if q.intent is not Intent.FIGURE:
         return []
@@ -268,6 +270,10 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
             # How many visitors came: none of the words of what is counted is in the report, and a count of
             # anything else would be a wrong number (spliced display screens: screens is)
             return [w for w in counted if w in q.unmapped]
+        measured = [w for w in measured_words(q.norm) if w not in frame and w not in lexicon.GENERIC]
+        head = measured[-1] if measured else ""
+        if head and (head in q.unmapped and head not in q.translated or head in unknown):
+            return [head]  # How much government debt: the last word names the thing, the report never does
         source = _SOURCE_OR_USE.search(q.norm)  # came from value-added tax, spent on receptions: the item asked
         object_terms = sorted((t for t in named if source and t in source.group(1)), key=source.group(1).find) \
             if source else []
@@ -280,10 +286,20 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
         return word in lexicon.ATTRIBUTES or word in lexicon.GENERIC or word in lexicon.SYNONYMS
 
     within = [t for t in q.terms if t not in missing]  # 公务 of 公务员 (行政编制): part of a word the report has
-    return [t for t in missing if not asked(t) and not any(t in w for w in within) and any(
+    return [t for t in missing if not asked(t) and not any(t in w for w in within)
+            and not _straddles(t, q.expanded, q.norm) and any(
         len(w) >= 2 and not asked(w) and not vocabulary.in_corpus(w) and not vocabulary.abbreviated_in_corpus(w)
         and not (w[0] == "总" and (w[1:] in lexicon.ATTRIBUTES or vocabulary.in_corpus(w[1:])))
         for w in nouns(t))]
+
+
+def _straddles(term: str, phrases: Iterable[str], text: str) -> bool:
+    """共用 of 一共用了 (一共 and 用了 are how it is asked): a word the tokenizer cut across a phrase the question is
+    known to use is no thing it names."""
+    spans = [(m.start(), m.start() + len(p)) for p in phrases if not p.isascii()
+             for m in re.finditer(re.escape(p), text)]
+    return any(a < i + len(term) and i < b and not (a <= i and i + len(term) <= b) and not (i <= a and b <= i + len(term))
+               for m in re.finditer(re.escape(term), text) for i in [m.start()] for a, b in spans)
 
 
 _SOURCE_OR_USE = re.compile(r"\b(?:came|come|comes|coming|from|on|spent|spend|used|use)\s+(?:from|on|for)?\s*"

@@ -27,6 +27,7 @@ _POINTED = re.compile(r"(?:这|那)(?:一)?(?:口|座|笔|项|个|家|所|条|�
 _SELF_BODIES = {"你们局", "我们局", "这个局", "咱们局", "局里", "本局", "我局", "贵局", "该局"}
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # a year as written: 2022
 _CN_COUNT = re.compile(r"([两二三四五六七八九十])([家个名人项条笔次])")
+_SEVERAL_MAJOR = re.compile(r"(?<![哪])几大(?=[\u4e00-\u9fff])")  # 分成几大方面, 几大类: counted as 几个
 # Question words and the frame of a question (哪几个方面, 由哪两部分组成): they name no subject.
 _QUESTION_WORD = re.compile(r"^(?:哪|几|多少)|^(?:方面|部分|组成|构成|包括|包含|分为|内容|由|"
                             r"[更最较]?[多少大小高低]|[更最较]?(?:多|少|大|小|高|低)(?:些|一些|一点)?)$")
@@ -84,6 +85,7 @@ def analyse(text: str, tokenizer: Tokenizer, known: Callable[[str], bool] | None
     no subject of their own. `words` is the general bilingual dictionary an English word the genre glossary
     lacks is looked up in (the packaged CC-CEDICT unless given); its forms count only where `known`."""
     norm = _CN_COUNT.sub(lambda m: f"{cn_int(m.group(1))}{m.group(2)}", cn_years(normalise(text.strip())))
+    norm = _SEVERAL_MAJOR.sub("几个", norm)
     norm = _BUREAU_EN.sub("bureau", norm)  # the report's own body is context, not a subject
     english = _is_english(norm)
     # 这个中心, 该校: the report's own body, no subject; 我是小学生，作业要查一下: who asks, no subject either
@@ -243,6 +245,16 @@ _HOW_MUCH = re.compile(r"(多大|多长|多高|多宽|多深|多重|多远|多�
 _YEAR_WORD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?(?![初底末中内])")
 
 
+def _across_a_word(phrase: str, norm: str, terms: Sequence[str], known: Callable[[str], bool] | None) -> bool:
+    """用了 of 动用了: every place the phrase is written cuts across a word the reports use (动用), which is what
+    the question says there (共用 of 一共用了 is no word of theirs: there the phrases hold)."""
+    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), norm)]
+    words = [(m.start(), m.end()) for t in terms if len(t) >= 2 and known is not None and known(t)
+             for m in re.finditer(re.escape(t), norm)]
+    return bool(spans) and all(any(a < e and s < b and not (s <= a and b <= e) and not (a <= s and e <= b)
+                                   for s, e in words) for a, b in spans)
+
+
 def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str], bool] | None = None
            ) -> tuple[list[str], dict, list[str]]:
     terms, expanded, unmapped = [], {}, []
@@ -276,6 +288,7 @@ def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str]
         if word in lexicon.SYNONYMS:
             expanded[word] = lexicon.SYNONYMS[word]
     for phrase, forms in lexicon.SYNONYMS.items():  # multi-word colloquialisms jieba splits (花了, 多少人)
-        if len(phrase) > 1 and phrase in norm and phrase not in expanded:
+        if len(phrase) > 1 and phrase in norm and phrase not in expanded \
+                and not _across_a_word(phrase, norm, terms, known):
             expanded[phrase] = forms
     return terms, expanded, unmapped

@@ -239,12 +239,20 @@ def _is_english(text: str) -> bool:
     return bool(re.search(r"[a-zA-Z]", text)) and not re.search(r"[\u4e00-\u9fff]", text)
 
 
+_ONLY_A_YEAR = re.compile(r"((?:19|20)\d{2}年度?)的?")
+_A_YEAR = re.compile(r"(?:19|20)\d{2}年度?")
+
+
 def _substitute(previous: str, subject: str) -> str:
     if _is_english(previous):
         m = _EN_TAIL.match(previous)
         if m:
             return f"{m.group(1)} {subject}{m.group(2) or ''}?"
         return f"{subject}: {previous}"
+    year = _ONLY_A_YEAR.fullmatch(subject)
+    if year:  # 2022年的基本支出是多少？那2021年呢？ The year is what changes, not the subject.
+        said = _A_YEAR.search(previous)
+        return _A_YEAR.sub(year.group(1), previous, count=1) if said else f"{year.group(1)}{previous}"
     tail = _TAIL.search(previous)
     if _TAIL.search(subject):  # 那基本支出是多少？ already asks in full; it only lacks the context
         head = previous[:tail.start()] if tail else previous

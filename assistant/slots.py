@@ -14,6 +14,8 @@ DATE = re.compile(r"(?:19|20)\d{2}\s*年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*�
                   r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]")  # and a day of the year the report is of: 3月10日前
 
 
+HOLDER = "holder"  # which part a named thing is counted under (算在哪一块): the slot its own answerer reads
+
 _ACCOUNTS_YEAR = re.compile(r"(?:19|20)\d{2}\s*年度(?!\s*\d{1,2}\s*月)")
 
 

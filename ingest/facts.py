@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 
@@ -19,7 +20,7 @@ _LATIN_UNITS = r"(?:km|m)(?![a-zA-Z²³])"
 # 27,080元 and 1,867.48万元 carry thousands separators; 449.34.34万元 (malformed) stays one number.
 NUMBER = re.compile(r"(?<![\d.])(?<!\d,)"  # 占,88.19%: a comma after words starts a figure
                     r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*)\s*(?:余|多)?"
-                    r"(" + "|".join(map(re.escape, UNITS)) + "|" + _LATIN_UNITS + r")(?!钟)")
+                    r"(" + "|".join(map(re.escape, UNITS)) + "|" + _LATIN_UNITS + r")(?!钟)(?!(?<=项)目)")  # 99611.05 项目支出
 # A count in Chinese numerals (分为七个方面, 设三个一级指标): not 第一个, 一次性, 十分, 一是.
 CN_COUNT = re.compile(r"(?<![第统唯同某每逐一二三四五六七八九十两])([一二三四五六七八九十两]{1,3})"
                       r"(个|项|家|所|条|名|座|台|辆|套|间|批|户|届)(?!性)")
@@ -74,6 +75,7 @@ def table_cells(text: str, start: int, end: int, units: SheetUnits | None = None
     if not unit:
         return []
     cells = list(_CELL.finditer(text, start, end))
+    years = _header_years(cells)
     facts: list[Fact] = []
     for i, cell in enumerate(cells[:-1]):
         if not _LABEL_CELL.fullmatch(cell.group()):
@@ -89,7 +91,47 @@ def table_cells(text: str, start: int, end: int, units: SheetUnits | None = None
         if pct:
             facts.append(Fact(label=cell.group(), value=pct.group(1), unit="%", start=cell.start(), end=share.end(),
                               clause=text[cell.start():share.end()]))
+        by_year = _year_cells(cells, i + (3 if pct else 2), years)
+        if by_year:
+            facts[-2 if pct else -1:] = [replace(f, column=CURRENT_COLUMN) for f in facts[-2 if pct else -1:]]
+            facts.extend(Fact(label=cell.group(), value=c.group(), unit=unit, start=cell.start(), end=c.end(),
+                              clause=text[cell.start():c.end()], column=f"{year}年") for year, c in by_year)
     return facts
+
+
+CURRENT_COLUMN = "当年"
+_YEAR_CELL = re.compile(r"((?:19|20)\d{2})(?:年度?)?")
+
+
+def _header_years(cells: list[re.Match]) -> list[int]:
+    """近两年收支金额 … 2021 年 2022 年: the years a form's header names as columns, in order (two or more in a row,
+    each a cell of its own, its 年 apart or not); [] when it names none."""
+    found: list[int] = []
+    i = 0
+    while i < len(cells):
+        m = _YEAR_CELL.fullmatch(cells[i].group())
+        if not m:
+            if len(found) >= 2:
+                return found
+            found, i = [], i + 1
+            continue
+        found.append(int(m.group(1)))
+        i += 2 if i + 1 < len(cells) and cells[i + 1].group() == "年" else 1
+    return found if len(found) >= 2 else []
+
+
+def _year_cells(cells: list[re.Match], at: int, years: list[int]) -> list[tuple[int, re.Match]]:
+    """A row's number cells after its own value (and share), one per header year, when the row has exactly that
+    many before a cell that is no number: (year, cell) pairs; [] otherwise."""
+    if not years or at + len(years) > len(cells):
+        return []
+    row = cells[at:at + len(years)]
+    if not all(_BARE_NUMBER.fullmatch(c.group()) and not _CODE.fullmatch(c.group()) for c in row):
+        return []
+    after = cells[at + len(years)] if at + len(years) < len(cells) else None
+    if after is not None and (_BARE_NUMBER.fullmatch(after.group()) or _PERCENT_CELL.fullmatch(after.group())):
+        return []
+    return list(zip(years, row))
 
 
 @cache

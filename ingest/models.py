@@ -32,6 +32,9 @@ class Fact:
     end: int
     clause: str = ""  # the clause that carries the figure, verbatim
     of: str = ""  # what a relative figure is of: 税收收入 for 增长14.5% after 税收收入109.91万元 (ingest/relations.txt)
+    # A form's column the figure stands in, when its row also has columns of named years (基本支出 93199.91 75.99%
+    # 81781 99611.05 under 当年 金额 … 2021 年 2022 年): 当年 for the form's own year, else 2021年.
+    column: str = ""
 
 
 @dataclass(frozen=True)

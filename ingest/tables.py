@@ -89,7 +89,7 @@ def is_cell_run(text: str) -> bool:
     return len(_NUMBER_CELL.findall(text)) >= CELL_RUN_NUMBERS
 
 
-_CELL_FACT = re.compile(r"[^\s|｜]+(?:[ \t|｜]+[^\s|｜]+){1,2}(?<=[\d%％])")  # a label cell, its number cell(s)
+_CELL_FACT = re.compile(r"[^\s|｜]+(?:[ \t|｜]+[^\s|｜]+){1,6}(?<=[\d%％])")  # a label cell, its number cell(s)
 
 
 def is_cell_fact(fact: Fact) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ from vectorstore.seams import RetrievalStore
 from vectorstore.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
+MIN_WORD_CHARS = 2  # a chunk with fewer characters of words is no passage the dense ranking may offer
+_WORD_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 MAX_SCOPES = 64  # filters remembered per loaded view
 OWN_STATISTICS_MAX = 4096  # a filter keeping at most this many chunks gets BM25 statistics of its own
 
@@ -141,6 +144,8 @@ class HybridRetriever(BaseRetriever):
         else:
             dense = [(view.by_id[i], s) for i, s in
                      self.store.dense_search(query_vector, self.fetch_k, filters) if i in view.by_id]
+        # A page number or a lone heading mark (1, 11) is near every query in meaning and says nothing.
+        dense = [(i, s) for i, s in dense if len(_WORD_CHARS.findall(view.chunks[i].text)) >= MIN_WORD_CHARS]
         fused = self._fuse(view, lexical, dense)
         if view.unembedded:
             log.info("%d chunks have no vector yet: lexical search alone can find them", len(view.unembedded))
