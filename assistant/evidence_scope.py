@@ -38,9 +38,10 @@ def year_ok(q: Question, text: str, chunk: Chunk) -> bool:
         and all(p in text for p in places + bodies)  # (衡发[2010]3号: a document of 2010)
 
 
-def column_ok(q: Question, fact: Fact, chunk: Chunk) -> bool:
+def column_ok(q: Question, fact: Fact, chunk: Chunk, in_a_form_of_years: bool = False) -> bool:
     """A figure in a form's year column (基本支出 … 81781 under 2021 年) answers only a question of that year; the
-    form's own column (当年) only one of no other year than the report's."""
-    if fact.column == CURRENT_COLUMN:
+    form's own column (当年), or a cell of such a form whose columns are not known (财政拨款 108292.73, its row's
+    year cells moved away by the PDF), only one of no other year than the report's."""
+    if fact.column == CURRENT_COLUMN or (in_a_form_of_years and not fact.column):
         return all(y == chunk.year for y in q.years)
     return any(f"{y}年" == fact.column for y in q.years)

@@ -146,7 +146,8 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                 continue
             s_start, s_end = _sentence_of(chunk, fact.start)
             sentence = chunk.text[s_start - chunk.start:s_end - chunk.start]
-            if not (column_ok(q, fact, chunk) if fact.column else year_ok(q, sentence, chunk)):
+            columns = is_cell_fact(fact) and any(f.column for f in chunk.facts if s_start <= f.start < s_end)
+            if not (column_ok(q, fact, chunk, columns) if fact.column or columns else year_ok(q, sentence, chunk)):
                 continue  # (基本支出 93199.91 75.99% 81781 under 当年 … 2021 年: 81781 is the 2021 figure)
             if any(n not in sentence and n not in chunk.section for n in quoted):
                 continue
