@@ -69,6 +69,14 @@ def test_a_follow_up_answers_what_it_asks(ask_in, rid, question, history, expect
     # each part's share, under the section of the whole the question names
     ("r12", "寻甸县文旅局三公经费里,公车费用和接待费各占多少比例?", "88.19%", "报告中未找到"),
     ("r12", "寻甸县文旅局三公经费里,公车费用和接待费各占多少比例?", "11.81%", "报告中未找到"),
+    # 一共用了: 共用 is the tokenizer's cut across 一共 and 用了, no thing the report never names
+    ("r08", "云大附中呈贡中学2023年基本支出一共用了多少钱？", "50167398.51", "报告中未找到"),
+    # 名额 of 编制名额: a count of places
+    ("r11", "开远市大数据研究中心一共核了多少个事业编制名额？", "12名", "报告中未找到"),
+    # 几大方面 counts as 几个方面; 一共 adds nothing to a count
+    ("r10", "霍邱县教育局这35个自评项目一共分成几大方面？", "七个方面", "75万元"),
+    # pay for: what the money is for
+    ("r08", "What does Chenggong Middle School's basic expenditure pay for?", "保障教师待遇", "报告中未找到"),
 ])
 
 
