@@ -32,10 +32,25 @@ def members_draft(q: Question, figures: list[Candidate]) -> Draft:
             end = max(bounds[2], cand.lead_end)  # …（丙公司、丁公司）被认定
             draft.add(f"{clean_lead(chunk.text[bounds[0] - chunk.start:end - chunk.start])}{draft.cite(cand.span)}。")
             return draft
+        if _listed_before(cand):  # 内设办公室、计划财务科、…、法制安全生产监督管理科7个内设机构
+            draft = Draft()
+            chunk = cand.span.chunk
+            said = chunk.text[cand.span.start - chunk.start:cand.lead_end - chunk.start]
+            draft.add(f"{clean_lead(said[max(said.rfind(d) for d in '，,；;：:') + 1:])}{draft.cite(cand.span)}。")
+            return draft
     draft = Draft.not_found()
     if counted:
         draft.notice = "报告只给出了数量，没有列出具体名单。"
     return draft
+
+
+def _listed_before(cand: Candidate) -> bool:
+    """Whether the count's own clause lists, just before its number, as many names apart by 、 as it counts."""
+    fact, text, base = cand.fact, cand.span.chunk.text, cand.span.chunk.start
+    number = text.rfind(fact.value, fact.start - base, fact.end - base)
+    before = text[cand.span.start - base:number] if number >= 0 else ""  # its sentence: a bracket cuts its lead
+    before = before[max(before.rfind(d) for d in "，,；;：:") + 1:]
+    return fact.value.isdigit() and "、" in before and len(before.split("、")) == int(fact.value)
 
 
 def shares_draft(figures: list[Candidate], sentence_score: Callable[[str], float]) -> Draft | None:

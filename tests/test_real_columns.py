@@ -115,3 +115,11 @@ def test_a_cell_of_a_form_of_years_whose_columns_are_lost_answers_no_other_year(
     answer = ask_in("r07", "广水市教育局2022年的财政拨款是多少？")
     assert "108292.73" not in answer.text and answer.abstained, answer.text
     assert "108292.73" in ask_in("r07", "广水市教育局的财政拨款是多少？").text
+
+
+def test_the_members_a_count_lists_before_its_number_are_named(ask_in):
+    # 大足区林业局内设办公室、计划财务科、林政资源科(行政审批科)、造林绿化科、林业产业科、自然保护地管理科、
+    # 法制安全生产监督管理科7个内设机构: seven names before the 7; before, the answer said only the count was given.
+    answer = ask_in("r03", "大足区林业局的7个内设机构分别叫什么？")
+    assert all(name in answer.text for name in ("办公室", "计划财务科", "林政资源科", "造林绿化科", "林业产业科",
+                                                "自然保护地管理科", "法制安全生产监督管理科")), answer.text
