@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 import pytest
 
@@ -86,11 +87,22 @@ def test_instrumentation_is_undone_after_the_measurement(fast_assistant, report_
     assert "623.97" in answer.text and profiler.reset() == {}
 
 
-def test_measure_ingest_reports_throughput_and_the_embedders_share(fast_assistant, report_path):
+def test_measure_ingest_reports_throughput_and_the_embedders_share(fast_assistant, report_path, monkeypatch):
+    # The hash embedder takes microseconds, a share that rounds to 0 on a busy machine: an embedder that takes a
+    # measurable time (as a real model does) must show as a share of the ingest.
+    embeddings = fast_assistant.store.embeddings
+    hashed = embeddings.embed_documents
+
+    def slow(texts):
+        time.sleep(0.05)
+        return hashed(texts)
+
+    monkeypatch.setattr(embeddings, "embed_documents", slow)
     result = measure_ingest(fast_assistant, [report_path])
 
     assert result["added"] == result["chunks"] > 0 and result["errors"] == []
     assert result["chunks_per_s"] > 0 and 0 < result["embed_share"] <= 1
+    assert result["embed_s"] >= 0.05
     assert result["store_mb"] > 0
 
 
