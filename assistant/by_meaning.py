@@ -114,13 +114,15 @@ def by_meaning(semantic: SemanticAnswerer, q: Question, state: dict, scope: Repo
                                                    lambda text: scope.matcher.coverage(q, text)))
 
 
-def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = (),
-                    coverage: Callable[[str], float] = lambda text: 0.0) -> Callable[[Span], bool]:
+def _no_answer_unit(q: Question, asked: str, labels: Sequence[str], coverage: Callable[[str], float]
+                    ) -> Callable[[Span], bool]:
     """Units no answer may be, however close in meaning: one whose figures are all of another kind than asked
     (管理人员编制4名, a post, for 实际在职多少人; 年初预算 for 实际花了多少); one of a form's cells whose figures all
     label other things (财政拨款 108292.73 … 其他资金 [a name cell] for 其他资金有多少: no figure beside it); one that
-    never names a label the question asks a figure of (`labels`: 非税收入 for 非税收入比上年增长了多少); for a total of
-    money, one whose amounts all belong to an enumerated item (…分为七个方面,一是…合计75万元)."""
+    never names a label the question asks a figure of (`labels`: 非税收入 for 非税收入比上年增长了多少); for an amount of
+    money, one whose amounts are each a listed sum of which the question names one member, or of something a listed
+    sum's clause names far better (`coverage` scores a clause against the question); for a total of money, one whose
+    amounts all belong to an enumerated item (…分为七个方面,一是…合计75万元)."""
     words = [norm_text(f) for t in q.terms for f in (t, *q.expanded.get(t, ())) if not f.isascii() and len(f) >= 2]
     forms = [*q.terms, *(f for fs in q.expanded.values() for f in fs)]
     total, things = asks_a_total(q.norm) and q.unit is UnitKind.MONEY, asked_things(q)
@@ -140,7 +142,6 @@ def _no_answer_unit(q: Question, asked: str, labels: Sequence[str] = (),
                 or another_figure_named(coverage, f.clause, [g.clause for g in money if g is not f]) for f in money):
             return True  # 动用预算稳定调节基金动用了多少: its sentence states a sum it is one of, and 一般公共预算收入
         if total:
-            money = [f for f in facts if f.unit in UNIT_GROUPS[UnitKind.MONEY]]
             if money and all(unnamed_item(things, text[unit.start - base:f.start - base]) for f in money):
                 return True  # the total of all 35 projects: not 一是…合计75万元, the amount of an item it does not name
         cells = [f for f in facts if is_cell_fact(f)]

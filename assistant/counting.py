@@ -64,6 +64,9 @@ _COUNTED_PHRASE = re.compile(r"how many\s+(?:of\s+(?:the\s+|its\s+|these\s+)?(?:
                              r"((?:(?!(?:are|were|is|was|do|does|did|have|has|had|will|"
                              r"would|can|could|in|of|at|for|on|to|from|by|with|there|that|which|who|and|or)\b)"
                              r"[a-z-]+\s*)+)")
+# (only a phrase its auxiliary closes: how much funding actually arrived names no thing by its last word)
+_MEASURED_PHRASE = re.compile(r"how much\s+((?:[a-z-]+\s+){1,4}?)(?:did|does|do|was|were|is|are|has|have|had|will|would|"
+                              r"can|could)\b")
 
 
 def asked_words(norm: str) -> list[str]:
@@ -98,6 +101,3 @@ def counted_thing(after: str, unit: str) -> re.Match | None:
 def closes_an_item(before: str) -> bool:
     """拼接屏、 before 30台: the words before a count close the list item before it, so they are not its own."""
     return bool(_ITEM_CLOSED.search(before.rstrip()))
-# (only a phrase its auxiliary closes: how much funding actually arrived names no thing by its last word)
-_MEASURED_PHRASE = re.compile(r"how much\s+((?:[a-z-]+\s+){1,4}?)(?:did|does|do|was|were|is|are|has|have|had|will|would|"
-                              r"can|could)\b")

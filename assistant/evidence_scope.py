@@ -21,10 +21,15 @@ def with_source_chunks(hits: list[ScoredChunk], corpus: list[Chunk], sources: in
     right paragraph in retrieval while its label still matches. Only the top reports are read, so
     this stays small when thousands of reports are stored.
     """
-    top_sources = list(dict.fromkeys(h.chunk.source for h in hits))[:sources]
+    top = top_sources(hits, sources)
     seen = {h.chunk.id for h in hits}
-    extra = [ScoredChunk(c, 0.0) for c in corpus if c.source in top_sources and c.id not in seen and c.facts]
+    extra = [ScoredChunk(c, 0.0) for c in corpus if c.source in top and c.id not in seen and c.facts]
     return list(hits) + extra
+
+
+def top_sources(hits: list[ScoredChunk], sources: int = 3) -> set[str]:
+    """The first `sources` distinct reports the hits come from, by their best hit."""
+    return set(list(dict.fromkeys(h.chunk.source for h in hits))[:sources])
 
 
 def year_ok(q: Question, text: str, chunk: Chunk) -> bool:

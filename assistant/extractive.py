@@ -9,7 +9,7 @@ from dataclasses import replace
 from assistant import lexicon
 from assistant.asks import Intent
 from assistant.draft import Draft, Span
-from assistant.evidence_scope import with_source_chunks, year_ok
+from assistant.evidence_scope import top_sources, with_source_chunks, year_ok
 from assistant.figure_draft import figure_draft
 from assistant.figures import (
     MIN_FIGURE_SCORE,
@@ -62,7 +62,7 @@ def answer_extractive(q: Question, hits: list[ScoredChunk], corpus: list[Chunk],
     if not hits:
         return Draft.not_found()
     if q.slot == HOLDER:  # 算在哪一块: the head of the item whose list names it
-        sources = set(list(dict.fromkeys(h.chunk.source for h in hits))[:3])
+        sources = top_sources(hits)
         asking = slot_words(q.norm, q.slot)  # (under which spending area: how it is asked, not what about)
         named = replace(q, terms=[t for t in q.terms if not any(t in w for w in asking)])
         return holder_draft([c for c in corpus if c.source in sources], lambda text: matcher.coverage(named, text))

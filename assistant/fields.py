@@ -13,6 +13,7 @@ from assistant.departments import strip_place
 from assistant.draft import Draft, Span
 from assistant.knowledge import load
 from ingest.models import Chunk
+from ingest.sentences import sentence_end
 
 _SEPARATOR = r"\s*[:：]?\s*"
 _MAX_REPORTS = 3  # reports one answer quotes a field of (with several in scope, the desk asks which is meant)
@@ -91,9 +92,8 @@ def _full_name(chunks: Sequence[Chunk]) -> tuple[str, Span] | None:
             at = words.rfind(place[:2]) if place else len(words)
             if at >= 0 and (best is None or len(words) - at + len(stem) > len(name)):
                 name = words[at:] + stem  # cited with its sentence: where the report writes it
-                stop = _SENTENCE_END.search(chunk.text, m.end())
                 best = Span(chunk, chunk.start + m.start() - len(words) + at,
-                            chunk.start + (stop.end() if stop else len(chunk.text)))
+                            chunk.start + sentence_end(chunk.text, m.end()))
     return (name, best) if best is not None else None
 
 
@@ -118,7 +118,8 @@ def _in_title(line: str) -> bool:
 
 _NAME_CHARS = 24  # the words of a place before a body's kind (某某回族彝族自治县): at most this many
 _PLACE_WORDS = re.compile(r"[\u4e00-\u9fff]*$")
-_SENTENCE_END = re.compile(r"[。；;]|\n")
+
+
 def _quoted(span: Span | None) -> tuple[str, Span] | None:
     return (span.quote, span) if span is not None else None
 

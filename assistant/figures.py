@@ -141,17 +141,18 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
     for hit in hits:
         chunk = hit.chunk
         heading = norm_text(chunk.section.rsplit("›", 1)[-1])
+        in_year_columns = [f.start for f in chunk.facts if f.column]  # (a form's cells read by their years)
         for fact in chunk.facts:
             if not _unit_ok(q, fact):
                 continue
             s_start, s_end = _sentence_of(chunk, fact.start)
             sentence = chunk.text[s_start - chunk.start:s_end - chunk.start]
-            columns = is_cell_fact(fact) and any(f.column for f in chunk.facts if s_start <= f.start < s_end)
+            cell = is_cell_fact(fact)
+            columns = cell and any(s_start <= at < s_end for at in in_year_columns)
             if not (column_ok(q, fact, chunk, columns) if fact.column or columns else year_ok(q, sentence, chunk)):
                 continue  # (基本支出 93199.91 75.99% 81781 under 当年 … 2021 年: 81781 is the 2021 figure)
             if any(n not in sentence and n not in chunk.section for n in quoted):
                 continue
-            cell = is_cell_fact(fact)
             if not cell and is_cell_run(sentence):
                 continue  # 万元 2021 年 2022 年 88.3%: in a form's run of cells, only a label cell names a number
             run, sentence = sentence, fact.clause if cell else sentence  # a form's cell is scored by its own row
@@ -209,11 +210,11 @@ def figure_candidates(q: Question, hits: list[ScoredChunk], matcher: Matcher, do
                     or one_use_of_a_sum(things, lead, chunk.text[fact.end - chunk.start:s_end - chunk.start])
                     or asks_total and q.unit is UnitKind.MONEY and unnamed_item(things, stated)):
                 continue  # 转移支付一共多少: not 专项转移支付补助、上年结转…等1,756.37万元, the sum of them all
-            rivals = [f.clause for f in chunk.facts if f is not fact and s_start <= f.start < s_end and not cell
-                      and f.unit == fact.unit and f.value not in q.terms  # (这35个自评项目: given, not asked)
-                      and f.unit in _AMOUNTS]  # (174台拼接屏、30台…: what a count counts is written after it)
-            if rivals and not (q.compare or q.breakdown) \
-                    and another_figure_named(partial(matcher.coverage, own_here), fact.clause, rivals):
+            # (174台拼接屏、30台…: what a count counts is written after it; 这35个自评项目: given, not asked)
+            rivals = [f.clause for f in chunk.facts if f is not fact and s_start <= f.start < s_end
+                      and f.unit == fact.unit and f.value not in q.terms] \
+                if fact.unit in _AMOUNTS and not cell and not (q.compare or q.breakdown) else []
+            if rivals and another_figure_named(partial(matcher.coverage, own_here), fact.clause, rivals):
                 score *= OFF_TOPIC
             if part_not_asked(subject_forms, q.norm, chunk.text[s_start - chunk.start:lead_start - chunk.start],
                               fact.label):

@@ -10,11 +10,10 @@ from collections.abc import Callable, Sequence
 
 from assistant.draft import Draft, Span
 from ingest.models import Chunk
-from ingest.sentences import item_head_bounds
+from ingest.sentences import item_head_bounds, sentence_end
 
 MIN_MEMBER_COVERAGE = 0.5  # the share of the question's words a member must name to be the thing asked about
 _MEMBER = re.compile(r"[^、，,；;：:。\n]+")
-_SENTENCE_END = re.compile(r"[。；;]|\n")
 _MEMBER_LEAD = re.compile(r"^(?:即|包括|包含|含|主要是|主要有)")
 
 
@@ -37,8 +36,8 @@ def holder_draft(chunks: Sequence[Chunk], coverage: Callable[[str], float]) -> D
     draft = Draft()
     head = chunk.text[bounds[0]:bounds[1]].strip()
     member = chunk.text[start:end].strip()
-    stop = _SENTENCE_END.search(chunk.text, end)  # the item's whole sentence: what it lists and its amount
-    cited = Span(chunk, chunk.start + bounds[0], chunk.start + (stop.end() if stop else len(chunk.text)))
+    # the item's whole sentence: what it lists and its amount
+    cited = Span(chunk, chunk.start + bounds[0], chunk.start + sentence_end(chunk.text, end))
     draft.add(f"{head}（其中列有“{_MEMBER_LEAD.sub('', member)}”）{draft.cite(cited)}。")
     return draft
 
@@ -67,4 +66,3 @@ def duty_owner(span: Span, lead: str, corpus: Sequence[Chunk]) -> Span | None:
 def asks_who_is_in_charge(norm: str) -> bool:
     """科研诚信这块归谁管, which department is responsible for: the body whose duties these are is asked."""
     return bool(_WHO_IN_CHARGE.search(norm))
-

@@ -32,11 +32,11 @@ def members_draft(q: Question, figures: list[Candidate]) -> Draft:
             end = max(bounds[2], cand.lead_end)  # …（丙公司、丁公司）被认定
             draft.add(f"{clean_lead(chunk.text[bounds[0] - chunk.start:end - chunk.start])}{draft.cite(cand.span)}。")
             return draft
-        if _listed_before(cand):  # 内设办公室、计划财务科、…、法制安全生产监督管理科7个内设机构
+        listed = _listed_before(cand)
+        if listed is not None:  # 内设办公室、计划财务科、…、法制安全生产监督管理科7个内设机构
             draft = Draft()
             chunk = cand.span.chunk
-            said = chunk.text[cand.span.start - chunk.start:cand.lead_end - chunk.start]
-            draft.add(f"{clean_lead(said[max(said.rfind(d) for d in '，,；;：:') + 1:])}{draft.cite(cand.span)}。")
+            draft.add(f"{clean_lead(chunk.text[listed:cand.lead_end - chunk.start])}{draft.cite(cand.span)}。")
             return draft
     draft = Draft.not_found()
     if counted:
@@ -44,13 +44,16 @@ def members_draft(q: Question, figures: list[Candidate]) -> Draft:
     return draft
 
 
-def _listed_before(cand: Candidate) -> bool:
-    """Whether the count's own clause lists, just before its number, as many names apart by 、 as it counts."""
+def _listed_before(cand: Candidate) -> int | None:
+    """Where the count's own clause starts (in its chunk's text) when it lists, just before its number, as many
+    names apart by 、 as it counts; None otherwise. Its clause, not its lead: a bracket cuts the lead."""
     fact, text, base = cand.fact, cand.span.chunk.text, cand.span.chunk.start
     number = text.rfind(fact.value, fact.start - base, fact.end - base)
-    before = text[cand.span.start - base:number] if number >= 0 else ""  # its sentence: a bracket cuts its lead
-    before = before[max(before.rfind(d) for d in "，,；;：:") + 1:]
-    return fact.value.isdigit() and "、" in before and len(before.split("、")) == int(fact.value)
+    if number < 0 or not fact.value.isdigit():
+        return None
+    start = clause_start(text, cand.span.start - base, number)
+    before = text[start:number]
+    return start if "、" in before and len(before.split("、")) == int(fact.value) else None
 
 
 def shares_draft(figures: list[Candidate], sentence_score: Callable[[str], float]) -> Draft | None:

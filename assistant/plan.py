@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -17,7 +17,7 @@ from assistant.fields import FieldSpec, asked_field
 from assistant.language import other_language
 from assistant.multipart import compared_subjects, separate_asks, split_question
 from assistant.persona import without_persona
-from assistant.question import Question, analyse, quoted_names
+from assistant.question import Question, analyse, crossings, quoted_names
 from assistant.rewrite import context_split
 from assistant.slots import HOLDER
 from vectorstore.tokenize import Tokenizer, normalise
@@ -287,19 +287,10 @@ def _unknown_items(q: Question, missing: list[str], vocabulary: Vocabulary, noun
 
     within = [t for t in q.terms if t not in missing]  # 公务 of 公务员 (行政编制): part of a word the report has
     return [t for t in missing if not asked(t) and not any(t in w for w in within)
-            and not _straddles(t, q.expanded, q.norm) and any(
+            and not any(crossings(t, [p for p in q.expanded if not p.isascii()], q.norm)) and any(
         len(w) >= 2 and not asked(w) and not vocabulary.in_corpus(w) and not vocabulary.abbreviated_in_corpus(w)
         and not (w[0] == "总" and (w[1:] in lexicon.ATTRIBUTES or vocabulary.in_corpus(w[1:])))
         for w in nouns(t))]
-
-
-def _straddles(term: str, phrases: Iterable[str], text: str) -> bool:
-    """共用 of 一共用了 (一共 and 用了 are how it is asked): a word the tokenizer cut across a phrase the question is
-    known to use is no thing it names."""
-    spans = [(m.start(), m.start() + len(p)) for p in phrases if not p.isascii()
-             for m in re.finditer(re.escape(p), text)]
-    return any(a < i + len(term) and i < b and not (a <= i and i + len(term) <= b) and not (i <= a and b <= i + len(term))
-               for m in re.finditer(re.escape(term), text) for i in [m.start()] for a, b in spans)
 
 
 _SOURCE_OR_USE = re.compile(r"\b(?:came|come|comes|coming|from|on|spent|spend|used|use)\s+(?:from|on|for)?\s*"

@@ -4,7 +4,7 @@ unit it expects), its years, places and bodies, and its subject terms."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant import dictionary, glossary, lexicon
@@ -245,14 +245,19 @@ _HOW_MUCH = re.compile(r"(多大|多长|多高|多宽|多深|多重|多远|多�
 _YEAR_WORD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?(?![初底末中内])")
 
 
+def crossings(word: str, others: Iterable[str], text: str) -> list[bool]:
+    """For each place `word` is written in `text`, whether it cuts across a place one of `others` is written: the two
+    overlap and neither holds the other (共用 across 一共 and 用了 in 一共用了)."""
+    spans = [(m.start(), m.end()) for other in others for m in re.finditer(re.escape(other), text)]
+    return [any(a < e and s < b and not (s <= a and b <= e) and not (a <= s and e <= b) for s, e in spans)
+            for m in re.finditer(re.escape(word), text) for a, b in [(m.start(), m.end())]]
+
+
 def _across_a_word(phrase: str, norm: str, terms: Sequence[str], known: Callable[[str], bool] | None) -> bool:
     """用了 of 动用了: every place the phrase is written cuts across a word the reports use (动用), which is what
     the question says there (共用 of 一共用了 is no word of theirs: there the phrases hold)."""
-    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), norm)]
-    words = [(m.start(), m.end()) for t in terms if len(t) >= 2 and known is not None and known(t)
-             for m in re.finditer(re.escape(t), norm)]
-    return bool(spans) and all(any(a < e and s < b and not (s <= a and b <= e) and not (a <= s and e <= b)
-                                   for s, e in words) for a, b in spans)
+    crossed = crossings(phrase, [t for t in terms if len(t) >= 2 and known is not None and known(t)], norm)
+    return bool(crossed) and all(crossed)
 
 
 def _terms(norm: str, tokenizer: Tokenizer, english: bool, known: Callable[[str], bool] | None = None

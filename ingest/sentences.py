@@ -50,6 +50,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return _spans(text, SENTENCE_ENDS, start, len(text) if end is None else end)
 
 
+def sentence_end(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` ends (just past its 。 or ；), within its line; `pos` when nothing follows."""
+    line_end = text.find("\n", pos)
+    spans = sentence_spans(text, pos, len(text) if line_end < 0 else line_end)
+    return spans[0][1] if spans else pos
+
+
 def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Clauses (split also on ，and ：) outside quotes and brackets."""
     return _spans(text, CLAUSE_ENDS, start, len(text) if end is None else end)
